@@ -1,0 +1,220 @@
+//! Roles, the actor behind every request, and what each role may do.
+//!
+//! The rule of tenancy: a tenant's data is visible only to users of that tenant (and to the
+//! platform operator). `Scope` carries that rule into every store query.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AgencyId, RegionCode, UserId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Runs the platform; not bound to a tenant.
+    PlatformAdmin,
+    /// Bagian Kerja Sama of a Pemda: manages the tenant, its agencies and users.
+    RegionAdmin,
+    /// Works for one agency (OPD).
+    AgencyOfficer,
+    /// Dinas Koperasi/UMKM.
+    UmkmOfficer,
+    /// Labkesda.
+    LabOfficer,
+    /// A company, bank, university or other region working with the Pemda.
+    Partner,
+    /// Owner of a micro or small business.
+    UmkmOwner,
+    /// Leaders and read-only users.
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::PlatformAdmin,
+        Role::RegionAdmin,
+        Role::AgencyOfficer,
+        Role::UmkmOfficer,
+        Role::LabOfficer,
+        Role::Partner,
+        Role::UmkmOwner,
+        Role::Viewer,
+    ];
+
+    /// Roles a tenant's users can hold (everything but the platform operator).
+    pub const TENANT_ROLES: [Role; 7] = [
+        Role::RegionAdmin,
+        Role::AgencyOfficer,
+        Role::UmkmOfficer,
+        Role::LabOfficer,
+        Role::Partner,
+        Role::UmkmOwner,
+        Role::Viewer,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Role::PlatformAdmin => "platform-admin",
+            Role::RegionAdmin => "region-admin",
+            Role::AgencyOfficer => "agency-officer",
+            Role::UmkmOfficer => "umkm-officer",
+            Role::LabOfficer => "lab-officer",
+            Role::Partner => "partner",
+            Role::UmkmOwner => "umkm-owner",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// Officers and viewers work inside the Pemda; partners and UMKM owners are outsiders
+    /// who may only see what is shared with them.
+    pub fn is_internal(self) -> bool {
+        !matches!(self, Role::Partner | Role::UmkmOwner)
+    }
+
+    /// Whether a user with this role must belong to an agency.
+    pub fn needs_agency(self) -> bool {
+        matches!(self, Role::AgencyOfficer)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role: {0}")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.slug() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+/// Something a route or a store call needs to be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Create and list tenants (Pemda) across the platform.
+    ManagePlatform,
+    /// Edit the tenant's own profile.
+    ManageTenant,
+    ManageAgencies,
+    ManageUsers,
+    ViewAudit,
+    /// See the tenant's agencies and colleagues: internal users only.
+    ViewDirectory,
+}
+
+impl Permission {
+    pub fn allows(self, role: Role) -> bool {
+        use Role::*;
+        match self {
+            Permission::ManagePlatform => role == PlatformAdmin,
+            Permission::ManageTenant
+            | Permission::ManageAgencies
+            | Permission::ManageUsers
+            | Permission::ViewAudit => matches!(role, PlatformAdmin | RegionAdmin),
+            Permission::ViewDirectory => role.is_internal(),
+        }
+    }
+
+    /// The roles this permission lets through, for documentation and for the route walk.
+    pub fn roles(self) -> Vec<Role> {
+        Role::ALL.into_iter().filter(|r| self.allows(*r)).collect()
+    }
+}
+
+/// Which tenants' rows a query may touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The platform operator sees every tenant.
+    Platform,
+    /// Everyone else sees one tenant.
+    Tenant(RegionCode),
+}
+
+impl Scope {
+    /// May this scope see rows of `tenant`?
+    pub fn covers(&self, tenant: &RegionCode) -> bool {
+        match self {
+            Scope::Platform => true,
+            Scope::Tenant(own) => own == tenant,
+        }
+    }
+
+    pub fn tenant(&self) -> Option<&RegionCode> {
+        match self {
+            Scope::Platform => None,
+            Scope::Tenant(code) => Some(code),
+        }
+    }
+}
+
+/// The authenticated user behind a request, as the store sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub role: Role,
+    pub scope: Scope,
+    pub agency: Option<AgencyId>,
+    /// Shown in the audit trail next to the id ("Siti Rahma <region-admin@...>").
+    pub label: String,
+}
+
+impl Actor {
+    pub fn can(&self, permission: Permission) -> bool {
+        permission.allows(self.role)
+    }
+
+    /// An actor for work the system does itself (migrations, demo loading, the CLI).
+    pub fn system(label: &str) -> Self {
+        Actor {
+            user_id: UserId::from_uuid(uuid::Uuid::nil()),
+            role: Role::PlatformAdmin,
+            scope: Scope::Platform,
+            agency: None,
+            label: label.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_slugs_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(role.slug().parse::<Role>().unwrap(), role);
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn only_admins_manage() {
+        assert_eq!(
+            Permission::ManageUsers.roles(),
+            vec![Role::PlatformAdmin, Role::RegionAdmin]
+        );
+        assert_eq!(Permission::ManagePlatform.roles(), vec![Role::PlatformAdmin]);
+        assert!(!Permission::ViewDirectory.allows(Role::Partner));
+        assert!(Permission::ViewDirectory.allows(Role::Viewer));
+    }
+
+    #[test]
+    fn scope_covers_only_own_tenant() {
+        let serang = RegionCode::parse("36.73").unwrap();
+        let kab = RegionCode::parse("36.04").unwrap();
+        assert!(Scope::Tenant(serang.clone()).covers(&serang));
+        assert!(!Scope::Tenant(serang).covers(&kab));
+        assert!(Scope::Platform.covers(&kab));
+    }
+}

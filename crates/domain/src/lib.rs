@@ -1,0 +1,26 @@
+//! Sinergi's domain: the types every other crate speaks, and the rules that need no I/O.
+//!
+//! Values here are parsed once at the edge (`RegionCode::parse`, `Email::parse`, ...) and are
+//! valid from then on; nothing past the edge re-checks them.
+
+pub mod access;
+pub mod auth;
+pub mod format;
+pub mod ids;
+pub mod kbli;
+pub mod org;
+pub mod region;
+
+pub use access::{Actor, Permission, Role, Scope};
+pub use ids::{AgencyId, AuditEventId, TokenId, UserId};
+pub use kbli::{KbliCode, KbliLevel};
+pub use region::{RegionCode, RegionLevel};
+
+/// Why a code (region, KBLI) was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodeError {
+    #[error("empty")]
+    Empty,
+    #[error("not a valid code: {0}")]
+    Shape(String),
+}

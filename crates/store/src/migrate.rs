@@ -1,0 +1,276 @@
+//! Schema migrations, defined once with sea-query and rendered for each backend.
+//!
+//! Each migration is a numbered list of DDL statements applied in one transaction together
+//! with its row in `schema_migrations`; running `migrate` again does nothing. A migration,
+//! once released, is never edited: a change is a new migration.
+
+use sea_query::{
+    ColumnDef, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, PostgresQueryBuilder, Query,
+    SqliteQueryBuilder, Table, TableCreateStatement,
+};
+
+use crate::db::Tx;
+use crate::schema::*;
+use crate::{Result, Store, now_ms};
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    statements: fn() -> Vec<Ddl>,
+}
+
+enum Ddl {
+    Table(TableCreateStatement),
+    Index(IndexCreateStatement),
+}
+
+impl Ddl {
+    fn render(&self) -> (String, String) {
+        match self {
+            Ddl::Table(t) => (t.to_string(SqliteQueryBuilder), t.to_string(PostgresQueryBuilder)),
+            Ddl::Index(i) => (i.to_string(SqliteQueryBuilder), i.to_string(PostgresQueryBuilder)),
+        }
+    }
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration { version: 1, name: "foundation", statements: foundation }];
+
+/// What `sinergi check` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationStatus {
+    pub applied: Vec<i64>,
+    pub pending: Vec<i64>,
+}
+
+impl MigrationStatus {
+    pub fn is_current(&self) -> bool {
+        self.pending.is_empty()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+}
+
+fn tracking_table() -> TableCreateStatement {
+    Table::create()
+        .table(SchemaMigrations::Table)
+        .if_not_exists()
+        .col(ColumnDef::new(SchemaMigrations::Version).big_integer().not_null().primary_key())
+        .col(ColumnDef::new(SchemaMigrations::Name).text().not_null())
+        .col(ColumnDef::new(SchemaMigrations::AppliedAt).big_integer().not_null())
+        .to_owned()
+}
+
+async fn applied_versions(tx: &mut Tx) -> Result<Vec<i64>> {
+    let rows: Vec<VersionRow> = tx
+        .fetch_all(
+            &Query::select()
+                .column(SchemaMigrations::Version)
+                .from(SchemaMigrations::Table)
+                .order_by(SchemaMigrations::Version, sea_query::Order::Asc)
+                .to_owned(),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.version).collect())
+}
+
+impl Store {
+    /// Apply every pending migration. Safe to run at every start and from several processes:
+    /// on PostgreSQL an advisory lock serialises concurrent migrators; on SQLite the
+    /// IMMEDIATE transaction does.
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        let mut tx = self.begin().await?;
+        if let Tx::Postgres(pg) = &mut tx {
+            sqlx::query("SELECT pg_advisory_xact_lock(7319120)").execute(&mut **pg).await?;
+        }
+        let (lite, pg) = Ddl::Table(tracking_table()).render();
+        tx.execute_raw(lite, pg).await?;
+        let applied = applied_versions(&mut tx).await?;
+        let mut done = Vec::new();
+        for migration in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+            for ddl in (migration.statements)() {
+                let (lite, pg) = ddl.render();
+                tx.execute_raw(lite, pg).await?;
+            }
+            tx.execute(
+                &Query::insert()
+                    .into_table(SchemaMigrations::Table)
+                    .columns([SchemaMigrations::Version, SchemaMigrations::Name, SchemaMigrations::AppliedAt])
+                    .values_panic([migration.version.into(), migration.name.into(), now_ms().into()])
+                    .to_owned(),
+            )
+            .await?;
+            tracing::info!(version = migration.version, name = migration.name, "applied migration");
+            done.push(migration.version);
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    pub async fn migration_status(&self) -> Result<MigrationStatus> {
+        let mut tx = self.begin().await?;
+        let (lite, pg) = Ddl::Table(tracking_table()).render();
+        tx.execute_raw(lite, pg).await?;
+        let applied = applied_versions(&mut tx).await?;
+        // Nothing was written but the (idempotent) tracking table; commit to release the lock.
+        tx.commit().await?;
+        let pending = MIGRATIONS.iter().map(|m| m.version).filter(|v| !applied.contains(v)).collect();
+        Ok(MigrationStatus { applied, pending })
+    }
+}
+
+fn timestamps(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
+    t.col(ColumnDef::new(Alias::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(Alias::UpdatedAt).big_integer().not_null())
+}
+
+#[derive(sea_query::Iden, Clone, Copy)]
+enum Alias {
+    CreatedAt,
+    UpdatedAt,
+}
+
+fn foundation() -> Vec<Ddl> {
+    let tenants = timestamps(
+        Table::create()
+            .table(Tenants::Table)
+            .col(ColumnDef::new(Tenants::Code).text().not_null().primary_key())
+            .col(ColumnDef::new(Tenants::Slug).text().not_null().unique_key())
+            .col(ColumnDef::new(Tenants::Name).text().not_null())
+            .col(ColumnDef::new(Tenants::Active).boolean().not_null().default(true)),
+    )
+    .to_owned();
+
+    let agencies = timestamps(
+        Table::create()
+            .table(Agencies::Table)
+            .col(ColumnDef::new(Agencies::TenantCode).text().not_null())
+            .col(ColumnDef::new(Agencies::Id).uuid().not_null())
+            .col(ColumnDef::new(Agencies::ParentId).uuid().null())
+            .col(ColumnDef::new(Agencies::Name).text().not_null())
+            .col(ColumnDef::new(Agencies::ShortName).text().null())
+            .col(ColumnDef::new(Agencies::Kind).text().not_null())
+            .col(ColumnDef::new(Agencies::Active).boolean().not_null().default(true))
+            .primary_key(Index::create().col(Agencies::TenantCode).col(Agencies::Id))
+            .foreign_key(
+                ForeignKey::create()
+                    .from(Agencies::Table, Agencies::TenantCode)
+                    .to(Tenants::Table, Tenants::Code)
+                    .on_delete(ForeignKeyAction::Restrict),
+            )
+            .foreign_key(
+                ForeignKey::create()
+                    .from(Agencies::Table, (Agencies::TenantCode, Agencies::ParentId))
+                    .to(Agencies::Table, (Agencies::TenantCode, Agencies::Id))
+                    .on_delete(ForeignKeyAction::Restrict),
+            ),
+    )
+    .to_owned();
+
+    let users = timestamps(
+        Table::create()
+            .table(Users::Table)
+            .col(ColumnDef::new(Users::Id).uuid().not_null().primary_key())
+            .col(ColumnDef::new(Users::TenantCode).text().null())
+            .col(ColumnDef::new(Users::AgencyId).uuid().null())
+            .col(ColumnDef::new(Users::Email).text().not_null().unique_key())
+            .col(ColumnDef::new(Users::Name).text().not_null())
+            .col(ColumnDef::new(Users::Role).text().not_null())
+            .col(ColumnDef::new(Users::PasswordHash).text().not_null())
+            .col(ColumnDef::new(Users::Locale).text().not_null().default("id"))
+            .col(ColumnDef::new(Users::Active).boolean().not_null().default(true))
+            .col(ColumnDef::new(Users::PasswordChangedAt).big_integer().not_null())
+            .foreign_key(ForeignKey::create().from(Users::Table, Users::TenantCode).to(Tenants::Table, Tenants::Code))
+            .foreign_key(
+                ForeignKey::create()
+                    .from(Users::Table, (Users::TenantCode, Users::AgencyId))
+                    .to(Agencies::Table, (Agencies::TenantCode, Agencies::Id)),
+            ),
+    )
+    .to_owned();
+
+    let sessions = Table::create()
+        .table(Sessions::Table)
+        .col(ColumnDef::new(Sessions::Id).uuid().not_null().primary_key())
+        .col(ColumnDef::new(Sessions::TokenHash).text().not_null().unique_key())
+        .col(ColumnDef::new(Sessions::UserId).uuid().not_null())
+        .col(ColumnDef::new(Sessions::Kind).text().not_null())
+        .col(ColumnDef::new(Sessions::Label).text().null())
+        .col(ColumnDef::new(Sessions::CsrfToken).text().not_null())
+        .col(ColumnDef::new(Sessions::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(Sessions::LastSeenAt).big_integer().not_null())
+        .col(ColumnDef::new(Sessions::ExpiresAt).big_integer().not_null())
+        .col(ColumnDef::new(Sessions::RevokedAt).big_integer().null())
+        .foreign_key(
+            ForeignKey::create()
+                .from(Sessions::Table, Sessions::UserId)
+                .to(Users::Table, Users::Id)
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+
+    let audit = Table::create()
+        .table(AuditEvents::Table)
+        // '' for platform-level events that belong to no tenant.
+        .col(ColumnDef::new(AuditEvents::TenantCode).text().not_null())
+        .col(ColumnDef::new(AuditEvents::Id).uuid().not_null())
+        .col(ColumnDef::new(AuditEvents::At).big_integer().not_null())
+        .col(ColumnDef::new(AuditEvents::ActorId).uuid().null())
+        .col(ColumnDef::new(AuditEvents::ActorLabel).text().not_null())
+        .col(ColumnDef::new(AuditEvents::Action).text().not_null())
+        .col(ColumnDef::new(AuditEvents::RecordType).text().not_null())
+        .col(ColumnDef::new(AuditEvents::RecordId).text().not_null())
+        .col(ColumnDef::new(AuditEvents::Before).text().null())
+        .col(ColumnDef::new(AuditEvents::After).text().null())
+        .col(ColumnDef::new(AuditEvents::RequestId).text().null())
+        .primary_key(Index::create().col(AuditEvents::TenantCode).col(AuditEvents::Id))
+        .to_owned();
+
+    vec![
+        Ddl::Table(tenants),
+        Ddl::Table(agencies),
+        Ddl::Index(
+            Index::create()
+                .name("agencies_tenant_name")
+                .table(Agencies::Table)
+                .col(Agencies::TenantCode)
+                .col(Agencies::Name)
+                .unique()
+                .to_owned(),
+        ),
+        Ddl::Table(users),
+        Ddl::Index(
+            Index::create().name("users_tenant_email").table(Users::Table).col(Users::TenantCode).col(Users::Email).to_owned(),
+        ),
+        Ddl::Table(sessions),
+        Ddl::Index(Index::create().name("sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned()),
+        Ddl::Table(audit),
+        Ddl::Index(
+            Index::create()
+                .name("audit_tenant_at")
+                .table(AuditEvents::Table)
+                .col(AuditEvents::TenantCode)
+                .col(AuditEvents::At)
+                .to_owned(),
+        ),
+        Ddl::Index(
+            Index::create()
+                .name("audit_tenant_record")
+                .table(AuditEvents::Table)
+                .col(AuditEvents::TenantCode)
+                .col(AuditEvents::RecordType)
+                .col(AuditEvents::RecordId)
+                .to_owned(),
+        ),
+        Ddl::Index(
+            Index::create()
+                .name("audit_tenant_actor")
+                .table(AuditEvents::Table)
+                .col(AuditEvents::TenantCode)
+                .col(AuditEvents::ActorId)
+                .to_owned(),
+        ),
+    ]
+}

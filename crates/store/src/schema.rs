@@ -1,0 +1,89 @@
+//! Table and column names, defined once for queries and migrations.
+//!
+//! Tables that belong to a tenant lead with `tenant_code` (the tenant's Kemendagri region code)
+//! in their primary key and indexes, so that they can be distributed by tenant later (Citus
+//! distribution column) without a rewrite. `tenants`, `users` and `sessions` are global: a
+//! login is looked up before its tenant is known.
+
+use sea_query::Iden;
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SchemaMigrations {
+    Table,
+    Version,
+    Name,
+    AppliedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Tenants {
+    Table,
+    Code,
+    Slug,
+    Name,
+    Active,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Agencies {
+    Table,
+    TenantCode,
+    Id,
+    ParentId,
+    Name,
+    ShortName,
+    Kind,
+    Active,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Users {
+    Table,
+    Id,
+    TenantCode,
+    AgencyId,
+    Email,
+    Name,
+    Role,
+    PasswordHash,
+    Locale,
+    Active,
+    CreatedAt,
+    UpdatedAt,
+    PasswordChangedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Sessions {
+    Table,
+    Id,
+    TokenHash,
+    UserId,
+    Kind,
+    Label,
+    CsrfToken,
+    CreatedAt,
+    LastSeenAt,
+    ExpiresAt,
+    RevokedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AuditEvents {
+    Table,
+    TenantCode,
+    Id,
+    At,
+    ActorId,
+    ActorLabel,
+    Action,
+    RecordType,
+    RecordId,
+    Before,
+    After,
+    RequestId,
+}

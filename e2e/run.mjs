@@ -1,0 +1,470 @@
+#!/usr/bin/env node
+// Sinergi browser tests: plain Node + playwright-core driving Debian's headless Chromium.
+//
+//   SINERGI_BIN=target/debug/sinergi node e2e/run.mjs      (scripts/test does this)
+//
+// Starts `$SINERGI_BIN serve --demo --bind 127.0.0.1:PORT --data-dir TMP` (SINERGI_LOG=warn),
+// waits for GET /healthz == 200, then, on a 360x800 phone viewport:
+//   - a wrong password stays on /login and shows [data-testid=form-error];
+//   - every Kota Serang demo role + the platform admin logs in (password sinergi-demo), lands on /
+//     in Indonesian (lang=id, "Beranda", [data-testid=user-role]), switches to English and back
+//     ([data-testid=lang-en] / [data-testid=lang-id]) and logs out ([data-testid=logout]);
+//   - as the region admin, screenshots of the main pages and the reference search pages.
+// Every response must be < 400 and no console error may be logged (favicon 404s excepted).
+// Screenshots go to e2e/screenshots/. Prints PASS/FAIL lines; exits 1 on any failure.
+//
+// Optional env: CHROMIUM_PATH (default /usr/bin/chromium), E2E_KEEP_TMP=1 (keep e2e/tmp/run-*).
+
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS_DIR = path.join(HERE, 'screenshots');
+const TMP_ROOT = path.join(HERE, 'tmp');
+const BIN = path.resolve(process.env.SINERGI_BIN || path.join(HERE, '..', 'target', 'debug', 'sinergi'));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+const PHONE = { width: 360, height: 800 };
+const DESKTOP = { width: 1280, height: 800 };
+const PASSWORD = 'sinergi-demo';
+const HEALTH_TIMEOUT_MS = 60_000;
+const STEP_TIMEOUT_MS = 15_000;
+const NAV_TIMEOUT_MS = 30_000;
+const GLOBAL_TIMEOUT_MS = 10 * 60_000;
+
+const ROLES = [
+  'region-admin@kota-serang.demo.sinergi.id',
+  'agency-officer@kota-serang.demo.sinergi.id',
+  'umkm-officer@kota-serang.demo.sinergi.id',
+  'lab-officer@kota-serang.demo.sinergi.id',
+  'partner@kota-serang.demo.sinergi.id',
+  'umkm-owner@kota-serang.demo.sinergi.id',
+  'viewer@kota-serang.demo.sinergi.id',
+  'platform-admin@demo.sinergi.id',
+];
+const REGION_ADMIN = ROLES[0];
+
+// Pages screenshotted as the region admin (Indonesian): [path, screenshot name, must contain].
+const ADMIN_PAGES = [
+  ['/agencies', 'agencies', null],
+  ['/users', 'users', null],
+  ['/audit', 'audit', null],
+  ['/reference/regions?q=cikande', 'reference-regions', '36.04.15'],
+  ['/reference/kbli?q=keripik', 'reference-kbli', '10794'],
+  ['/account/password', 'account-password', null],
+];
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+const failures = [];
+let where = 'startup'; // label of the current step, for failures reported by event listeners
+let screenshots = 0;
+let rolesLoggedIn = 0;
+
+function pass(msg) {
+  console.log(`PASS ${msg}`);
+}
+function fail(msg) {
+  if (failures.includes(msg)) return;
+  failures.push(msg);
+  console.log(`FAIL ${msg}`);
+}
+function note(msg) {
+  console.log(`NOTE ${msg}`);
+}
+function check(cond, msg, detail = '') {
+  if (cond) pass(msg);
+  else fail(detail ? `${msg} -- ${detail}` : msg);
+  return cond;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const firstLine = (e) => String(e?.message ?? e).split('\n')[0];
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+let server = null; // { child, base, dataDir, runDir, log(), exited }
+
+function tail(s, n = 8000) {
+  return s.length > n ? `...\n${s.slice(-n)}` : s;
+}
+
+async function startServer() {
+  if (!fs.existsSync(BIN)) throw new Error(`SINERGI_BIN not found: ${BIN} (run cargo build -p sinergi)`);
+  fs.mkdirSync(TMP_ROOT, { recursive: true });
+  const runDir = fs.mkdtempSync(path.join(TMP_ROOT, 'run-'));
+  const dataDir = path.join(runDir, 'data');
+  fs.mkdirSync(dataDir);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const args = ['serve', '--demo', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir];
+  console.log(`e2e: starting ${BIN} ${args.join(' ')}`);
+
+  const logFile = fs.createWriteStream(path.join(runDir, 'server.log'));
+  let output = '';
+  const child = spawn(BIN, args, {
+    env: { ...process.env, SINERGI_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const s = { child, base, dataDir, runDir, exited: null, log: () => output };
+  const collect = (chunk) => {
+    output = tail(output + chunk.toString(), 64_000);
+    logFile.write(chunk);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  child.on('error', (e) => { s.exited = { error: e }; });
+  child.on('exit', (code, signal) => { s.exited = { code, signal }; logFile.end(); });
+  server = s;
+
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  for (;;) {
+    if (s.exited) {
+      throw new Error(`server exited before becoming healthy (${JSON.stringify(s.exited.error?.message ?? s.exited)})\n--- server output ---\n${tail(output)}`);
+    }
+    try {
+      const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (r.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      throw new Error(`GET /healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s\n--- server output ---\n${tail(output)}`);
+    }
+    await sleep(250);
+  }
+  pass(`server healthy at ${base} (GET /healthz 200)`);
+  return s;
+}
+
+async function stopServer() {
+  const s = server;
+  if (!s || s.exited) return;
+  s.child.kill('SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (!s.exited && Date.now() < deadline) await sleep(100);
+  if (!s.exited) {
+    note('server did not exit within 10 s of SIGTERM; killing it');
+    s.child.kill('SIGKILL');
+    while (!s.exited) await sleep(50);
+  }
+}
+
+// Last-resort cleanup if we die unexpectedly (exceptions, Ctrl-C, global timeout).
+process.on('exit', () => {
+  if (server && !server.exited) server.child.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    console.log(`e2e: ${sig}, stopping`);
+    process.exit(130);
+  });
+}
+setTimeout(() => {
+  console.log(`FAIL e2e did not finish within ${GLOBAL_TIMEOUT_MS / 60_000} minutes`);
+  process.exit(1);
+}, GLOBAL_TIMEOUT_MS).unref();
+
+// ---------------------------------------------------------------------------------------------
+// Browser helpers
+
+// Status codes allowed for the current step (the failed-login check may answer 4xx).
+let allowedStatuses = new Set();
+
+function watchContext(context, base) {
+  const origin = new URL(base).host;
+  const isFavicon = (url) => /favicon/i.test(url || '');
+  const isExternal = (url) => {
+    let u;
+    try { u = new URL(url); } catch { return false; }
+    return ['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol) && u.host !== origin;
+  };
+  context.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const url = msg.location()?.url || '';
+    const text = msg.text();
+    if (isFavicon(url) || isFavicon(text)) return;
+    // "Failed to load resource: ..." duplicates what the response/requestfailed listeners
+    // below already report (with the URL and the allowed-status logic).
+    if (text.startsWith('Failed to load resource:')) return;
+    fail(`${where}: console error: ${text}${url ? ` (${url})` : ''}`);
+  });
+  context.on('weberror', (err) => {
+    fail(`${where}: uncaught page error: ${firstLine(err.error())}`);
+  });
+  context.on('response', (resp) => {
+    const status = resp.status();
+    if (status < 400 || isFavicon(resp.url()) || allowedStatuses.has(status)) return;
+    fail(`${where}: HTTP ${status} for ${resp.request().method()} ${resp.url()}`);
+  });
+  context.on('requestfailed', (req) => {
+    const err = req.failure()?.errorText || 'failed';
+    if (err === 'net::ERR_ABORTED' || isFavicon(req.url())) return; // superseded by a navigation
+    if (isExternal(req.url())) return; // reported by the 'request' listener
+    fail(`${where}: request failed (${err}) for ${req.method()} ${req.url()}`);
+  });
+  context.on('request', (req) => {
+    if (isExternal(req.url())) {
+      fail(`${where}: page requested an external resource ${req.url()} (the app must work offline)`);
+    }
+  });
+}
+
+async function shot(page, name, opts = {}) {
+  const file = path.join(SHOTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, ...opts });
+  screenshots += 1;
+  console.log(`     screenshot e2e/screenshots/${name}.png`);
+}
+
+async function failureShot(page, label) {
+  try {
+    const dir = path.join(SHOTS_DIR, 'failures');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${label.replace(/[^a-z0-9-]+/gi, '_')}.png`);
+    await page.screenshot({ path: file, fullPage: true, timeout: 5000 });
+    console.log(`     failure screenshot e2e/screenshots/failures/${path.basename(file)} (at ${page.url()})`);
+  } catch { /* page may be gone */ }
+}
+
+async function pageText(page) {
+  return page.evaluate(() => {
+    const b = document.body;
+    return `${document.title}\n${b ? b.innerText : ''}\n${b ? b.textContent : ''}`;
+  });
+}
+const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
+const pathname = (page) => new URL(page.url()).pathname;
+
+async function goto(page, base, urlPath, label) {
+  where = label;
+  const resp = await page.goto(base + urlPath, { waitUntil: 'load' });
+  const status = resp ? resp.status() : 0;
+  // Same wording as the 'response' listener, so a failure is listed once.
+  if (resp && status < 400) pass(`${label}: GET ${urlPath} -> ${status}`);
+  else fail(`${label}: HTTP ${status} for GET ${resp ? resp.url() : base + urlPath}`);
+  return resp;
+}
+
+// Click the first *visible* match; if every match is hidden at this viewport (e.g. inside a
+// collapsed menu), fall back to a DOM click so the form is still submitted, and say so.
+async function press(page, selector) {
+  const all = page.locator(selector);
+  const n = await all.count();
+  if (n === 0) throw new Error(`${selector} not found on ${page.url()}`);
+  for (let i = 0; i < n; i++) {
+    if (await all.nth(i).isVisible()) {
+      await all.nth(i).click();
+      return;
+    }
+  }
+  note(`${where}: ${selector} is not visible at ${page.viewportSize()?.width}px; clicking it via the DOM`);
+  await all.first().evaluate((el) => el.click());
+}
+
+// Click something that submits a form which reloads the same URL (e.g. /language -> back to /).
+async function pressAndWaitForLoad(page, selector) {
+  const [resp] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load', timeout: NAV_TIMEOUT_MS }),
+    press(page, selector),
+  ]);
+  return resp;
+}
+
+async function formErrorText(page) {
+  const loc = page.locator('[data-testid=form-error]').first();
+  return (await loc.count()) ? (await loc.innerText()).trim() : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+async function freshPage(context, current) {
+  if (current) await current.close().catch(() => {});
+  await context.clearCookies();
+  const page = await context.newPage();
+  await page.setViewportSize(PHONE);
+  return page;
+}
+
+async function wrongPassword(context, base) {
+  const label = 'wrong-password';
+  const page = await freshPage(context, null);
+  try {
+    await goto(page, base, '/login', label);
+    await page.fill('input[name=email]', REGION_ADMIN);
+    await page.fill('input[name=password]', 'definitely-not-the-password');
+    allowedStatuses = new Set([400, 401, 403, 422]);
+    await pressAndWaitForLoad(page, 'form:has(input[name=email]) button[type=submit]');
+    const err = page.locator('[data-testid=form-error]').first();
+    const visible = await err.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS }).then(() => true, () => false);
+    check(visible, `${label}: [data-testid=form-error] visible`, visible ? '' : `not visible at ${page.url()}`);
+    if (visible) console.log(`     error text: ${JSON.stringify(await formErrorText(page))}`);
+    check(pathname(page) === '/login', `${label}: stays on /login`, `got ${page.url()}`);
+    check(await page.locator('[data-testid=user-role]').count() === 0, `${label}: not logged in`);
+  } catch (e) {
+    fail(`${label}: ${firstLine(e)}`);
+    await failureShot(page, label);
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
+async function roleFlow(context, base, email, first) {
+  const role = email.split('@')[0];
+  let page = await freshPage(context, null);
+  try {
+    // 1. login page, Indonesian
+    await goto(page, base, '/login', `${role} /login`);
+    check(await htmlLang(page) === 'id', `${role}: /login has <html lang="id">`, `lang=${JSON.stringify(await htmlLang(page))}`);
+    check((await pageText(page)).includes('Masuk'), `${role}: /login contains "Masuk"`);
+    if (first) await shot(page, 'login-id');
+
+    // 2. log in -> /
+    where = `${role} login`;
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=password]', PASSWORD);
+    await press(page, 'form:has(input[name=email]) button[type=submit]');
+    try {
+      await page.waitForURL((u) => u.pathname === '/', { timeout: STEP_TIMEOUT_MS, waitUntil: 'load' });
+    } catch {
+      throw new Error(`login did not land on / (at ${page.url()}; form-error: ${JSON.stringify(await formErrorText(page).catch(() => ''))})`);
+    }
+    rolesLoggedIn += 1;
+    pass(`${role}: logged in, landed on /`);
+    where = `${role} home (id)`;
+    check(await htmlLang(page) === 'id', `${role}: home has lang=id`, `lang=${JSON.stringify(await htmlLang(page))}`);
+    const roleEl = page.locator('[data-testid=user-role]').first();
+    const roleVisible = await roleEl.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+    const roleText = roleVisible ? (await roleEl.innerText()).trim() : '';
+    check(roleVisible && roleText !== '', `${role}: [data-testid=user-role] visible and non-empty (${JSON.stringify(roleText)})`);
+    check((await pageText(page)).includes('Beranda'), `${role}: home contains "Beranda"`);
+    await shot(page, `home-${role}-id`);
+
+    // 3. English and back
+    where = `${role} switch to en`;
+    await pressAndWaitForLoad(page, '[data-testid=lang-en]');
+    check(await htmlLang(page) === 'en', `${role}: after lang-en, lang=en`, `lang=${JSON.stringify(await htmlLang(page))} at ${page.url()}`);
+    check((await pageText(page)).includes('Home'), `${role}: English page contains "Home"`);
+    await shot(page, `home-${role}-en`);
+    where = `${role} switch to id`;
+    await pressAndWaitForLoad(page, '[data-testid=lang-id]');
+    check(await htmlLang(page) === 'id', `${role}: after lang-id, lang=id again`, `lang=${JSON.stringify(await htmlLang(page))} at ${page.url()}`);
+
+    // 4. region admin: desktop home + admin and reference pages (Indonesian)
+    if (email === REGION_ADMIN) {
+      await page.setViewportSize(DESKTOP);
+      await goto(page, base, '/', `${role} home desktop`);
+      await shot(page, `home-${role}-id-desktop`);
+      await page.setViewportSize(PHONE);
+      for (const [urlPath, name, mustContain] of ADMIN_PAGES) {
+        const label = `${role} ${urlPath}`;
+        try {
+          await goto(page, base, urlPath, label);
+          check(await htmlLang(page) === 'id', `${label}: lang=id`);
+          if (mustContain) check((await pageText(page)).includes(mustContain), `${label}: contains "${mustContain}"`);
+          await shot(page, `${name}-id`);
+        } catch (e) {
+          fail(`${label}: ${firstLine(e)}`);
+          await failureShot(page, `${role}-${name}`);
+        }
+      }
+      await goto(page, base, '/', `${role} home`);
+    }
+
+    // 5. log out -> /login
+    where = `${role} logout`;
+    await press(page, '[data-testid=logout]');
+    try {
+      await page.waitForURL((u) => u.pathname === '/login', { timeout: STEP_TIMEOUT_MS, waitUntil: 'load' });
+      pass(`${role}: logged out, landed on /login`);
+    } catch {
+      fail(`${role}: logout did not land on /login (at ${page.url()})`);
+    }
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, role);
+  } finally {
+    await page.close().catch(() => {});
+    page = null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  fs.rmSync(SHOTS_DIR, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS_DIR, { recursive: true });
+  let context = null;
+  let profileDir = null;
+  try {
+    const s = await startServer();
+    profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sinergi-e2e-chromium-'));
+    where = 'browser launch';
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: PHONE,
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
+    watchContext(context, s.base);
+    // A persistent context opens with one blank page; close it, each scenario opens its own.
+    for (const p of context.pages()) await p.close().catch(() => {});
+
+    await wrongPassword(context, s.base);
+    for (const [i, email] of ROLES.entries()) {
+      await roleFlow(context, s.base, email, i === 0);
+    }
+    check(rolesLoggedIn === ROLES.length, `all ${ROLES.length} roles logged in`, `only ${rolesLoggedIn}`);
+  } catch (e) {
+    fail(`${where}: ${String(e?.message ?? e)}`);
+  } finally {
+    if (context) await context.close().catch(() => {});
+    if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+    await stopServer();
+  }
+
+  if (server && failures.length > 0) {
+    console.log(`--- server output (tail; full log in ${path.relative(process.cwd(), server.runDir)}/server.log) ---`);
+    console.log(tail(server.log(), 6000) || '(empty)');
+  }
+  if (server && failures.length === 0 && process.env.E2E_KEEP_TMP !== '1') {
+    fs.rmSync(server.runDir, { recursive: true, force: true });
+  }
+
+  const rel = path.relative(process.cwd(), SHOTS_DIR) || '.';
+  console.log(`e2e: ${rolesLoggedIn} roles logged in, ${screenshots} screenshots in ${rel}`);
+  if (failures.length > 0) {
+    console.log(`e2e: FAILED, ${failures.length} failure(s):`);
+    for (const f of failures) console.log(`  - ${f}`);
+    process.exit(1);
+  }
+  console.log('e2e: all checks passed');
+  process.exit(0);
+}
+
+await main();
