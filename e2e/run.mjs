@@ -141,14 +141,14 @@ async function startServer() {
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   for (;;) {
     if (s.exited) {
-      throw new Error(`server exited before becoming healthy (${JSON.stringify(s.exited.error?.message ?? s.exited)})\n--- server output ---\n${tail(output)}`);
+      throw new Error(`server exited before becoming healthy (${JSON.stringify(s.exited.error?.message ?? s.exited)}); its output follows at the end`);
     }
     try {
       const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (r.status === 200) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
-      throw new Error(`GET /healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s\n--- server output ---\n${tail(output)}`);
+      throw new Error(`GET /healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s; the server's output follows at the end`);
     }
     await sleep(250);
   }
@@ -441,7 +441,9 @@ async function main() {
     }
     check(rolesLoggedIn === ROLES.length, `all ${ROLES.length} roles logged in`, `only ${rolesLoggedIn}`);
   } catch (e) {
-    fail(`${where}: ${String(e?.message ?? e)}`);
+    const msg = String(e?.message ?? e);
+    if (msg.includes('\n')) console.log(msg); // e.g. Playwright's launch log
+    fail(`${where}: ${firstLine(e)}`);
   } finally {
     if (context) await context.close().catch(() => {});
     if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });

@@ -92,10 +92,7 @@ pub struct UnknownRole(pub String);
 impl FromStr for Role {
     type Err = UnknownRole;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.slug() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::ALL.into_iter().find(|r| r.slug() == s).ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 
@@ -118,10 +115,9 @@ impl Permission {
         use Role::*;
         match self {
             Permission::ManagePlatform => role == PlatformAdmin,
-            Permission::ManageTenant
-            | Permission::ManageAgencies
-            | Permission::ManageUsers
-            | Permission::ViewAudit => matches!(role, PlatformAdmin | RegionAdmin),
+            Permission::ManageTenant | Permission::ManageAgencies | Permission::ManageUsers | Permission::ViewAudit => {
+                matches!(role, PlatformAdmin | RegionAdmin)
+            }
             Permission::ViewDirectory => role.is_internal(),
         }
     }
@@ -200,10 +196,7 @@ mod tests {
 
     #[test]
     fn only_admins_manage() {
-        assert_eq!(
-            Permission::ManageUsers.roles(),
-            vec![Role::PlatformAdmin, Role::RegionAdmin]
-        );
+        assert_eq!(Permission::ManageUsers.roles(), vec![Role::PlatformAdmin, Role::RegionAdmin]);
         assert_eq!(Permission::ManagePlatform.roles(), vec![Role::PlatformAdmin]);
         assert!(!Permission::ViewDirectory.allows(Role::Partner));
         assert!(Permission::ViewDirectory.allows(Role::Viewer));

@@ -90,7 +90,9 @@ impl NewPassword {
         }
         let lower = input.to_lowercase();
         let first = lower.chars().next();
-        if lower.chars().all(|c| Some(c) == first) || ["password12", "1234567890", "qwertyuiop"].contains(&lower.as_str()) {
+        if lower.chars().all(|c| Some(c) == first)
+            || ["password12", "1234567890", "qwertyuiop"].contains(&lower.as_str())
+        {
             return Err(FieldError::new(field, "password-too-common"));
         }
         Ok(Self(input.to_owned()))

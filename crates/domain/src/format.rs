@@ -70,15 +70,11 @@ impl FromStr for Locale {
 
 /// `Rp 1.500.000`, `-Rp 1.500.000`, `Rp 0`.
 ///
-/// The same in both languages: a rupiah amount is written the Indonesian way even on an English
-/// page, as Indonesian English-language documents (and bank statements) do.
+/// The same in both languages: a rupiah amount keeps the Indonesian dots on an English page too,
+/// so that the two versions of a page (and the letters printed from them) show identical amounts.
 pub fn format_rupiah(amount: i64) -> String {
     let digits = group_digits(amount.unsigned_abs(), '.');
-    if amount < 0 {
-        format!("-Rp {digits}")
-    } else {
-        format!("Rp {digits}")
-    }
+    if amount < 0 { format!("-Rp {digits}") } else { format!("Rp {digits}") }
 }
 
 /// `48.000` in Indonesian, `48,000` in English.
@@ -109,12 +105,7 @@ pub fn format_datetime(t: OffsetDateTime, locale: Locale) -> String {
         Locale::Id => '.',
         Locale::En => ':',
     };
-    format!(
-        "{} {:02}{time_sep}{:02} {zone}",
-        format_date(local.date(), locale),
-        local.hour(),
-        local.minute(),
-    )
+    format!("{} {:02}{time_sep}{:02} {zone}", format_date(local.date(), locale), local.hour(), local.minute(),)
 }
 
 fn offset_label(offset: UtcOffset) -> String {
@@ -166,7 +157,7 @@ fn group_digits(n: u64, separator: char) -> String {
     let mut out = String::with_capacity(plain.len() + plain.len() / 3);
     for (i, digit) in plain.chars().enumerate() {
         // A separator goes before every digit whose distance from the end is a multiple of 3.
-        if i > 0 && (plain.len() - i) % 3 == 0 {
+        if i > 0 && (plain.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(digit);
@@ -213,9 +204,8 @@ mod tests {
 
     #[test]
     fn every_indonesian_month() {
-        let names: Vec<_> = (1..=12u8)
-            .map(|m| month_name(Month::try_from(m).expect("1..=12 is a month"), Locale::Id))
-            .collect();
+        let names: Vec<_> =
+            (1..=12u8).map(|m| month_name(Month::try_from(m).expect("1..=12 is a month"), Locale::Id)).collect();
         assert_eq!(
             names.join(" "),
             "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"

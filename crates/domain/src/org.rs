@@ -118,10 +118,7 @@ impl AgencyKind {
 impl FromStr for AgencyKind {
     type Err = FieldError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AgencyKind::ALL
-            .into_iter()
-            .find(|k| k.slug() == s)
-            .ok_or(FieldError::new("kind", "invalid-choice"))
+        AgencyKind::ALL.into_iter().find(|k| k.slug() == s).ok_or(FieldError::new("kind", "invalid-choice"))
     }
 }
 

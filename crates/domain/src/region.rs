@@ -70,8 +70,7 @@ impl RegionCode {
 
     /// True when `self` is `other` or lies inside it (a desa inside its kabupaten).
     pub fn is_within(&self, other: &RegionCode) -> bool {
-        self.0 == other.0
-            || (self.0.starts_with(&other.0) && self.0.as_bytes().get(other.0.len()) == Some(&b'.'))
+        self.0 == other.0 || (self.0.starts_with(&other.0) && self.0.as_bytes().get(other.0.len()) == Some(&b'.'))
     }
 
     /// Regencies coded 71 and above are kota; below are kabupaten.
@@ -108,10 +107,7 @@ mod tests {
         assert_eq!(RegionCode::parse("36").unwrap().level(), RegionLevel::Province);
         assert_eq!(RegionCode::parse("36.04").unwrap().level(), RegionLevel::Regency);
         assert_eq!(RegionCode::parse(" 36.04.15 ").unwrap().as_str(), "36.04.15");
-        assert_eq!(
-            RegionCode::parse("36.04.15.2001").unwrap().level(),
-            RegionLevel::Village
-        );
+        assert_eq!(RegionCode::parse("36.04.15.2001").unwrap().level(), RegionLevel::Village);
     }
 
     #[test]

@@ -12,17 +12,9 @@ pub(crate) enum DataError {
         source: csv::Error,
     },
     #[error("{file}: expected the columns {expected:?}, found {found:?}")]
-    Header {
-        file: &'static str,
-        expected: Vec<&'static str>,
-        found: Vec<String>,
-    },
+    Header { file: &'static str, expected: Vec<&'static str>, found: Vec<String> },
     #[error("{file}, line {line}: {reason}")]
-    Row {
-        file: &'static str,
-        line: u64,
-        reason: String,
-    },
+    Row { file: &'static str, line: u64, reason: String },
     #[error("{file}: {reason}")]
     Table { file: &'static str, reason: String },
 }
@@ -73,10 +65,7 @@ pub(crate) struct Record<'r>(&'r StringRecord);
 impl Record<'_> {
     /// The trimmed field in column `index`.
     pub(crate) fn get(&self, index: usize) -> Result<&str, String> {
-        self.0
-            .get(index)
-            .map(str::trim)
-            .ok_or_else(|| format!("no column {index}"))
+        self.0.get(index).map(str::trim).ok_or_else(|| format!("no column {index}"))
     }
 
     /// Like [`Record::get`], refusing an empty field.

@@ -135,9 +135,8 @@ impl KbliTable {
     }
 
     fn by_code_prefix(&self, prefix: &str, limit: usize) -> Vec<usize> {
-        let mut found: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| self.rows[i].code.as_str().starts_with(prefix))
-            .collect();
+        let mut found: Vec<usize> =
+            (0..self.rows.len()).filter(|&i| self.rows[i].code.as_str().starts_with(prefix)).collect();
         found.sort_by_key(|&i| {
             let code = &self.rows[i].code;
             (code.as_str() != prefix, level_rank(code.level()), i)
@@ -205,7 +204,9 @@ fn parse_row(row: &Record<'_>) -> Result<Kbli, String> {
 /// under itself less its last digit.
 fn check_parent(code: &KbliCode, parent: Option<&KbliCode>) -> Result<(), String> {
     let expected = match code.level() {
-        KbliLevel::Kategori => return parent.map_or(Ok(()), |p| Err(format!("kategori {code} has parent {p}"))),
+        KbliLevel::Kategori => {
+            return parent.map_or(Ok(()), |p| Err(format!("kategori {code} has parent {p}")));
+        }
         KbliLevel::GolonganPokok => {
             return match parent {
                 Some(p) if p.level() == KbliLevel::Kategori => Ok(()),

@@ -17,8 +17,8 @@ mod urusan;
 
 pub use kbli::{Kbli, KbliCounts, kbli, kbli_all, kbli_children, kbli_count_by_level, search_kbli};
 pub use region::{
-    Region, RegionCounts, RegionHit, children, region, region_all, region_count_by_level,
-    region_label, region_path, search_regions,
+    Region, RegionCounts, RegionHit, children, region, region_all, region_count_by_level, region_label, region_path,
+    search_regions,
 };
 pub use urusan::{Urusan, UrusanGroup, urusan, urusan_all};
 

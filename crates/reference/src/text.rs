@@ -49,11 +49,7 @@ pub(crate) struct QueryWords {
 impl QueryWords {
     pub(crate) fn parse(raw: &str) -> Self {
         let words = fold(raw).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
-        let last_open = raw
-            .chars()
-            .rev()
-            .find(|c| !is_combining_mark(*c))
-            .is_some_and(char::is_alphanumeric);
+        let last_open = raw.chars().rev().find(|c| !is_combining_mark(*c)).is_some_and(char::is_alphanumeric);
         Self { words, last_open }
     }
 
@@ -104,11 +100,7 @@ impl Tier {
 /// The bit mask with one bit set for each of `count` words.
 pub(crate) fn all_words(count: usize) -> u16 {
     let count = count.min(MAX_WORDS);
-    if count == MAX_WORDS {
-        u16::MAX
-    } else {
-        (1u16 << count) - 1
-    }
+    if count == MAX_WORDS { u16::MAX } else { (1u16 << count) - 1 }
 }
 
 /// Which query words each text contains: bit `w` stands for `words[w]`.
@@ -121,13 +113,48 @@ pub(crate) struct Masks {
 
 /// Many folded texts laid end to end in one buffer, so that finding a word in all of them is one
 /// pass of a vectorised substring search rather than one search per text: that is what keeps a
-/// query over ~91,000 region names within a keystroke's budget.
+/// query over ~91,000 region names within a keystroke's budget (well under a millisecond).
 pub(crate) struct TextIndex {
     /// `\n` + text 0 + `\n` + text 1 + ... + `\n`. Folded texts hold no `\n`, so a match never
     /// spans two texts, and every text is preceded by a separator.
     buffer: String,
     /// Start and end (exclusive) of each text in `buffer`.
     spans: Vec<(u32, u32)>,
+    /// For each text, the ASCII letters and digits it contains and those that start one of its
+    /// words, one bit each (see [`char_bit`]). A one-letter query is answered from these alone:
+    /// its occurrences are so dense that scanning for it costs more than all other queries.
+    letters: Vec<Letters>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Letters {
+    anywhere: u64,
+    word_start: u64,
+}
+
+/// The bit standing for an ASCII lowercase letter or digit; `None` for anything else.
+fn char_bit(b: u8) -> Option<u64> {
+    match b {
+        b'a'..=b'z' => Some(1 << (b - b'a')),
+        b'0'..=b'9' => Some(1 << (26 + b - b'0')),
+        _ => None,
+    }
+}
+
+impl Letters {
+    fn of(text: &str) -> Self {
+        let mut letters = Self::default();
+        let mut at_word_start = true;
+        for &b in text.as_bytes() {
+            let bit = char_bit(b).unwrap_or(0);
+            letters.anywhere |= bit;
+            if at_word_start {
+                letters.word_start |= bit;
+            }
+            at_word_start = b == b' ';
+        }
+        letters
+    }
 }
 
 impl TextIndex {
@@ -138,13 +165,15 @@ impl TextIndex {
     pub(crate) fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut buffer = String::from("\n");
         let mut spans = Vec::new();
+        let mut letters = Vec::new();
         for text in texts {
+            letters.push(Letters::of(text));
             let start = offset(buffer.len());
             buffer.push_str(text);
             spans.push((start, offset(buffer.len())));
             buffer.push('\n');
         }
-        Self { buffer, spans }
+        Self { buffer, spans, letters }
     }
 
     pub(crate) fn text(&self, index: usize) -> &str {
@@ -154,10 +183,7 @@ impl TextIndex {
 
     /// Finds every word (at most [`MAX_WORDS`] are looked at) in every text.
     pub(crate) fn scan(&self, words: &[String]) -> Masks {
-        let mut masks = Masks {
-            anywhere: vec![0; self.spans.len()],
-            word_start: vec![0; self.spans.len()],
-        };
+        let mut masks = Masks { anywhere: vec![0; self.spans.len()], word_start: vec![0; self.spans.len()] };
         for (bit, word) in words.iter().take(MAX_WORDS).enumerate() {
             self.mark(word, 1u16 << bit, &mut masks);
         }
@@ -165,23 +191,39 @@ impl TextIndex {
     }
 
     /// Sets `bit` in the masks of the texts that contain `word`.
-    ///
+    fn mark(&self, word: &str, bit: u16, masks: &mut Masks) {
+        match word.as_bytes() {
+            [] => {}
+            &[single] => match char_bit(single) {
+                Some(letter) => self.mark_letter(letter, bit, masks),
+                None => self.mark_by_search(word, bit, masks),
+            },
+            _ => self.mark_by_search(word, bit, masks),
+        }
+    }
+
+    fn mark_letter(&self, letter: u64, bit: u16, masks: &mut Masks) {
+        for (i, letters) in self.letters.iter().enumerate() {
+            if letters.anywhere & letter != 0 {
+                masks.anywhere[i] |= bit;
+            }
+            if letters.word_start & letter != 0 {
+                masks.word_start[i] |= bit;
+            }
+        }
+    }
+
     /// Each text needs at most two answers (does it contain the word, does a word of it start
     /// with it), so after the first match in a text the rest of that text is looked at once, for
-    /// a word start only, and the search resumes at the next text. That bounds the work by the
-    /// number of texts: a one-letter query would otherwise stop at every one of its ~250,000
-    /// occurrences.
-    fn mark(&self, word: &str, bit: u16, masks: &mut Masks) {
-        if word.is_empty() {
-            return;
-        }
+    /// a word start only, and the search resumes at the next text: the work is bounded by the
+    /// number of texts, not by the number of occurrences of a short word.
+    fn mark_by_search(&self, word: &str, bit: u16, masks: &mut Masks) {
         let haystack = self.buffer.as_bytes();
-        let anywhere = memmem::Finder::new(word.as_bytes());
-        let after_space = memmem::Finder::new(&[b" ", word.as_bytes()].concat()).into_owned();
+        let finder = memmem::Finder::new(word.as_bytes());
         let mut from = 0;
         // Matches come in increasing order, so the text they fall in only ever moves forward.
         let mut text = 0;
-        while let Some(found) = anywhere.find(&haystack[from..]) {
+        while let Some(found) = finder.find(&haystack[from..]) {
             let at = from + found;
             while self.spans[text].1 as usize <= at {
                 text += 1;
@@ -189,14 +231,20 @@ impl TextIndex {
             let end = self.spans[text].1 as usize;
             masks.anywhere[text] |= bit;
             // The byte before a match exists: the buffer starts with a separator.
-            let starts_word = matches!(haystack[at - 1], b' ' | b'\n')
-                || after_space.find(&haystack[at..end]).is_some();
+            let starts_word =
+                matches!(haystack[at - 1], b' ' | b'\n') || starts_a_later_word(&haystack[at..end], word.as_bytes());
             if starts_word {
                 masks.word_start[text] |= bit;
             }
             from = end;
         }
     }
+}
+
+/// Whether a word of `rest` other than its first starts with `word`. Names are a few words long,
+/// so a plain loop beats setting up a substring search.
+fn starts_a_later_word(rest: &[u8], word: &[u8]) -> bool {
+    rest.iter().enumerate().any(|(i, &b)| b == b' ' && rest[i + 1..].starts_with(word))
 }
 
 fn offset(len: usize) -> u32 {
@@ -236,6 +284,15 @@ mod tests {
         assert_eq!(masks.anywhere, [0b01, 0b11, 0b01, 0b00]);
         assert_eq!(masks.word_start, [0b01, 0b11, 0b00, 0b00]);
         assert_eq!(index.text(3), "serang");
+    }
+
+    #[test]
+    fn one_letter_words_use_the_letter_sets() {
+        // "ß" has no letter bit and goes through the substring search instead.
+        let index = TextIndex::new(["aceh", "banda aceh", "bekasi", "ßa ß"]);
+        let masks = index.scan(&["a".to_owned(), "e".to_owned(), "ß".to_owned()]);
+        assert_eq!(masks.anywhere, [0b011, 0b011, 0b011, 0b101]);
+        assert_eq!(masks.word_start, [0b001, 0b001, 0b000, 0b100]);
     }
 
     #[test]

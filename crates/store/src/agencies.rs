@@ -121,7 +121,8 @@ pub(crate) fn target_tenant(actor: &Actor, requested: Option<&RegionCode>) -> Re
 }
 
 async fn load(tx: &mut Tx, tenant: &RegionCode, id: AgencyId) -> Result<Agency> {
-    let row: AgencyRow = tx.fetch_optional(select().cond_where(by_id(tenant, id))).await?.ok_or(StoreError::NotFound)?;
+    let row: AgencyRow =
+        tx.fetch_optional(select().cond_where(by_id(tenant, id))).await?.ok_or(StoreError::NotFound)?;
     row.try_into()
 }
 

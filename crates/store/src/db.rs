@@ -26,9 +26,7 @@ impl DatabaseUrl {
         if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self(url.to_owned()))
         } else {
-            Err(StoreError::Config(
-                "database URL must start with sqlite: or postgres://".to_owned(),
-            ))
+            Err(StoreError::Config("database URL must start with sqlite: or postgres://".to_owned()))
         }
     }
 
@@ -115,12 +113,11 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
-                if let Some(parent) = opts.get_filename().parent() {
-                    if !parent.as_os_str().is_empty() {
-                        std::fs::create_dir_all(parent).map_err(|e| {
-                            StoreError::Config(format!("cannot create {}: {e}", parent.display()))
-                        })?;
-                    }
+                if let Some(parent) = opts.get_filename().parent()
+                    && !parent.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", parent.display())))?;
                 }
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
@@ -176,9 +173,7 @@ impl Store {
     /// writers are not blocked and the copy is never half-written).
     pub async fn backup_sqlite(&self, to: &Path) -> Result<()> {
         let Db::Sqlite(pool) = &self.db else {
-            return Err(StoreError::Config(
-                "online backup is for SQLite; on PostgreSQL use pg_dump".to_owned(),
-            ));
+            return Err(StoreError::Config("online backup is for SQLite; on PostgreSQL use pg_dump".to_owned()));
         };
         if to.exists() {
             return Err(StoreError::Config(format!("{} already exists", to.display())));

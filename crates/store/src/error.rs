@@ -27,10 +27,10 @@ impl From<sqlx::Error> for StoreError {
         if let sqlx::Error::RowNotFound = err {
             return StoreError::NotFound;
         }
-        if let Some(db) = err.as_database_error() {
-            if db.is_unique_violation() {
-                return StoreError::Conflict { field: conflict_field(db.message(), db.constraint()) };
-            }
+        if let Some(db) = err.as_database_error()
+            && db.is_unique_violation()
+        {
+            return StoreError::Conflict { field: conflict_field(db.message(), db.constraint()) };
         }
         StoreError::Database(err)
     }

@@ -150,7 +150,12 @@ impl Store {
     ) -> Result<IssuedSession> {
         let now = now_ms();
         let expires = now + if kind == SessionKind::Web { policy.web_idle_ms } else { policy.api_ms };
-        let issued = IssuedSession { id: TokenId::new(), token: random_secret(), csrf_token: random_secret(), expires_at_ms: expires };
+        let issued = IssuedSession {
+            id: TokenId::new(),
+            token: random_secret(),
+            csrf_token: random_secret(),
+            expires_at_ms: expires,
+        };
         let mut tx = self.begin().await?;
         tx.execute(
             &Query::insert()
@@ -214,10 +219,10 @@ impl Store {
         if !user.active {
             return Ok(None);
         }
-        if let Some(t) = &user.tenant {
-            if !self.tenant_active(t).await? {
-                return Ok(None);
-            }
+        if let Some(t) = &user.tenant
+            && !self.tenant_active(t).await?
+        {
+            return Ok(None);
         }
         let kind = if row.kind == "api" { SessionKind::Api } else { SessionKind::Web };
         let mut expires = row.expires_at;
@@ -245,8 +250,7 @@ impl Store {
 
     /// End a session or revoke a token: one's own, or (for an admin) one of a user they manage.
     pub async fn revoke_session(&self, actor: &Actor, id: TokenId) -> Result<()> {
-        let row: SessionRow =
-            self.fetch_one(select().and_where(Expr::col(Sessions::Id).eq(id.as_uuid()))).await?;
+        let row: SessionRow = self.fetch_one(select().and_where(Expr::col(Sessions::Id).eq(id.as_uuid()))).await?;
         let owner = self.user(actor, UserId::from_uuid(row.user_id)).await?;
         if owner.id != actor.user_id && !actor.can(Permission::ManageUsers) {
             return Err(StoreError::Forbidden);

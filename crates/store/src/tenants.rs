@@ -73,14 +73,7 @@ pub struct TenantUpdate {
 
 fn select() -> sea_query::SelectStatement {
     Query::select()
-        .columns([
-            Tenants::Code,
-            Tenants::Slug,
-            Tenants::Name,
-            Tenants::Active,
-            Tenants::CreatedAt,
-            Tenants::UpdatedAt,
-        ])
+        .columns([Tenants::Code, Tenants::Slug, Tenants::Name, Tenants::Active, Tenants::CreatedAt, Tenants::UpdatedAt])
         .from(Tenants::Table)
         .to_owned()
 }

@@ -64,13 +64,13 @@ impl TestDatabase {
     /// Drop a PostgreSQL test database (SQLite files go with the temp dir).
     pub async fn cleanup(self) {
         self.store.close().await;
-        if let Some((admin, name)) = self.pg_admin {
-            if let Ok(pool) = sqlx::PgPool::connect(&admin).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
-                    .execute(&pool)
-                    .await;
-                pool.close().await;
-            }
+        if let Some((admin, name)) = self.pg_admin
+            && let Ok(pool) = sqlx::PgPool::connect(&admin).await
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+                .execute(&pool)
+                .await;
+            pool.close().await;
         }
     }
 }

@@ -1,1 +1,58 @@
+//! Sinergi's web edge: server-rendered pages (askama + htmx) and the JSON API under `/api/v1`,
+//! over one route table in which every route declares who may call it.
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod ops;
+pub mod pages;
+pub mod routes;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sinergi_store::Store;
+use sinergi_store::sessions::SessionPolicy;
+
+pub use routes::{RouteSpec, app, route_specs};
+
+/// Settings of the web edge.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure`: on whenever Sinergi is reached over HTTPS (behind a proxy).
+    pub secure_cookies: bool,
+    pub session_policy: SessionPolicy,
+    /// Failed logins allowed per account and per address within `throttle_window`.
+    pub throttle_per_account: usize,
+    pub throttle_per_address: usize,
+    pub throttle_window: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_policy: SessionPolicy::default(),
+            throttle_per_account: 5,
+            throttle_per_address: 30,
+            throttle_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub throttle: Arc<auth::Throttle>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        let throttle =
+            auth::Throttle::new(config.throttle_window, config.throttle_per_account, config.throttle_per_address);
+        Self { store, config: Arc::new(config), throttle: Arc::new(throttle) }
+    }
+}

@@ -1,0 +1,77 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI 3 document generated from the
+//! handlers' annotations (`/api/v1/openapi.json`, readable at `/api/docs`).
+
+pub mod directory;
+pub mod reference;
+pub mod tokens;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::error::AppError;
+
+/// A JSON body whose parse errors come back as our JSON errors (with the serde message),
+/// not as axum's plain-text rejection.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|axum::Json(v)| ApiJson(v))
+            .map_err(|e: JsonRejection| AppError::BadRequest(e.body_text()))
+    }
+}
+
+/// The error body of every failed API call.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code: not_found, forbidden, unauthenticated, csrf, invalid, conflict, bad_request, too_many_attempts, internal.
+    pub code: String,
+    /// The request field at fault, when there is one.
+    pub field: Option<String>,
+    /// A sentence for people, in the caller's language.
+    pub message: String,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Sinergi API", version = "1", description = "Kerja sama daerah, CSR dan UMKM. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
+    paths(
+        tokens::issue, tokens::list, tokens::revoke,
+        directory::list_tenants, directory::get_tenant, directory::create_tenant, directory::update_tenant,
+        directory::list_agencies, directory::get_agency, directory::create_agency, directory::update_agency,
+        directory::list_users, directory::get_user, directory::create_user, directory::update_user,
+        reference::regions, reference::kbli, reference::urusan,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "API tokens"),
+        (name = "directory", description = "Tenants (Pemda), agencies (perangkat daerah) and users"),
+        (name = "reference", description = "Regions, KBLI 2020, government affairs"),
+    )
+)]
+pub struct ApiDoc;

@@ -1,0 +1,163 @@
+//! Tenants (Pemda): the platform creates them; a region admin edits its own.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+use sinergi_domain::{Permission, RegionCode};
+use sinergi_store::tenants::{NewTenant, TenantUpdate};
+
+use super::{FormErrors, Shell, render, render_invalid, see_other};
+use crate::AppState;
+use crate::auth::Authed;
+use crate::error::{AppError, AppResult};
+
+pub struct TenantRow {
+    pub code: String,
+    pub name: String,
+    pub region: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "tenants.html")]
+struct TenantsPage {
+    shell: Shell,
+    rows: Vec<TenantRow>,
+    can_create: bool,
+}
+
+pub async fn list(State(state): State<AppState>, auth: Authed) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let rows = state
+        .store
+        .tenants(&auth.actor)
+        .await?
+        .into_iter()
+        .map(|t| TenantRow {
+            region: sinergi_reference::region_label(&t.code),
+            code: t.code.to_string(),
+            name: t.name,
+            status: tr.t(if t.active { "status-active" } else { "status-inactive" }),
+        })
+        .collect();
+    Ok(render(&TenantsPage {
+        shell: Shell::new(&auth.ctx, "tenants-title"),
+        rows,
+        can_create: auth.actor.can(Permission::ManagePlatform),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct TenantForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+pub struct TenantFormValues {
+    pub code: String,
+    pub name: String,
+    pub slug: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tenant_form.html")]
+struct TenantFormPage {
+    shell: Shell,
+    heading: String,
+    action: String,
+    is_new: bool,
+    can_deactivate: bool,
+    form: TenantFormValues,
+    errors: FormErrors,
+    notice: Option<String>,
+}
+
+fn page(
+    auth: &Authed,
+    code: Option<&RegionCode>,
+    form: TenantFormValues,
+    errors: FormErrors,
+    notice: Option<String>,
+) -> TenantFormPage {
+    let tr = auth.ctx.tr();
+    let key = if code.is_some() { "tenants-edit" } else { "tenants-new" };
+    TenantFormPage {
+        shell: Shell::new(&auth.ctx, key),
+        heading: tr.t(key),
+        action: code.map(|c| format!("/tenants/{c}")).unwrap_or_else(|| "/tenants".into()),
+        is_new: code.is_none(),
+        can_deactivate: auth.actor.can(Permission::ManagePlatform),
+        form,
+        errors,
+        notice,
+    }
+}
+
+pub async fn new_form(auth: Authed) -> Response {
+    let form = TenantFormValues { code: String::new(), name: String::new(), slug: String::new(), active: true };
+    render(&page(&auth, None, form, FormErrors::default(), None))
+}
+
+pub async fn create(State(state): State<AppState>, auth: Authed, Form(form): Form<TenantForm>) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let mut errors = FormErrors::default();
+    match NewTenant::parse(&form.code, &form.name, Some(&form.slug)) {
+        Ok(new) => match state.store.create_tenant(&auth.actor, new).await {
+            Ok(t) => return Ok(see_other(&format!("/tenants/{}", t.code))),
+            Err(e) => errors.absorb(tr, e.into())?,
+        },
+        Err(e) => errors.add(tr, &e),
+    }
+    let values = TenantFormValues { code: form.code, name: form.name, slug: form.slug, active: true };
+    Ok(render_invalid(&page(&auth, None, values, errors, None)))
+}
+
+fn parse_code(code: &str) -> AppResult<RegionCode> {
+    RegionCode::parse(code).map_err(|_| AppError::NotFound)
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(tenant_code): Path<String>,
+) -> AppResult<Response> {
+    let code = parse_code(&tenant_code)?;
+    let t = state.store.tenant(&auth.actor, &code).await?;
+    let form = TenantFormValues { code: t.code.to_string(), name: t.name, slug: t.slug.to_string(), active: t.active };
+    Ok(render(&page(&auth, Some(&code), form, FormErrors::default(), None)))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(tenant_code): Path<String>,
+    Form(form): Form<TenantForm>,
+) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let code = parse_code(&tenant_code)?;
+    let current = state.store.tenant(&auth.actor, &code).await?;
+    let mut errors = FormErrors::default();
+    let update = TenantUpdate { name: form.name.clone(), active: form.active.is_some() };
+    let values = TenantFormValues {
+        code: code.to_string(),
+        name: form.name,
+        slug: current.slug.to_string(),
+        active: update.active,
+    };
+    match state.store.update_tenant(&auth.actor, &code, update).await {
+        Ok(_) => Ok(render(&page(&auth, Some(&code), values, errors, Some(tr.t("saved"))))),
+        Err(e) => {
+            errors.absorb(tr, e.into())?;
+            Ok(render_invalid(&page(&auth, Some(&code), values, errors, None)))
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The route table. Every route is added through [`Routes`], which records its method, path
+//! and [`Access`] next to the handler and wraps the handler in the access check, so the check
+//! cannot be forgotten and the route-walk test sees every route without anyone listing them.
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use sinergi_domain::Permission;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+use crate::AppState;
+use crate::api::{self, ApiDoc};
+use crate::auth::{self, Access};
+use crate::ops;
+use crate::pages::{self, account, agencies, audit, home, reference, tenants, users};
+
+/// One route as the walk test sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+struct Routes {
+    router: Router<AppState>,
+    specs: Vec<RouteSpec>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Self { router: Router::new(), specs: Vec::new() }
+    }
+
+    fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        let route: MethodRouter<AppState> =
+            on(filter, handler).route_layer(from_fn_with_state(access, auth::enforce)).route_layer(from_fn(ops::track));
+        self.router = self.router.route(path, route);
+        self.specs.push(RouteSpec { method, path, access });
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Self {
+        self.add(Method::GET, path, access, h)
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Self {
+        self.add(Method::POST, path, access, h)
+    }
+
+    fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Self {
+        self.add(Method::PUT, path, access, h)
+    }
+
+    fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Self {
+        self.add(Method::DELETE, path, access, h)
+    }
+}
+
+fn table() -> Routes {
+    use Access::{Public, User};
+    let directory = Access::Permission(Permission::ViewDirectory);
+    let agencies_w = Access::Permission(Permission::ManageAgencies);
+    let users_w = Access::Permission(Permission::ManageUsers);
+    let tenant_w = Access::Permission(Permission::ManageTenant);
+    let platform = Access::Permission(Permission::ManagePlatform);
+    let audit_r = Access::Permission(Permission::ViewAudit);
+
+    Routes::new()
+        // Operations
+        .get("/healthz", Public, ops::healthz)
+        .get("/metrics", Public, ops::metrics_text)
+        .get("/static/{name}", Public, ops::static_asset)
+        .get("/favicon.svg", Public, ops::favicon)
+        .get("/favicon.ico", Public, ops::favicon)
+        // Session
+        .get("/login", Public, account::login_page)
+        .post("/login", Public, account::login_submit)
+        .post("/logout", User, account::logout)
+        .post("/language", Public, account::set_language)
+        .get("/account/password", User, account::password_page)
+        .post("/account/password", User, account::password_submit)
+        // Pages
+        .get("/", User, home::home)
+        .get("/tenants", tenant_w, tenants::list)
+        .get("/tenants/new", platform, tenants::new_form)
+        .post("/tenants", platform, tenants::create)
+        .get("/tenants/{tenant_code}", tenant_w, tenants::edit_form)
+        .post("/tenants/{tenant_code}", tenant_w, tenants::update)
+        .get("/agencies", directory, agencies::list)
+        .get("/agencies/new", agencies_w, agencies::new_form)
+        .post("/agencies", agencies_w, agencies::create)
+        .get("/agencies/{agency_id}", directory, agencies::show)
+        .get("/agencies/{agency_id}/edit", agencies_w, agencies::edit_form)
+        .post("/agencies/{agency_id}", agencies_w, agencies::update)
+        .get("/users", users_w, users::list)
+        .get("/users/new", users_w, users::new_form)
+        .post("/users", users_w, users::create)
+        .get("/users/{user_id}", users_w, users::edit_form)
+        .post("/users/{user_id}", users_w, users::update)
+        .get("/audit", audit_r, audit::audit_page)
+        .get("/reference/regions", User, reference::regions)
+        .get("/reference/kbli", User, reference::kbli)
+        // API
+        .get("/api/v1/openapi.json", Public, openapi_json)
+        .get("/api/docs", Public, api_docs)
+        .post("/api/v1/auth/token", Public, api::tokens::issue)
+        .get("/api/v1/auth/tokens", User, api::tokens::list)
+        .delete("/api/v1/auth/tokens/{token_id}", User, api::tokens::revoke)
+        .get("/api/v1/tenants", User, api::directory::list_tenants)
+        .post("/api/v1/tenants", platform, api::directory::create_tenant)
+        .get("/api/v1/tenants/{tenant_code}", User, api::directory::get_tenant)
+        .put("/api/v1/tenants/{tenant_code}", tenant_w, api::directory::update_tenant)
+        .get("/api/v1/agencies", directory, api::directory::list_agencies)
+        .post("/api/v1/agencies", agencies_w, api::directory::create_agency)
+        .get("/api/v1/agencies/{agency_id}", directory, api::directory::get_agency)
+        .put("/api/v1/agencies/{agency_id}", agencies_w, api::directory::update_agency)
+        .get("/api/v1/users", users_w, api::directory::list_users)
+        .post("/api/v1/users", users_w, api::directory::create_user)
+        .get("/api/v1/users/{user_id}", users_w, api::directory::get_user)
+        .put("/api/v1/users/{user_id}", users_w, api::directory::update_user)
+        .get("/api/v1/regions", User, api::reference::regions)
+        .get("/api/v1/kbli", User, api::reference::kbli)
+        .get("/api/v1/urusan", User, api::reference::urusan)
+}
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// A readable API reference, rendered from the same OpenAPI document, with no script from
+/// outside the binary.
+async fn api_docs(ctx: auth::Ctx) -> axum::response::Response {
+    crate::pages::api_docs_page(&ctx, &ApiDoc::openapi())
+}
+
+/// Every route of the application, for the route-walk test and the docs.
+pub fn route_specs() -> Vec<RouteSpec> {
+    table().specs
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    ops::init_metrics();
+    table()
+        .router
+        .fallback(pages::not_found)
+        .layer(from_fn(pages::render_errors))
+        .layer(from_fn_with_state(state.clone(), auth::resolve))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
