@@ -1,0 +1,228 @@
+//! The wrong-tenant route walk. For EVERY route in the router's own table (so a route added
+//! later is covered without anyone listing it here), it sends requests:
+//! - as every role of another Pemda (Kabupaten Serang) aimed at Kota Serang's records,
+//! - as every role of Kota Serang that the route's access rule must turn away,
+//! - and anonymously,
+//!
+//! and checks that nobody got through: the right refusal status, no Kota Serang data in any
+//! answer, and no change to Kota Serang's records or audit trail.
+
+mod common;
+
+use common::{Session, TestApp};
+use reqwest::{Method, StatusCode};
+use sinergi_domain::{Actor, Role};
+use sinergi_store::agencies::AgencyInput;
+use sinergi_store::audit::AuditFilter;
+use sinergi_store::sessions::{SessionKind, SessionPolicy};
+use sinergi_store::users::UserFilter;
+use sinergi_web::auth::Access;
+use sinergi_web::route_specs;
+
+const VICTIM: &str = "kota-serang";
+const ATTACKER: &str = "kabupaten-serang";
+/// Strings that exist only in Kota Serang's records.
+const MARKERS: [&str; 2] = ["Dinas Rahasia Kota Serang 7731", "@kota-serang.demo.sinergi.id"];
+
+struct Victim {
+    agency_id: String,
+    user_id: String,
+    token_id: String,
+}
+
+fn fill(path: &str, v: &Victim) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').map(|e| start + e).expect("closing brace");
+        let value = match &rest[start + 1..end] {
+            "agency_id" => v.agency_id.clone(),
+            "user_id" => v.user_id.clone(),
+            "tenant_code" => "36.73".to_owned(),
+            "token_id" => v.token_id.clone(),
+            "name" => "app.css".to_owned(),
+            other => {
+                panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
+            }
+        };
+        out.push_str(&value);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A body that tries its best to write into Kota Serang.
+const FORM: &[(&str, &str)] = &[
+    ("tenant", "36.73"),
+    ("code", "36.73"),
+    ("name", "Disusupi"),
+    ("kind", "dinas"),
+    ("email", "penyusup@kota-serang.test.id"),
+    ("role", "viewer"),
+    ("password", "penyusup-rahasia"),
+    ("current", "sinergi-demo"),
+    ("confirm", "penyusup-rahasia"),
+    ("active", "true"),
+    ("lang", "en"),
+];
+
+fn json_body() -> serde_json::Value {
+    serde_json::json!({
+        "tenant": "36.73", "code": "36.73", "name": "Disusupi", "kind": "dinas",
+        "email": "penyusup@kota-serang.test.id", "role": "viewer", "password": "penyusup-rahasia", "active": true
+    })
+}
+
+async fn send(app: &TestApp, method: &Method, path: &str, session: Option<&Session>) -> (StatusCode, String) {
+    let api = path.starts_with("/api/");
+    let rb = match (method.as_str(), api) {
+        ("GET", _) => app.get(session, path),
+        (_, false) => {
+            let mut fields = FORM.to_vec();
+            if let Some(s) = session {
+                fields.push(("csrf_token", &s.csrf));
+            }
+            let body = serde_urlencoded::to_string(&fields).expect("form");
+            let rb = app
+                .http
+                .request(method.clone(), app.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body);
+            match session {
+                Some(s) => rb.header("cookie", format!("sinergi_session={}", s.token)),
+                None => rb,
+            }
+        }
+        (_, true) => {
+            let rb = app.http.request(method.clone(), app.url(path)).json(&json_body());
+            match session {
+                Some(s) => rb.header("cookie", format!("sinergi_session={}", s.token)),
+                None => rb,
+            }
+        }
+    };
+    let response = rb.send().await.expect("request");
+    let status = response.status();
+    (status, response.text().await.unwrap_or_default())
+}
+
+/// Kota Serang as the platform sees it: its records and its audit trail (logins excluded,
+/// since each walk request mints a session).
+async fn victim_state(app: &TestApp) -> String {
+    let root = Actor::system("walk");
+    let tenant = sinergi_domain::RegionCode::parse("36.73").expect("code");
+    let t = app.store.tenant(&root, &tenant).await.expect("tenant");
+    let agencies = app.store.agencies(&root, Some(&tenant)).await.expect("agencies");
+    let users =
+        app.store.users(&root, &UserFilter { tenant: Some(tenant), ..Default::default() }).await.expect("users");
+    let events =
+        app.store.audit_events(&root, &AuditFilter { limit: 1000, ..Default::default() }).await.expect("audit");
+    let writes: Vec<_> = events
+        .iter()
+        .filter(|e| e.tenant.as_ref().is_some_and(|c| c.as_str() == "36.73") && e.record_type != "session")
+        .map(|e| (e.action.clone(), e.record_id.clone()))
+        .collect();
+    format!("{t:?}\n{agencies:?}\n{users:?}\n{writes:?}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
+    let app = TestApp::start().await;
+    let admin = app.user(Role::RegionAdmin, VICTIM).await;
+    let secret = app
+        .store
+        .create_agency(
+            &admin.actor(),
+            admin.tenant.as_ref().expect("tenant"),
+            AgencyInput::parse(MARKERS[0], None, "dinas", None, true).expect("input"),
+        )
+        .await
+        .expect("agency");
+    let viewer = app.user(Role::Viewer, VICTIM).await;
+    let token = app
+        .store
+        .create_session(&admin, SessionKind::Api, Some("walk".into()), &SessionPolicy::default())
+        .await
+        .expect("token");
+    let victim =
+        Victim { agency_id: secret.id.to_string(), user_id: viewer.id.to_string(), token_id: token.id.to_string() };
+    let before = victim_state(&app).await;
+
+    let specs = route_specs();
+    assert!(specs.len() > 40, "the walk sees the whole table ({} routes)", specs.len());
+    let mut failures = Vec::new();
+    let mut checked = 0usize;
+    for spec in &specs {
+        let path = fill(spec.path, &victim);
+        let api = spec.path.starts_with("/api/");
+
+        // 1. Every role of the other Pemda.
+        for role in Role::TENANT_ROLES {
+            let s = app.session(role, ATTACKER).await;
+            let (status, body) = send(&app, &spec.method, &path, Some(&s)).await;
+            checked += 1;
+            if let Some(m) = MARKERS.iter().find(|m| body.contains(*m)) {
+                failures.push(format!("{} {path} as {ATTACKER} {role}: answer contains {m:?}", spec.method));
+            }
+            let allowed = spec.access.allows(Some(&s.user.actor()));
+            let names_victim = spec.path.contains('{') && !spec.path.starts_with("/static/");
+            if !allowed && spec.access != Access::Public && status != StatusCode::FORBIDDEN {
+                failures.push(format!("{} {path} as {ATTACKER} {role}: {status}, want 403", spec.method));
+            }
+            if allowed && names_victim && status != StatusCode::NOT_FOUND {
+                failures.push(format!(
+                    "{} {path} as {ATTACKER} {role}: {status}, want 404 for another Pemda's record",
+                    spec.method
+                ));
+            }
+        }
+
+        // 2. Kota Serang's own roles that the access rule turns away.
+        for role in Role::TENANT_ROLES {
+            let s = app.session(role, VICTIM).await;
+            if spec.access.allows(Some(&s.user.actor())) {
+                continue;
+            }
+            let (status, _) = send(&app, &spec.method, &path, Some(&s)).await;
+            checked += 1;
+            if status != StatusCode::FORBIDDEN {
+                failures.push(format!("{} {path} as {VICTIM} {role}: {status}, want 403", spec.method));
+            }
+        }
+
+        // 3. Nobody logged in.
+        if spec.access != Access::Public {
+            let (status, body) = send(&app, &spec.method, &path, None).await;
+            checked += 1;
+            let want = if api { StatusCode::UNAUTHORIZED } else { StatusCode::SEE_OTHER };
+            if status != want || MARKERS.iter().any(|m| body.contains(m)) {
+                failures.push(format!("{} {path} anonymous: {status}, want {want}", spec.method));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} requests got through:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(victim_state(&app).await, before, "Kota Serang's records or audit trail changed");
+    // Bearer tokens get the same treatment as cookies: the victim's own token is refused to a
+    // cookie, and an attacker's token cannot read the victim's agency.
+    let attacker = app.user(Role::RegionAdmin, ATTACKER).await;
+    let bearer =
+        app.store.create_session(&attacker, SessionKind::Api, None, &SessionPolicy::default()).await.expect("token");
+    let r = app
+        .http
+        .get(app.url(&format!("/api/v1/agencies/{}", victim.agency_id)))
+        .bearer_auth(&bearer.token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .http
+        .get(app.url("/api/v1/agencies"))
+        .header("cookie", format!("sinergi_session={}", token.token))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "an API token is not a browser session");
+}

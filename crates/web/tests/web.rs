@@ -1,0 +1,386 @@
+//! The web edge end to end, over HTTP against the real router.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestApp, csrf_of};
+use reqwest::StatusCode;
+use sinergi_domain::{Actor, Role};
+use sinergi_store::audit::{AuditFilter, RecordType};
+use sinergi_web::WebConfig;
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+fn cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c[name.len() + 1..].split(';').next().unwrap_or_default().to_owned())
+}
+
+/// Log in through the form, as a browser does: fetch the page (CSRF cookie + field), post.
+async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let page = app.http.get(app.url("/login")).send().await.expect("login page");
+    let csrf_cookie = cookie(&page, "sinergi_csrf").expect("csrf cookie");
+    let html = page.text().await.expect("html");
+    let csrf = csrf_of(&html).expect("csrf field");
+    app.http
+        .post(app.url("/login"))
+        .header("cookie", format!("sinergi_csrf={csrf_cookie}"))
+        .form(&[("email", email), ("password", password), ("csrf_token", &csrf), ("next", "/agencies")])
+        .send()
+        .await
+        .expect("post login")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_logout_and_the_session_cookie() {
+    let app = TestApp::start().await;
+    let r = login(&app, "region-admin@kota-serang.demo.sinergi.id", "sinergi-demo").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/agencies", "back to where the user was going");
+    let set = r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join("\n");
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    assert!(!set.contains("Secure"), "no Secure flag over plain HTTP");
+    let token = cookie(&r, "sinergi_session").expect("session cookie");
+
+    let home =
+        app.http.get(app.url("/")).header("cookie", format!("sinergi_session={token}")).send().await.expect("home");
+    assert_eq!(home.status(), StatusCode::OK);
+    let html = home.text().await.expect("html");
+    assert!(html.contains("<html lang=\"id\">") && html.contains("Beranda") && html.contains("Rina Marlina"));
+    assert!(html.contains("Dinas Kesehatan"), "the home page lists the Pemda's agencies");
+
+    // Logout needs the CSRF token of the session.
+    let csrf = csrf_of(&html).expect("csrf");
+    let no_csrf = app
+        .http
+        .post(app.url("/logout"))
+        .header("cookie", format!("sinergi_session={token}"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(no_csrf.status(), StatusCode::FORBIDDEN);
+    let out = app
+        .http
+        .post(app.url("/logout"))
+        .header("cookie", format!("sinergi_session={token}"))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(location(&out), "/login");
+    let after =
+        app.http.get(app.url("/")).header("cookie", format!("sinergi_session={token}")).send().await.expect("home");
+    assert_eq!(after.status(), StatusCode::SEE_OTHER, "the old cookie is dead");
+    assert!(location(&after).starts_with("/login"));
+
+    let actions: Vec<String> = app
+        .store
+        .audit_events(
+            &Actor::system("t"),
+            &AuditFilter { record_type: Some(RecordType::Session), ..Default::default() },
+        )
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(actions.contains(&"login".into()) && actions.contains(&"logout".into()), "{actions:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_are_refused_then_throttled() {
+    let config =
+        WebConfig { throttle_per_account: 3, throttle_window: Duration::from_secs(600), ..WebConfig::default() };
+    let app = TestApp::start_with(config).await;
+    let email = "viewer@kota-tangerang.demo.sinergi.id";
+    for _ in 0..3 {
+        let r = login(&app, email, "bukan-sandinya").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.expect("html");
+        assert!(html.contains("Email atau kata sandi salah."), "the error is in Indonesian");
+        assert!(html.contains("data-testid=\"form-error\""));
+    }
+    // Now even the right password waits: the account is throttled, not the whole site.
+    let r = login(&app, email, "sinergi-demo").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let other = login(&app, "viewer@kota-serang.demo.sinergi.id", "sinergi-demo").await;
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+    // The login form itself refuses a post without its CSRF token.
+    let r = app.http.post(app.url("/login")).form(&[("email", email), ("password", "x")]).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn language_switch_is_saved_per_user_and_formats_follow() {
+    let app = TestApp::start().await;
+    let s = app.session(Role::RegionAdmin, "kota-serang").await;
+    let r =
+        app.post_form(Some(&s), "/language", &[("lang", "en"), ("next", "/agencies")]).send().await.expect("switch");
+    assert_eq!(location(&r), "/agencies");
+    let html = app.get(Some(&s), "/agencies").send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("<html lang=\"en\">") && html.contains("Agencies") && html.contains("Technical unit (UPTD)"));
+    // A new session of the same user keeps the choice.
+    let again = app.session(Role::RegionAdmin, "kota-serang").await;
+    let html = app.get(Some(&again), "/").send().await.expect("home").text().await.expect("html");
+    assert!(html.contains("<html lang=\"en\">"));
+    // Offsite "next" values are not followed.
+    let r = app
+        .post_form(Some(&s), "/language", &[("lang", "id"), ("next", "//evil.example")])
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(location(&r), "/");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agency_forms_validate_in_the_users_language_and_are_audited() {
+    let app = TestApp::start().await;
+    let s = app.session(Role::RegionAdmin, "kota-serang").await;
+    let r = app
+        .post_form(Some(&s), "/agencies", &[("name", "  "), ("kind", "uptd"), ("active", "true")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("id=\"name-error\">Wajib diisi."), "the name field says what is wrong");
+
+    let r = app
+        .post_form(Some(&s), "/agencies", &[("name", "Dinas Kesehatan"), ("kind", "dinas"), ("active", "true")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("html").contains("Nama ini sudah dipakai."), "duplicate name shown on the field");
+
+    let r = app
+        .post_form(
+            Some(&s),
+            "/agencies",
+            &[
+                ("name", "Badan Riset dan Inovasi Daerah"),
+                ("short_name", "BRIDA"),
+                ("kind", "badan"),
+                ("active", "true"),
+            ],
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = app.get(Some(&s), &location(&r)).send().await.expect("agency page").text().await.expect("html");
+    assert!(page.contains("Badan Riset dan Inovasi Daerah") && page.contains("BRIDA"));
+
+    let audit = app.get(Some(&s), "/audit?record_type=agency").send().await.expect("audit").text().await.expect("html");
+    assert!(
+        audit.contains("Membuat Perangkat Daerah: Badan Riset dan Inovasi Daerah"),
+        "the write is in the audit trail"
+    );
+    assert!(audit.contains("Rina Marlina"), "with who did it");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_are_created_by_admins_and_can_change_their_password() {
+    let app = TestApp::start().await;
+    let admin = app.session(Role::RegionAdmin, "kota-tangerang-selatan").await;
+    let r = app
+        .post_form(
+            Some(&admin),
+            "/users",
+            &[
+                ("name", "Rudi Hartono"),
+                ("email", "rudi@tangerangselatankota.go.id"),
+                ("role", "agency-officer"),
+                ("password", "pendek"),
+            ],
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains("Pilih perangkat daerah untuk peran ini.") || html.contains("Kata sandi minimal 10 karakter.")
+    );
+    let r = app
+        .post_form(
+            Some(&admin),
+            "/users",
+            &[
+                ("name", "Rudi Hartono"),
+                ("email", "rudi@tangerangselatankota.go.id"),
+                ("role", "viewer"),
+                ("password", "kerja-sama-2026"),
+            ],
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap_or_default());
+
+    // Rudi logs in and changes his password; the wrong current password is refused.
+    let r = login(&app, "rudi@tangerangselatankota.go.id", "kerja-sama-2026").await;
+    let token = cookie(&r, "sinergi_session").expect("session");
+    let page = app
+        .http
+        .get(app.url("/account/password"))
+        .header("cookie", format!("sinergi_session={token}"))
+        .send()
+        .await
+        .expect("page");
+    let csrf = csrf_of(&page.text().await.expect("html")).expect("csrf");
+    let change = |current: &'static str| {
+        app.http
+            .post(app.url("/account/password"))
+            .header("cookie", format!("sinergi_session={token}"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("current", current),
+                ("password", "sinergi-tangsel-baru"),
+                ("confirm", "sinergi-tangsel-baru"),
+            ])
+            .send()
+    };
+    let wrong = change("salah-sandi").await.expect("post");
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text().await.expect("html").contains("Kata sandi sekarang tidak sesuai."));
+    let ok = change("kerja-sama-2026").await.expect("post");
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert_eq!(
+        login(&app, "rudi@tangerangselatankota.go.id", "sinergi-tangsel-baru").await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_and_json_errors() {
+    let app = TestApp::start().await;
+    let r = app
+        .http
+        .post(app.url("/api/v1/auth/token"))
+        .json(&serde_json::json!({"email": "region-admin@kabupaten-serang.demo.sinergi.id", "password": "sinergi-demo", "label": "uji"}))
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let body: serde_json::Value = r.json().await.expect("json");
+    let token = body["token"].as_str().expect("token").to_owned();
+    let id = body["id"].as_str().expect("id").to_owned();
+
+    let agencies: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/agencies"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("agencies")
+        .json()
+        .await
+        .expect("json");
+    let names: Vec<&str> = agencies.as_array().expect("array").iter().filter_map(|a| a["name"].as_str()).collect();
+    assert!(
+        names.contains(&"UPTD Laboratorium Kesehatan Daerah")
+            && agencies.as_array().is_some_and(|a| a.iter().all(|x| x["tenant"] == "36.04"))
+    );
+
+    let bad = app
+        .http
+        .post(app.url("/api/v1/agencies"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "UPTD Tanpa Induk", "kind": "uptd"}))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = bad.json().await.expect("json");
+    assert_eq!(err["error"]["code"], "invalid");
+    assert_eq!(err["error"]["field"], "parent_id");
+    assert_eq!(err["error"]["message"], "UPTD dan bagian wajib memiliki induk.");
+
+    let tokens: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/auth/tokens"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(tokens[0]["label"], "uji");
+    let del = app
+        .http
+        .delete(app.url(&format!("/api/v1/auth/tokens/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(del.status(), StatusCode::NO_CONTENT);
+    let after = app.http.get(app.url("/api/v1/agencies")).bearer_auth(&token).send().await.expect("agencies");
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    let err: serde_json::Value = after.json().await.expect("json");
+    assert_eq!(err["error"]["code"], "unauthenticated");
+
+    let wrong = app
+        .http
+        .post(app.url("/api/v1/auth/token"))
+        .json(&serde_json::json!({"email": "region-admin@kabupaten-serang.demo.sinergi.id", "password": "salah"}))
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reference_search_openapi_and_operations() {
+    let app = TestApp::start().await;
+    let s = app.session(Role::Viewer, "kabupaten-serang").await;
+    let regions: serde_json::Value =
+        app.get(Some(&s), "/api/v1/regions?q=cikande").send().await.expect("regions").json().await.expect("json");
+    assert_eq!(regions[0]["code"], "36.04.15");
+    assert_eq!(regions[0]["label"], "Kecamatan Cikande, Kabupaten Serang");
+    let kbli: serde_json::Value =
+        app.get(Some(&s), "/api/v1/kbli?q=keripik").send().await.expect("kbli").json().await.expect("json");
+    assert_eq!(kbli[0]["code"], "10794");
+    let page =
+        app.get(Some(&s), "/reference/regions?q=cikande").send().await.expect("page").text().await.expect("html");
+    assert!(page.contains("36.04.15") && page.contains("Kecamatan Cikande, Kabupaten Serang"));
+
+    let doc: serde_json::Value =
+        app.http.get(app.url("/api/v1/openapi.json")).send().await.expect("doc").json().await.expect("json");
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    for path in
+        ["/api/v1/auth/token", "/api/v1/agencies", "/api/v1/agencies/{agency_id}", "/api/v1/regions", "/api/v1/kbli"]
+    {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    // Every API route of the router is in the document.
+    for spec in
+        sinergi_web::route_specs().iter().filter(|s| s.path.starts_with("/api/v1/") && s.path != "/api/v1/openapi.json")
+    {
+        let method = spec.method.as_str().to_lowercase();
+        assert!(doc["paths"][spec.path].get(&method).is_some(), "{method} {} missing from OpenAPI", spec.path);
+    }
+    let docs = app.http.get(app.url("/api/docs")).send().await.expect("docs").text().await.expect("html");
+    assert!(docs.contains("POST /api/v1/auth/token"));
+
+    let health = app.http.get(app.url("/healthz")).send().await.expect("health");
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(health.headers().contains_key("x-request-id"), "every response carries a request id");
+    let metrics = app.http.get(app.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
+    assert!(metrics.contains("sinergi_http_requests_total"), "{metrics}");
+
+    let missing = app.get(Some(&s), "/tidak-ada").send().await.expect("404");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let html = missing.text().await.expect("html");
+    assert!(html.contains("Halaman tidak ditemukan") && !html.contains("panicked"), "a page in Indonesian, no trace");
+    let css = app.http.get(app.url("/static/app.css")).send().await.expect("css");
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+}
