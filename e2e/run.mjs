@@ -61,6 +61,12 @@ const ADMIN_PAGES = [
   ['/reference/regions?q=cikande', 'reference-regions', '36.04.15'],
   ['/reference/kbli?q=keripik', 'reference-kbli', '10794'],
   ['/account/password', 'account-password', null],
+  ['/agencies/new', 'agency-new', 'Tambah Perangkat Daerah'],
+  ['/users/new', 'user-new', 'Tambah Pengguna'],
+  ['/tenants', 'tenants', '36.73'],
+  ['/tenants/36.73', 'tenant-edit', 'Kota Serang'],
+  ['/reference/regions?parent=36.04', 'reference-regions-browse', 'Cikande'],
+  ['/api/docs', 'api-docs', '/api/v1/auth/token'],
 ];
 
 // ---------------------------------------------------------------------------------------------

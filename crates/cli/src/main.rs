@@ -107,8 +107,26 @@ fn init_logging(file: &FileConfig) {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Errors end as one readable line (with their causes), never as a backtrace: the people who
+/// run this are IT officers, not Rust developers.
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let file = FileConfig::load(cli.config.as_deref())?;
     init_logging(&file);
@@ -134,12 +152,12 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User(cmd) => user_command(&url, cmd).await,
         Command::Backup { to } => {
-            let store = Store::connect(&url).await?;
-            if store.backend() == Backend::Postgres {
+            if url.backend() == Backend::Postgres {
                 bail!(
                     "`sinergi backup` copies the embedded SQLite database. On PostgreSQL use pg_dump, e.g. pg_dump -Fc -f sinergi.dump \"$SINERGI_DATABASE_URL\""
                 );
             }
+            let store = Store::connect(&url).await?;
             store.backup_sqlite(&to).await?;
             println!("backup written to {}", to.display());
             Ok(())

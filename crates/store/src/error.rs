@@ -14,7 +14,7 @@ pub enum StoreError {
     Conflict { field: &'static str },
     #[error(transparent)]
     Invalid(#[from] FieldError),
-    #[error("database: {0}")]
+    #[error("database error")]
     Database(#[source] sqlx::Error),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),

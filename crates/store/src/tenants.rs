@@ -98,13 +98,6 @@ impl Store {
         row.try_into()
     }
 
-    /// Looked up before anyone is logged in (demo login list, slugs in emails).
-    pub async fn tenant_by_slug_unscoped(&self, slug: &TenantSlug) -> Result<Option<Tenant>> {
-        let row: Option<TenantRow> =
-            self.fetch_optional(select().and_where(Expr::col(Tenants::Slug).eq(slug.as_str()))).await?;
-        row.map(Tenant::try_from).transpose()
-    }
-
     pub async fn create_tenant(&self, actor: &Actor, new: NewTenant) -> Result<Tenant> {
         if !actor.can(Permission::ManagePlatform) {
             return Err(StoreError::Forbidden);

@@ -34,9 +34,11 @@ pub fn event_row(tr: Tr, e: &AuditEvent) -> EventRow {
         .find_map(|v| v.get("name").or_else(|| v.get("email")).and_then(|n| n.as_str()).map(str::to_owned));
     let action = tr.t(&format!("audit-action-{}", e.action.replace('_', "-")));
     let record = tr.t(&format!("record-{}", e.record_type));
-    let what = match name {
-        Some(n) => format!("{action} {record}: {n}"),
-        None => format!("{action} {record}"),
+    // A login or logout is about the person in "who"; naming the session adds nothing.
+    let what = match (name, e.record_type.as_str()) {
+        (_, "session") => action,
+        (Some(n), _) => format!("{action} {record}: {n}"),
+        (None, _) => format!("{action} {record}"),
     };
     let pretty = |v: &Option<serde_json::Value>| v.as_ref().and_then(|v| serde_json::to_string_pretty(v).ok());
     EventRow {
