@@ -87,21 +87,21 @@ impl AgencyInput {
     }
 }
 
+/// Every column, in one order for SELECT and INSERT.
+const COLUMNS: [Agencies; 9] = [
+    Agencies::TenantCode,
+    Agencies::Id,
+    Agencies::ParentId,
+    Agencies::Name,
+    Agencies::ShortName,
+    Agencies::Kind,
+    Agencies::Active,
+    Agencies::CreatedAt,
+    Agencies::UpdatedAt,
+];
+
 fn select() -> SelectStatement {
-    Query::select()
-        .columns([
-            Agencies::TenantCode,
-            Agencies::Id,
-            Agencies::ParentId,
-            Agencies::Name,
-            Agencies::ShortName,
-            Agencies::Kind,
-            Agencies::Active,
-            Agencies::CreatedAt,
-            Agencies::UpdatedAt,
-        ])
-        .from(Agencies::Table)
-        .to_owned()
+    Query::select().columns(COLUMNS).from(Agencies::Table).to_owned()
 }
 
 fn by_id(tenant: &RegionCode, id: AgencyId) -> Condition {
@@ -205,17 +205,7 @@ impl Store {
         tx.execute(
             &Query::insert()
                 .into_table(Agencies::Table)
-                .columns([
-                    Agencies::TenantCode,
-                    Agencies::Id,
-                    Agencies::ParentId,
-                    Agencies::Name,
-                    Agencies::ShortName,
-                    Agencies::Kind,
-                    Agencies::Active,
-                    Agencies::CreatedAt,
-                    Agencies::UpdatedAt,
-                ])
+                .columns(COLUMNS)
                 .values_panic([
                     agency.tenant.as_str().into(),
                     agency.id.as_uuid().into(),

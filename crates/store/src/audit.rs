@@ -53,22 +53,25 @@ pub(crate) fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()
 }
 
+/// The columns written by `record` and read by the audit page, in one order.
+const COLUMNS: [AuditEvents; 10] = [
+    AuditEvents::TenantCode,
+    AuditEvents::Id,
+    AuditEvents::At,
+    AuditEvents::ActorId,
+    AuditEvents::ActorLabel,
+    AuditEvents::Action,
+    AuditEvents::RecordType,
+    AuditEvents::RecordId,
+    AuditEvents::Before,
+    AuditEvents::After,
+];
+
 pub(crate) async fn record(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<()> {
     let actor_id = (!actor.user_id.as_uuid().is_nil()).then(|| actor.user_id.as_uuid());
     let stmt = Query::insert()
         .into_table(AuditEvents::Table)
-        .columns([
-            AuditEvents::TenantCode,
-            AuditEvents::Id,
-            AuditEvents::At,
-            AuditEvents::ActorId,
-            AuditEvents::ActorLabel,
-            AuditEvents::Action,
-            AuditEvents::RecordType,
-            AuditEvents::RecordId,
-            AuditEvents::Before,
-            AuditEvents::After,
-        ])
+        .columns(COLUMNS)
         .values_panic([
             change.tenant.map(|t| t.as_str().to_owned()).unwrap_or_default().into(),
             AuditEventId::new().as_uuid().into(),
@@ -176,18 +179,7 @@ impl Store {
         }
         let limit = if filter.limit == 0 { 100 } else { std::cmp::Ord::min(filter.limit, 1000) };
         let stmt = Query::select()
-            .columns([
-                AuditEvents::TenantCode,
-                AuditEvents::Id,
-                AuditEvents::At,
-                AuditEvents::ActorId,
-                AuditEvents::ActorLabel,
-                AuditEvents::Action,
-                AuditEvents::RecordType,
-                AuditEvents::RecordId,
-                AuditEvents::Before,
-                AuditEvents::After,
-            ])
+            .columns(COLUMNS)
             .from(AuditEvents::Table)
             .cond_where(cond)
             .order_by(AuditEvents::At, Order::Desc)

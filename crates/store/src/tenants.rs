@@ -71,11 +71,12 @@ pub struct TenantUpdate {
     pub active: bool,
 }
 
+/// Every column, in one order for SELECT and INSERT.
+const COLUMNS: [Tenants; 6] =
+    [Tenants::Code, Tenants::Slug, Tenants::Name, Tenants::Active, Tenants::CreatedAt, Tenants::UpdatedAt];
+
 fn select() -> sea_query::SelectStatement {
-    Query::select()
-        .columns([Tenants::Code, Tenants::Slug, Tenants::Name, Tenants::Active, Tenants::CreatedAt, Tenants::UpdatedAt])
-        .from(Tenants::Table)
-        .to_owned()
+    Query::select().columns(COLUMNS).from(Tenants::Table).to_owned()
 }
 
 impl Store {
@@ -120,14 +121,7 @@ impl Store {
         tx.execute(
             &Query::insert()
                 .into_table(Tenants::Table)
-                .columns([
-                    Tenants::Code,
-                    Tenants::Slug,
-                    Tenants::Name,
-                    Tenants::Active,
-                    Tenants::CreatedAt,
-                    Tenants::UpdatedAt,
-                ])
+                .columns(COLUMNS)
                 .values_panic([
                     tenant.code.as_str().into(),
                     tenant.slug.as_str().into(),
