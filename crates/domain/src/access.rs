@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::FieldError;
 use crate::{AgencyId, RegionCode, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -182,9 +183,37 @@ impl Actor {
     }
 }
 
+/// Who may hand out which role: the platform role only by the platform; every other role only
+/// inside a tenant.
+pub fn check_grant(granter: &Actor, role: Role, tenant: Option<&RegionCode>) -> Result<(), FieldError> {
+    if role == Role::PlatformAdmin && !granter.can(Permission::ManagePlatform) {
+        return Err(FieldError::new("role", "invalid-choice"));
+    }
+    if role != Role::PlatformAdmin && tenant.is_none() {
+        return Err(FieldError::new("tenant", "required"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_platform_grants_the_platform_role() {
+        let code = RegionCode::parse("36.73").unwrap();
+        let admin = Actor {
+            user_id: UserId::new(),
+            role: Role::RegionAdmin,
+            scope: Scope::Tenant(code.clone()),
+            agency: None,
+            label: "admin".into(),
+        };
+        assert_eq!(check_grant(&admin, Role::PlatformAdmin, None).unwrap_err().field, "role");
+        assert!(check_grant(&admin, Role::Viewer, Some(&code)).is_ok());
+        assert_eq!(check_grant(&Actor::system("t"), Role::Viewer, None).unwrap_err().field, "tenant");
+        assert!(check_grant(&Actor::system("t"), Role::PlatformAdmin, None).is_ok());
+    }
 
     #[test]
     fn role_slugs_round_trip() {

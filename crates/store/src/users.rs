@@ -2,6 +2,7 @@
 
 use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
+use sinergi_domain::access::check_grant;
 use sinergi_domain::auth::{Email, FieldError, required_text};
 use sinergi_domain::format::Locale;
 use sinergi_domain::{Actor, AgencyId, Permission, RegionCode, Role, Scope, UserId};
@@ -139,17 +140,6 @@ pub fn parse_name(name: &str) -> Result<String, FieldError> {
     required_text("name", name, 120)
 }
 
-/// The platform role is granted only by the platform; tenant roles need a tenant.
-fn check_role_grant(actor: &Actor, role: Role, tenant: Option<&RegionCode>) -> Result<()> {
-    if role == Role::PlatformAdmin && !actor.can(Permission::ManagePlatform) {
-        return Err(StoreError::Invalid(FieldError::new("role", "invalid-choice")));
-    }
-    if role != Role::PlatformAdmin && tenant.is_none() {
-        return Err(StoreError::Invalid(FieldError::new("tenant", "required")));
-    }
-    Ok(())
-}
-
 async fn check_agency(tx: &mut Tx, tenant: Option<&RegionCode>, agency: Option<AgencyId>) -> Result<()> {
     let (Some(tenant), Some(agency)) = (tenant, agency) else { return Ok(()) };
     #[derive(sqlx::FromRow)]
@@ -263,7 +253,7 @@ impl Store {
             Role::PlatformAdmin => None,
             _ => target_tenant(actor, new.tenant.as_ref())?,
         };
-        check_role_grant(actor, new.role, tenant.as_ref())?;
+        check_grant(actor, new.role, tenant.as_ref())?;
         let mut tx = self.begin().await?;
         check_agency(&mut tx, tenant.as_ref(), new.agency_id).await?;
         let now = now_ms();
@@ -335,7 +325,7 @@ impl Store {
         if !actor.can(Permission::ManageUsers) {
             return Err(StoreError::Forbidden);
         }
-        check_role_grant(actor, update.role, current.tenant.as_ref())?;
+        check_grant(actor, update.role, current.tenant.as_ref())?;
         // An admin who locks themselves out needs the platform to get back in: refuse it.
         if current.id == actor.user_id && (!update.active || update.role != current.role) {
             return Err(StoreError::Invalid(FieldError::new("role", "cannot-demote-self")));
