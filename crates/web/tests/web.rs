@@ -384,3 +384,26 @@ async fn reference_search_openapi_and_operations() {
     let css = app.http.get(app.url("/static/app.css")).send().await.expect("css");
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_platform_picks_the_tenant_a_region_admin_cannot() {
+    let app = TestApp::start().await;
+    let root = app.session(Role::PlatformAdmin, "").await;
+    let form = app.get(Some(&root), "/agencies/new").send().await.expect("form").text().await.expect("html");
+    assert!(form.contains("<select id=\"tenant\" name=\"tenant\">") && form.contains("Kota Tangerang (36.71)"));
+    let r = app
+        .post_form(
+            Some(&root),
+            "/agencies",
+            &[("tenant", "36.71"), ("name", "Badan Riset dan Inovasi Daerah"), ("kind", "badan"), ("active", "true")],
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let admin = app.session(Role::RegionAdmin, "kota-tangerang").await;
+    let list = app.get(Some(&admin), "/agencies").send().await.expect("list").text().await.expect("html");
+    assert!(list.contains("Badan Riset dan Inovasi Daerah"), "created in the tenant the platform chose");
+    let own = app.get(Some(&admin), "/agencies/new").send().await.expect("form").text().await.expect("html");
+    assert!(!own.contains("name=\"tenant\""), "a region admin has no tenant to choose");
+}
