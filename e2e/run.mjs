@@ -416,6 +416,57 @@ async function roleFlow(context, base, email, first) {
   }
 }
 
+// An agency officer (Kota Serang, Dinas Lingkungan Hidup) registers three priority needs and
+// is refused a fourth, in Indonesian, with nothing saved.
+async function needsJourney(context, base) {
+  const label = 'needs journey';
+  const email = 'agency-officer@kota-serang.demo.sinergi.id';
+  const page = await freshPage(context, null);
+  try {
+    where = `${label} login`;
+    await goto(page, base, '/login', label);
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=password]', PASSWORD);
+    await press(page, 'form:has(input[name=email]) button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/', { timeout: STEP_TIMEOUT_MS, waitUntil: 'load' });
+    const titles = ['Uji kualitas air Sungai Cibanten', 'Pengolahan sampah pasar', 'Penghijauan bantaran sungai', 'Kampanye kurangi plastik'];
+    for (const [i, title] of titles.entries()) {
+      where = `${label} need ${i + 1}`;
+      await goto(page, base, '/cooperation/needs/new', `${label} form ${i + 1}`);
+      if (i === 0) await shot(page, 'need-new-id');
+      await page.fill('input[name=title]', title);
+      await page.fill('textarea[name=problem]', 'Kualitas lingkungan belum terpantau rutin.');
+      await page.selectOption('select[name=urusan]', '2.11');
+      await page.selectOption('select[name=partner_kind]', 'university');
+      await page.fill('textarea[name=expected_benefit]', 'Data lingkungan untuk kebijakan.');
+      await page.selectOption('select[name=priority_rank]', String(Math.min(i + 1, 3)));
+      if (i < 3) {
+        await pressAndWaitForLoad(page, 'main form button[type=submit]');
+        check(pathname(page).startsWith('/cooperation/needs/'), `${label}: priority need ${i + 1} saved`, `at ${page.url()}`);
+        check((await pageText(page)).includes(title), `${label}: need page shows "${title}"`);
+        if (i === 0) await shot(page, 'need-id');
+      } else {
+        allowedStatuses = new Set([422]);
+        await pressAndWaitForLoad(page, 'main form button[type=submit]');
+        allowedStatuses = new Set();
+        const err = await formErrorText(page);
+        check(err.includes('tiga kebutuhan prioritas'), `${label}: the fourth priority is refused in Indonesian`, JSON.stringify(err));
+        await shot(page, 'need-fourth-refused-id');
+      }
+    }
+    await goto(page, base, '/cooperation/needs?year=2026', `${label} map`);
+    const text = await pageText(page);
+    check(text.includes('3/3') && !text.includes('Kampanye kurangi plastik'), `${label}: the map shows 3/3 priorities and no fourth`);
+    await shot(page, 'needs-map-id');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'needs-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -446,6 +497,7 @@ async function main() {
       await roleFlow(context, s.base, email, i === 0);
     }
     check(rolesLoggedIn === ROLES.length, `all ${ROLES.length} roles logged in`, `only ${rolesLoggedIn}`);
+    await needsJourney(context, s.base);
   } catch (e) {
     const msg = String(e?.message ?? e);
     if (msg.includes('\n')) console.log(msg); // e.g. Playwright's launch log

@@ -4,9 +4,11 @@
 //! Loading is idempotent: a tenant that already exists is left alone.
 
 use sinergi_domain::auth::{Email, NewPassword};
+use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind, PriorityRank};
 use sinergi_domain::org::AgencyKind;
 use sinergi_domain::{Actor, AgencyId, RegionCode, Role};
 use sinergi_store::agencies::AgencyInput;
+use sinergi_store::cooperation::{NeedInput, TargetInput};
 use sinergi_store::tenants::NewTenant;
 use sinergi_store::users::NewUser;
 use sinergi_store::{Store, StoreError, hash_password};
@@ -31,11 +33,42 @@ struct DemoAgency {
     parent: Option<&'static str>,
 }
 
+/// A performance target and the cooperation needs that serve it, from the field reports.
+struct DemoNeed {
+    agency: &'static str,
+    /// (indicator, unit, target, realised)
+    target: Option<(&'static str, &'static str, f64, Option<f64>)>,
+    title: &'static str,
+    problem: &'static str,
+    urusan: &'static str,
+    partner: PartnerKind,
+    benefit: &'static str,
+    priority: Option<u8>,
+    status: NeedStatus,
+}
+
+// A table of demo rows reads best positionally, one need per call.
+#[allow(clippy::too_many_arguments)]
+const fn need(
+    agency: &'static str,
+    target: Option<(&'static str, &'static str, f64, Option<f64>)>,
+    title: &'static str,
+    problem: &'static str,
+    urusan: &'static str,
+    partner: PartnerKind,
+    benefit: &'static str,
+    priority: Option<u8>,
+    status: NeedStatus,
+) -> DemoNeed {
+    DemoNeed { agency, target, title, problem, urusan, partner, benefit, priority, status }
+}
+
 struct DemoPemda {
     code: &'static str,
     name: &'static str,
     slug: &'static str,
     agencies: &'static [DemoAgency],
+    needs: &'static [DemoNeed],
     /// (role, person's name, agency key)
     people: [(Role, &'static str, Option<&'static str>); 7],
 }
@@ -76,6 +109,41 @@ const PEMDA: [DemoPemda; 4] = [
             ag("pariwisata", "Dinas Pariwisata, Kepemudaan dan Olahraga", Some("Disparpora"), Dinas, None),
             ag("pupr", "Dinas Pekerjaan Umum dan Penataan Ruang", Some("DPUPR"), Dinas, None),
         ],
+        needs: &[
+            need(
+                "umkm",
+                Some(("UMKM yang memasarkan produk di sentra kuliner", "unit usaha", 150.0, Some(40.0))),
+                "Sentra kuliner UMKM di kawasan Banten Lama",
+                "UMKM kuliner belum punya tempat berjualan yang tertata di kawasan wisata religi Banten Lama.",
+                "2.17",
+                PartnerKind::Company,
+                "Sentra kuliner dibangun mitra melalui CSR; Pemda menyediakan lokasi.",
+                Some(1),
+                NeedStatus::Submitted,
+            ),
+            need(
+                "labkesda",
+                Some(("Sampel uji dari industri luar Kota Serang", "sampel/tahun", 1200.0, Some(310.0))),
+                "Layanan uji laboratorium untuk industri Kabupaten Serang",
+                "Sekitar 400 perusahaan industri di Kabupaten Serang menguji sampel ke Tangerang atau Jakarta.",
+                "1.02",
+                PartnerKind::Region,
+                "Retribusi uji laboratorium menambah PAD; industri tidak perlu ke luar daerah.",
+                Some(1),
+                NeedStatus::Matched,
+            ),
+            need(
+                "pariwisata",
+                None,
+                "Penataan ruang terbuka hijau dan fasilitas wisata religi",
+                "Fasilitas publik di sekitar Banten Lama belum memadai untuk peziarah.",
+                "3.26",
+                PartnerKind::Company,
+                "Ruang terbuka hijau dan fasilitas publik tanpa membebani APBD.",
+                Some(1),
+                NeedStatus::Draft,
+            ),
+        ],
         people: [
             (Role::RegionAdmin, "Rina Marlina", Some("ks")),
             (Role::AgencyOfficer, "Dedi Supriadi", Some("dlh")),
@@ -100,6 +168,30 @@ const PEMDA: [DemoPemda; 4] = [
             ag("dlh", "Dinas Lingkungan Hidup", Some("DLH"), Dinas, None),
             ag("pariwisata", "Dinas Pariwisata, Pemuda dan Olahraga", Some("Disparpora"), Dinas, None),
             ag("dpmptsp", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", Some("DPMPTSP"), Dinas, None),
+        ],
+        needs: &[
+            need(
+                "umkm",
+                Some(("Pelaku usaha mikro yang naik kelas", "unit usaha", 500.0, Some(120.0))),
+                "Pemasaran produk UMKM melalui ritel modern",
+                "Produk UMKM yang sudah dilatih belum masuk jaringan Indomaret dan Alfamart.",
+                "2.17",
+                PartnerKind::Retailer,
+                "Produk UMKM terpilih dipajang di gerai ritel modern.",
+                Some(1),
+                NeedStatus::Submitted,
+            ),
+            need(
+                "umkm",
+                None,
+                "Pasokan telur olahan UMKM untuk dapur SPPG",
+                "Pelaku olahan telur belum terhubung dengan program Makan Bergizi Gratis.",
+                "2.17",
+                PartnerKind::Cooperative,
+                "UMKM menjadi pemasok tetap SPPG melalui Koperasi Merah Putih.",
+                Some(2),
+                NeedStatus::Draft,
+            ),
         ],
         people: [
             (Role::RegionAdmin, "Hendra Gunawan", Some("ks")),
@@ -133,6 +225,63 @@ const PEMDA: [DemoPemda; 4] = [
             ag("kominfo", "Dinas Komunikasi dan Informatika", Some("Diskominfo"), Dinas, None),
             ag("pariwisata", "Dinas Pariwisata", Some("Dispar"), Dinas, None),
         ],
+        needs: &[
+            need(
+                "kominfo",
+                Some(("Ruas jalan dengan kabel udara tertata", "km", 25.0, Some(8.5))),
+                "Penataan kabel fiber optik bersama APJATEL",
+                "Kabel optik semrawut di ruas jalan utama mengganggu keselamatan dan estetika kota.",
+                "2.16",
+                PartnerKind::Association,
+                "Kabel tertata tanpa biaya APBD; pendanaan disiapkan mitra.",
+                Some(1),
+                NeedStatus::InAgreement,
+            ),
+            need(
+                "kominfo",
+                None,
+                "Perluasan titik Wi-Fi publik di taman kota",
+                "Warga di taman kota dan ruang publik belum mendapat akses internet gratis.",
+                "2.16",
+                PartnerKind::Company,
+                "Titik Wi-Fi publik bertambah melalui kerja sama operator.",
+                Some(2),
+                NeedStatus::Draft,
+            ),
+            need(
+                "bappeda",
+                Some(("Lulusan pelatihan STEM", "orang", 300.0, None)),
+                "Peningkatan SDM bidang STEM bersama perguruan tinggi",
+                "Daya saing SDM di bidang sains, teknologi, teknik, dan matematika perlu ditingkatkan.",
+                "5.05",
+                PartnerKind::University,
+                "Pelatihan dan riset terapan STEM bagi pegawai dan pelajar.",
+                Some(1),
+                NeedStatus::Submitted,
+            ),
+            need(
+                "dlh",
+                Some(("Sampah terkelola di bank sampah", "ton/tahun", 1500.0, Some(610.0))),
+                "Penguatan bank sampah kelurahan",
+                "Bank sampah kelurahan kekurangan sarana dan pembeli hasil pilahan.",
+                "2.11",
+                PartnerKind::Company,
+                "Sarana bank sampah dan offtaker hasil pilahan dari mitra CSR.",
+                Some(1),
+                NeedStatus::Draft,
+            ),
+            need(
+                "umkm",
+                None,
+                "Akses permodalan KUR bagi UMKM",
+                "Banyak UMKM belum memenuhi syarat kredit karena belum punya legalitas usaha.",
+                "2.17",
+                PartnerKind::Bank,
+                "Pendampingan legalitas dan penyaluran KUR oleh bank mitra.",
+                None,
+                NeedStatus::Draft,
+            ),
+        ],
         people: [
             (Role::RegionAdmin, "Irma Permata", Some("ks")),
             (Role::AgencyOfficer, "Rizky Pratama", Some("kominfo")),
@@ -158,6 +307,30 @@ const PEMDA: [DemoPemda; 4] = [
             ag("labkesda", "UPTD Laboratorium Kesehatan Daerah", Some("Labkesda"), Uptd, Some("dinkes")),
             ag("dlh", "Dinas Lingkungan Hidup", Some("DLH"), Dinas, None),
             ag("pariwisata", "Dinas Kebudayaan dan Pariwisata", Some("Disbudpar"), Dinas, None),
+        ],
+        needs: &[
+            need(
+                "umkm",
+                Some(("UMKM yang mendapat akses permodalan", "unit usaha", 1000.0, Some(430.0))),
+                "Akses permodalan dan kemitraan pemasaran UMKM",
+                "FGD Ekonomi Mikro (29 Oktober 2025): UMKM butuh akses modal dan jaringan pemasaran.",
+                "2.17",
+                PartnerKind::Bank,
+                "UMKM mendapat modal dan jalur pemasaran melalui mitra.",
+                Some(1),
+                NeedStatus::Submitted,
+            ),
+            need(
+                "pariwisata",
+                None,
+                "Kajian ekonomi kreatif bersama perguruan tinggi",
+                "Kontribusi ekonomi kreatif 50,82 persen perlu dipetakan untuk kebijakan lanjutan.",
+                "3.26",
+                PartnerKind::University,
+                "Kajian dan rekomendasi kebijakan ekonomi kreatif.",
+                Some(1),
+                NeedStatus::Draft,
+            ),
         ],
         people: [
             (Role::RegionAdmin, "Ruta Ireng Wicaksono", Some("eko")),
@@ -211,6 +384,7 @@ pub struct DemoReport {
     pub tenants_created: usize,
     pub agencies_created: usize,
     pub users_created: usize,
+    pub needs_created: usize,
 }
 
 /// Whether the database has no tenant yet (`serve --demo` loads only then).
@@ -269,6 +443,7 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
             ids.push((a.key, agency.id));
             report.agencies_created += 1;
         }
+        report.needs_created += load_needs(store, &system, &tenant.code, pemda, &ids).await?;
         for (role, name, agency_key) in &pemda.people {
             let agency_id = match agency_key {
                 Some(key) => Some(lookup(&ids, key)?),
@@ -291,6 +466,65 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
         }
     }
     Ok(report)
+}
+
+/// The planning year of the demo: the mapping meetings of December 2025 plan for 2026.
+const DEMO_YEAR: i32 = 2026;
+
+async fn load_needs(
+    store: &Store,
+    system: &Actor,
+    tenant: &RegionCode,
+    pemda: &DemoPemda,
+    ids: &[(&str, AgencyId)],
+) -> Result<usize, DemoError> {
+    for n in pemda.needs {
+        let agency_id = lookup(ids, n.agency)?;
+        let mut target_ids = Vec::new();
+        if let Some((indicator, unit, target, realised)) = n.target {
+            let input = TargetInput {
+                year: DEMO_YEAR,
+                indicator: indicator.to_owned(),
+                unit: unit.to_owned(),
+                target_value: target,
+                realised_value: realised,
+            };
+            target_ids.push(store.create_target(system, tenant, agency_id, input).await?.id);
+        }
+        let priority = match n.priority {
+            Some(p) => Some(PriorityRank::new(p).map_err(|e| DemoError::Data(e.to_string()))?),
+            None => None,
+        };
+        let input = NeedInput {
+            agency_id,
+            year: DEMO_YEAR,
+            title: n.title.to_owned(),
+            problem: n.problem.to_owned(),
+            urusan_code: n.urusan.to_owned(),
+            partner_kind: n.partner,
+            expected_benefit: n.benefit.to_owned(),
+            priority,
+            target_ids,
+        };
+        let need = store.create_need(system, tenant, input).await?;
+        // Walk the lifecycle as people would, so the audit trail tells the same story.
+        let path = [NeedStatus::Submitted, NeedStatus::Matched, NeedStatus::InAgreement];
+        for step in path.iter().take_while(|s| status_rank(**s) <= status_rank(n.status)) {
+            store.set_need_status(system, need.id, *step).await?;
+        }
+    }
+    Ok(pemda.needs.len())
+}
+
+fn status_rank(s: NeedStatus) -> u8 {
+    match s {
+        NeedStatus::Draft => 0,
+        NeedStatus::Submitted => 1,
+        NeedStatus::Matched => 2,
+        NeedStatus::InAgreement => 3,
+        NeedStatus::Fulfilled => 4,
+        NeedStatus::Dropped => 5,
+    }
 }
 
 fn lookup(ids: &[(&str, AgencyId)], key: &str) -> Result<AgencyId, DemoError> {

@@ -10,6 +10,7 @@ store_tests! {
         assert_eq!(first.tenants_created, 4);
         assert_eq!(first.users_created, 29);
         assert!(first.agencies_created >= 36);
+        assert!(first.needs_created >= 10);
         assert_eq!(load(&store).await.expect("again"), DemoReport::default(), "a second load changes nothing");
         let system = Actor::system("t");
         let users = store.users(&system, &UserFilter::default()).await.expect("users");

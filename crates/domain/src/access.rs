@@ -109,6 +109,9 @@ pub enum Permission {
     ViewAudit,
     /// See the tenant's agencies and colleagues: internal users only.
     ViewDirectory,
+    /// Keep an agency's performance targets and cooperation needs: admins for every agency,
+    /// officers for their own (see [`Actor::may_plan_for`]).
+    PlanCooperation,
 }
 
 impl Permission {
@@ -120,6 +123,9 @@ impl Permission {
                 matches!(role, PlatformAdmin | RegionAdmin)
             }
             Permission::ViewDirectory => role.is_internal(),
+            Permission::PlanCooperation => {
+                matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)
+            }
         }
     }
 
@@ -171,6 +177,15 @@ impl Actor {
         permission.allows(self.role)
     }
 
+    /// May this actor keep the targets and needs of `agency`? Admins plan for every agency of
+    /// their scope; an officer only for the agency they belong to.
+    pub fn may_plan_for(&self, agency: AgencyId) -> bool {
+        match self.role {
+            Role::PlatformAdmin | Role::RegionAdmin => true,
+            _ => self.can(Permission::PlanCooperation) && self.agency == Some(agency),
+        }
+    }
+
     /// An actor for work the system does itself (migrations, demo loading, the CLI).
     pub fn system(label: &str) -> Self {
         Actor {
@@ -213,6 +228,19 @@ mod tests {
         assert!(check_grant(&admin, Role::Viewer, Some(&code)).is_ok());
         assert_eq!(check_grant(&Actor::system("t"), Role::Viewer, None).unwrap_err().field, "tenant");
         assert!(check_grant(&Actor::system("t"), Role::PlatformAdmin, None).is_ok());
+    }
+
+    #[test]
+    fn officers_plan_only_for_their_own_agency() {
+        let own = AgencyId::new();
+        let other = AgencyId::new();
+        let officer = Actor { role: Role::AgencyOfficer, agency: Some(own), ..Actor::system("o") };
+        assert!(officer.may_plan_for(own) && !officer.may_plan_for(other));
+        let viewer = Actor { role: Role::Viewer, agency: Some(own), ..Actor::system("v") };
+        assert!(!viewer.may_plan_for(own), "viewers read, they do not plan");
+        let no_agency = Actor { role: Role::UmkmOfficer, agency: None, ..Actor::system("u") };
+        assert!(!no_agency.may_plan_for(own));
+        assert!(Actor { role: Role::RegionAdmin, ..Actor::system("a") }.may_plan_for(other));
     }
 
     #[test]

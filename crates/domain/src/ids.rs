@@ -63,3 +63,19 @@ typed_id!(
     /// One entry of the audit trail.
     AuditEventId
 );
+typed_id!(
+    /// An agency's performance target (indikator kinerja) for one year.
+    TargetId
+);
+typed_id!(
+    /// A cooperation need of an agency.
+    NeedId
+);
+typed_id!(
+    /// A counterpart in the partner registry.
+    PartnerId
+);
+typed_id!(
+    /// A KB, PKS or addendum.
+    AgreementId
+);

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod cooperation;
 pub mod format;
 pub mod ids;
 pub mod kbli;
@@ -12,7 +13,7 @@ pub mod org;
 pub mod region;
 
 pub use access::{Actor, Permission, Role, Scope};
-pub use ids::{AgencyId, AuditEventId, TokenId, UserId};
+pub use ids::{AgencyId, AgreementId, AuditEventId, NeedId, PartnerId, TargetId, TokenId, UserId};
 pub use kbli::{KbliCode, KbliLevel};
 pub use region::{RegionCode, RegionLevel};
 

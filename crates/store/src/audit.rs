@@ -20,10 +20,19 @@ pub enum RecordType {
     Agency,
     User,
     Session,
+    Target,
+    Need,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 4] = [RecordType::Tenant, RecordType::Agency, RecordType::User, RecordType::Session];
+    pub const ALL: [RecordType; 6] = [
+        RecordType::Tenant,
+        RecordType::Agency,
+        RecordType::User,
+        RecordType::Session,
+        RecordType::Target,
+        RecordType::Need,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,6 +40,8 @@ impl RecordType {
             RecordType::Agency => "agency",
             RecordType::User => "user",
             RecordType::Session => "session",
+            RecordType::Target => "target",
+            RecordType::Need => "need",
         }
     }
 

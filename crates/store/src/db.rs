@@ -192,6 +192,15 @@ impl Store {
         })
     }
 
+    /// A transaction for consistent multi-statement reads. On SQLite a deferred BEGIN takes no
+    /// write lock, so readers do not queue behind writers.
+    pub(crate) async fn begin_read(&self) -> Result<Tx> {
+        Ok(match &self.db {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
     pub(crate) async fn fetch_all<T: Record, S: SqlxBinder>(&self, stmt: &S) -> Result<Vec<T>> {
         Ok(match &self.db {
             Db::Sqlite(p) => {

@@ -40,7 +40,7 @@ impl From<sqlx::Error> for StoreError {
 /// message ("UNIQUE constraint failed: users.email"); PostgreSQL names the index.
 fn conflict_field(message: &str, constraint: Option<&str>) -> &'static str {
     let hay = constraint.unwrap_or(message);
-    for field in ["email", "slug", "name", "code"] {
+    for field in ["priority_rank", "email", "slug", "name", "code"] {
         if hay.contains(field) {
             return field;
         }

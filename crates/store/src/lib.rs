@@ -14,6 +14,7 @@ mod schema;
 
 pub mod agencies;
 pub mod audit;
+pub mod cooperation;
 pub mod sessions;
 pub mod tenants;
 pub mod users;

@@ -5,7 +5,7 @@
 //! once released, is never edited: a change is a new migration.
 
 use sea_query::{
-    ColumnDef, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, PostgresQueryBuilder, Query,
+    ColumnDef, Expr, ExprTrait, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, PostgresQueryBuilder, Query,
     SqliteQueryBuilder, Table, TableCreateStatement,
 };
 
@@ -34,7 +34,10 @@ impl Ddl {
     }
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration { version: 1, name: "foundation", statements: foundation }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", statements: foundation },
+    Migration { version: 2, name: "cooperation_needs", statements: cooperation_needs },
+];
 
 /// What `sinergi check` reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,5 +281,112 @@ fn foundation() -> Vec<Ddl> {
                 .col(AuditEvents::ActorId)
                 .to_owned(),
         ),
+    ]
+}
+
+fn cooperation_needs() -> Vec<Ddl> {
+    let targets = timestamps(
+        Table::create()
+            .table(PerformanceTargets::Table)
+            .col(ColumnDef::new(PerformanceTargets::TenantCode).text().not_null())
+            .col(ColumnDef::new(PerformanceTargets::Id).uuid().not_null())
+            .col(ColumnDef::new(PerformanceTargets::AgencyId).uuid().not_null())
+            .col(ColumnDef::new(PerformanceTargets::Year).integer().not_null())
+            .col(ColumnDef::new(PerformanceTargets::Indicator).text().not_null())
+            .col(ColumnDef::new(PerformanceTargets::Unit).text().not_null())
+            .col(ColumnDef::new(PerformanceTargets::TargetValue).double().not_null())
+            .col(ColumnDef::new(PerformanceTargets::RealisedValue).double().null())
+            .primary_key(Index::create().col(PerformanceTargets::TenantCode).col(PerformanceTargets::Id))
+            .foreign_key(
+                ForeignKey::create()
+                    .from(PerformanceTargets::Table, (PerformanceTargets::TenantCode, PerformanceTargets::AgencyId))
+                    .to(Agencies::Table, (Agencies::TenantCode, Agencies::Id)),
+            ),
+    )
+    .to_owned();
+
+    let needs = timestamps(
+        Table::create()
+            .table(Needs::Table)
+            .col(ColumnDef::new(Needs::TenantCode).text().not_null())
+            .col(ColumnDef::new(Needs::Id).uuid().not_null())
+            .col(ColumnDef::new(Needs::AgencyId).uuid().not_null())
+            .col(ColumnDef::new(Needs::Year).integer().not_null())
+            .col(ColumnDef::new(Needs::Title).text().not_null())
+            .col(ColumnDef::new(Needs::Problem).text().not_null())
+            .col(ColumnDef::new(Needs::UrusanCode).text().not_null())
+            .col(ColumnDef::new(Needs::PartnerKind).text().not_null())
+            .col(ColumnDef::new(Needs::ExpectedBenefit).text().not_null())
+            // 1..3 and unique per agency and year (below): the database itself holds the
+            // three-priorities rule, even under concurrent writes. NULL = not a priority.
+            .col(
+                ColumnDef::new(Needs::PriorityRank)
+                    .integer()
+                    .null()
+                    .check(Expr::col(Needs::PriorityRank).between(1, 3)),
+            )
+            .col(ColumnDef::new(Needs::Status).text().not_null())
+            .primary_key(Index::create().col(Needs::TenantCode).col(Needs::Id))
+            .foreign_key(
+                ForeignKey::create()
+                    .from(Needs::Table, (Needs::TenantCode, Needs::AgencyId))
+                    .to(Agencies::Table, (Agencies::TenantCode, Agencies::Id)),
+            ),
+    )
+    .to_owned();
+
+    let need_targets = Table::create()
+        .table(NeedTargets::Table)
+        .col(ColumnDef::new(NeedTargets::TenantCode).text().not_null())
+        .col(ColumnDef::new(NeedTargets::NeedId).uuid().not_null())
+        .col(ColumnDef::new(NeedTargets::TargetId).uuid().not_null())
+        .primary_key(Index::create().col(NeedTargets::TenantCode).col(NeedTargets::NeedId).col(NeedTargets::TargetId))
+        .foreign_key(
+            ForeignKey::create()
+                .from(NeedTargets::Table, (NeedTargets::TenantCode, NeedTargets::NeedId))
+                .to(Needs::Table, (Needs::TenantCode, Needs::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(NeedTargets::Table, (NeedTargets::TenantCode, NeedTargets::TargetId))
+                .to(PerformanceTargets::Table, (PerformanceTargets::TenantCode, PerformanceTargets::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+
+    vec![
+        Ddl::Table(targets),
+        Ddl::Index(
+            Index::create()
+                .name("targets_tenant_agency_year")
+                .table(PerformanceTargets::Table)
+                .col(PerformanceTargets::TenantCode)
+                .col(PerformanceTargets::AgencyId)
+                .col(PerformanceTargets::Year)
+                .to_owned(),
+        ),
+        Ddl::Table(needs),
+        Ddl::Index(
+            Index::create()
+                .name("needs_tenant_year_agency")
+                .table(Needs::Table)
+                .col(Needs::TenantCode)
+                .col(Needs::Year)
+                .col(Needs::AgencyId)
+                .to_owned(),
+        ),
+        Ddl::Index(
+            Index::create()
+                .name("needs_priority_rank_unique")
+                .table(Needs::Table)
+                .col(Needs::TenantCode)
+                .col(Needs::AgencyId)
+                .col(Needs::Year)
+                .col(Needs::PriorityRank)
+                .unique()
+                .to_owned(),
+        ),
+        Ddl::Table(need_targets),
     ]
 }

@@ -87,3 +87,44 @@ pub(crate) enum AuditEvents {
     After,
     RequestId,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PerformanceTargets {
+    Table,
+    TenantCode,
+    Id,
+    AgencyId,
+    Year,
+    Indicator,
+    Unit,
+    TargetValue,
+    RealisedValue,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Needs {
+    Table,
+    TenantCode,
+    Id,
+    AgencyId,
+    Year,
+    Title,
+    Problem,
+    UrusanCode,
+    PartnerKind,
+    ExpectedBenefit,
+    PriorityRank,
+    Status,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum NeedTargets {
+    Table,
+    TenantCode,
+    NeedId,
+    TargetId,
+}

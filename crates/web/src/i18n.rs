@@ -64,6 +64,20 @@ impl Tr {
         format_rupiah(amount)
     }
 
+    /// A measured value as officials write it: "12,5" in Indonesian, "12.5" in English;
+    /// whole numbers get thousands separators.
+    pub fn decimal(&self, v: f64) -> String {
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            return self.number(v as i64);
+        }
+        let s = format!("{v:.2}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        match self.locale {
+            Locale::Id => s.replace('.', ","),
+            Locale::En => s.to_owned(),
+        }
+    }
+
     pub fn number(&self, n: i64) -> String {
         format_number(n, self.locale)
     }

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::api::{self, ApiDoc};
 use crate::auth::{self, Access};
 use crate::ops;
-use crate::pages::{self, account, agencies, audit, home, reference, tenants, users};
+use crate::pages::{self, account, agencies, audit, home, needs, reference, tenants, users};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +75,7 @@ fn table() -> Routes {
     let tenant_w = Access::Permission(Permission::ManageTenant);
     let platform = Access::Permission(Permission::ManagePlatform);
     let audit_r = Access::Permission(Permission::ViewAudit);
+    let plan = Access::Permission(Permission::PlanCooperation);
 
     Routes::new()
         // Operations
@@ -109,6 +110,13 @@ fn table() -> Routes {
         .get("/users/{user_id}", users_w, users::edit_form)
         .post("/users/{user_id}", users_w, users::update)
         .get("/audit", audit_r, audit::audit_page)
+        .get("/cooperation/needs", directory, needs::list)
+        .get("/cooperation/needs/new", plan, needs::new_form)
+        .post("/cooperation/needs", plan, needs::create)
+        .get("/cooperation/needs/{need_id}", directory, needs::show)
+        .get("/cooperation/needs/{need_id}/edit", plan, needs::edit_form)
+        .post("/cooperation/needs/{need_id}", plan, needs::update)
+        .post("/cooperation/needs/{need_id}/status", plan, needs::set_status)
         .get("/reference/regions", User, reference::regions)
         .get("/reference/kbli", User, reference::kbli)
         // API

@@ -22,10 +22,12 @@ use sinergi_web::route_specs;
 const VICTIM: &str = "kota-serang";
 const ATTACKER: &str = "kabupaten-serang";
 /// Strings that exist only in Kota Serang's records.
-const MARKERS: [&str; 2] = ["Dinas Rahasia Kota Serang 7731", "@kota-serang.demo.sinergi.id"];
+const MARKERS: [&str; 3] =
+    ["Dinas Rahasia Kota Serang 7731", "@kota-serang.demo.sinergi.id", "Kebutuhan Rahasia Kota Serang 7731"];
 
 struct Victim {
     agency_id: String,
+    need_id: String,
     user_id: String,
     token_id: String,
 }
@@ -39,6 +41,7 @@ fn fill(path: &str, v: &Victim) -> String {
         let value = match &rest[start + 1..end] {
             "agency_id" => v.agency_id.clone(),
             "user_id" => v.user_id.clone(),
+            "need_id" => v.need_id.clone(),
             "tenant_code" => "36.73".to_owned(),
             "token_id" => v.token_id.clone(),
             "name" => "app.css".to_owned(),
@@ -66,21 +69,37 @@ const FORM: &[(&str, &str)] = &[
     ("confirm", "penyusup-rahasia"),
     ("active", "true"),
     ("lang", "en"),
+    ("status", "submitted"),
+    ("year", "2026"),
+    ("title", "Disusupi"),
+    ("problem", "Disusupi"),
+    ("urusan", "2.17"),
+    ("partner_kind", "company"),
+    ("expected_benefit", "Disusupi"),
 ];
 
-fn json_body() -> serde_json::Value {
+fn json_body(v: &Victim) -> serde_json::Value {
     serde_json::json!({
+        "agency_id": v.agency_id, "parent_id": v.agency_id,
         "tenant": "36.73", "code": "36.73", "name": "Disusupi", "kind": "dinas",
         "email": "penyusup@kota-serang.test.id", "role": "viewer", "password": "penyusup-rahasia", "active": true
     })
 }
 
-async fn send(app: &TestApp, method: &Method, path: &str, session: Option<&Session>) -> (StatusCode, String) {
+async fn send(
+    app: &TestApp,
+    method: &Method,
+    path: &str,
+    session: Option<&Session>,
+    v: &Victim,
+) -> (StatusCode, String) {
     let api = path.starts_with("/api/");
     let rb = match (method.as_str(), api) {
         ("GET", _) => app.get(session, path),
         (_, false) => {
             let mut fields = FORM.to_vec();
+            // Point every reference at the victim's records too.
+            fields.extend([("agency_id", v.agency_id.as_str()), ("parent_id", v.agency_id.as_str())]);
             if let Some(s) = session {
                 fields.push(("csrf_token", &s.csrf));
             }
@@ -96,7 +115,7 @@ async fn send(app: &TestApp, method: &Method, path: &str, session: Option<&Sessi
             }
         }
         (_, true) => {
-            let rb = app.http.request(method.clone(), app.url(path)).json(&json_body());
+            let rb = app.http.request(method.clone(), app.url(path)).json(&json_body(v));
             match session {
                 Some(s) => rb.header("cookie", format!("sinergi_session={}", s.token)),
                 None => rb,
@@ -124,7 +143,8 @@ async fn victim_state(app: &TestApp) -> String {
         .filter(|e| e.tenant.as_ref().is_some_and(|c| c.as_str() == "36.73") && e.record_type != "session")
         .map(|e| (e.action.clone(), e.record_id.clone()))
         .collect();
-    format!("{t:?}\n{agencies:?}\n{users:?}\n{writes:?}")
+    let needs = app.store.needs(&root, &sinergi_store::cooperation::PlanFilter::default()).await.expect("needs");
+    format!("{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{writes:?}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,14 +160,37 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         )
         .await
         .expect("agency");
+    let need = app
+        .store
+        .create_need(
+            &admin.actor(),
+            admin.tenant.as_ref().expect("tenant"),
+            sinergi_store::cooperation::NeedInput {
+                agency_id: secret.id,
+                year: 2026,
+                title: MARKERS[2].into(),
+                problem: "Rahasia".into(),
+                urusan_code: "2.17".into(),
+                partner_kind: sinergi_domain::cooperation::needs::PartnerKind::Company,
+                expected_benefit: "Rahasia".into(),
+                priority: None,
+                target_ids: Vec::new(),
+            },
+        )
+        .await
+        .expect("need");
     let viewer = app.user(Role::Viewer, VICTIM).await;
     let token = app
         .store
         .create_session(&admin, SessionKind::Api, Some("walk".into()), &SessionPolicy::default())
         .await
         .expect("token");
-    let victim =
-        Victim { agency_id: secret.id.to_string(), user_id: viewer.id.to_string(), token_id: token.id.to_string() };
+    let victim = Victim {
+        agency_id: secret.id.to_string(),
+        need_id: need.id.to_string(),
+        user_id: viewer.id.to_string(),
+        token_id: token.id.to_string(),
+    };
     let before = victim_state(&app).await;
 
     let specs = route_specs();
@@ -161,7 +204,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         // 1. Every role of the other Pemda.
         for role in Role::TENANT_ROLES {
             let s = app.session(role, ATTACKER).await;
-            let (status, body) = send(&app, &spec.method, &path, Some(&s)).await;
+            let (status, body) = send(&app, &spec.method, &path, Some(&s), &victim).await;
             checked += 1;
             if let Some(m) = MARKERS.iter().find(|m| body.contains(*m)) {
                 failures.push(format!("{} {path} as {ATTACKER} {role}: answer contains {m:?}", spec.method));
@@ -185,7 +228,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
             if spec.access.allows(Some(&s.user.actor())) {
                 continue;
             }
-            let (status, _) = send(&app, &spec.method, &path, Some(&s)).await;
+            let (status, _) = send(&app, &spec.method, &path, Some(&s), &victim).await;
             checked += 1;
             if status != StatusCode::FORBIDDEN {
                 failures.push(format!("{} {path} as {VICTIM} {role}: {status}, want 403", spec.method));
@@ -194,7 +237,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
 
         // 3. Nobody logged in.
         if spec.access != Access::Public {
-            let (status, body) = send(&app, &spec.method, &path, None).await;
+            let (status, body) = send(&app, &spec.method, &path, None, &victim).await;
             checked += 1;
             let want = if api { StatusCode::UNAUTHORIZED } else { StatusCode::SEE_OTHER };
             if status != want || MARKERS.iter().any(|m| body.contains(m)) {

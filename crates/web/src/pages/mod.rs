@@ -6,6 +6,7 @@ pub mod account;
 pub mod agencies;
 pub mod audit;
 pub mod home;
+pub mod needs;
 pub mod reference;
 pub mod tenants;
 pub mod users;
@@ -52,6 +53,9 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav-home")];
     if Permission::ViewDirectory.allows(role) {
         items.push(("/agencies", "nav-agencies"));
+    }
+    if Permission::ViewDirectory.allows(role) {
+        items.push(("/cooperation/needs", "nav-needs"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));

@@ -1,0 +1,6 @@
+//! Cooperation (kerja sama daerah): needs, agreements and their stages, and the rules that say
+//! when an agreement has stopped on paper.
+
+pub mod agreement;
+pub mod dormancy;
+pub mod needs;
