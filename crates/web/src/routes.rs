@@ -140,6 +140,13 @@ fn table() -> Routes {
         .get("/api/v1/regions", User, api::reference::regions)
         .get("/api/v1/kbli", User, api::reference::kbli)
         .get("/api/v1/urusan", User, api::reference::urusan)
+        .get("/api/v1/targets", directory, api::cooperation::list_targets)
+        .post("/api/v1/targets", plan, api::cooperation::create_target)
+        .get("/api/v1/needs", directory, api::cooperation::list_needs)
+        .post("/api/v1/needs", plan, api::cooperation::create_need)
+        .get("/api/v1/needs/{need_id}", directory, api::cooperation::get_need)
+        .put("/api/v1/needs/{need_id}", plan, api::cooperation::update_need)
+        .post("/api/v1/needs/{need_id}/status", plan, api::cooperation::set_need_status)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -82,7 +82,9 @@ fn json_body(v: &Victim) -> serde_json::Value {
     serde_json::json!({
         "agency_id": v.agency_id, "parent_id": v.agency_id,
         "tenant": "36.73", "code": "36.73", "name": "Disusupi", "kind": "dinas",
-        "email": "penyusup@kota-serang.test.id", "role": "viewer", "password": "penyusup-rahasia", "active": true
+        "email": "penyusup@kota-serang.test.id", "role": "viewer", "password": "penyusup-rahasia", "active": true,
+        "year": 2026, "title": "Disusupi", "problem": "Disusupi", "urusan": "2.17", "partner_kind": "company",
+        "expected_benefit": "Disusupi", "status": "submitted", "indicator": "Disusupi", "unit": "unit", "target_value": 1.0
     })
 }
 
@@ -136,13 +138,18 @@ async fn victim_state(app: &TestApp) -> String {
     let agencies = app.store.agencies(&root, Some(&tenant)).await.expect("agencies");
     let users =
         app.store.users(&root, &UserFilter { tenant: Some(tenant), ..Default::default() }).await.expect("users");
-    let events =
-        app.store.audit_events(&root, &AuditFilter { limit: 1000, ..Default::default() }).await.expect("audit");
-    let writes: Vec<_> = events
-        .iter()
-        .filter(|e| e.tenant.as_ref().is_some_and(|c| c.as_str() == "36.73") && e.record_type != "session")
-        .map(|e| (e.action.clone(), e.record_id.clone()))
-        .collect();
+    // Read through Kota Serang's own admin, one record type at a time: the walk itself writes
+    // hundreds of session events that would crowd a global listing.
+    let admin = app.user(Role::RegionAdmin, VICTIM).await.actor();
+    let mut writes = Vec::new();
+    for record_type in sinergi_store::audit::RecordType::ALL {
+        if record_type == sinergi_store::audit::RecordType::Session {
+            continue;
+        }
+        let filter = AuditFilter { record_type: Some(record_type), limit: 1000, ..Default::default() };
+        let events = app.store.audit_events(&admin, &filter).await.expect("audit");
+        writes.extend(events.into_iter().map(|e| (e.action, e.record_id)));
+    }
     let needs = app.store.needs(&root, &sinergi_store::cooperation::PlanFilter::default()).await.expect("needs");
     format!("{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{writes:?}")
 }

@@ -407,3 +407,60 @@ async fn the_platform_picks_the_tenant_a_region_admin_cannot() {
     let own = app.get(Some(&admin), "/agencies/new").send().await.expect("form").text().await.expect("html");
     assert!(!own.contains("name=\"tenant\""), "a region admin has no tenant to choose");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn needs_over_the_api_keep_the_three_priorities_rule() {
+    let app = TestApp::start().await;
+    let officer = app.user(Role::AgencyOfficer, "kabupaten-serang").await;
+    let token = app
+        .store
+        .create_session(&officer, sinergi_store::sessions::SessionKind::Api, None, &Default::default())
+        .await
+        .expect("token")
+        .token;
+    let agency = officer.agency_id.expect("agency").to_string();
+    let body = |title: &str, rank: u8| {
+        serde_json::json!({
+            "agency_id": agency, "year": 2027, "title": title, "problem": "Perizinan berusaha lambat",
+            "urusan": "2.18", "partner_kind": "company", "expected_benefit": "Investasi masuk", "priority_rank": rank
+        })
+    };
+    for (i, title) in ["Satu", "Dua", "Tiga"].iter().enumerate() {
+        let r = app
+            .http
+            .post(app.url("/api/v1/needs"))
+            .bearer_auth(&token)
+            .json(&body(title, i as u8 + 1))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap_or_default());
+    }
+    let r =
+        app.http.post(app.url("/api/v1/needs")).bearer_auth(&token).json(&body("Empat", 2)).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(err["error"]["field"], "priority_rank");
+    assert!(err["error"]["message"].as_str().is_some_and(|m| m.contains("tiga kebutuhan prioritas")));
+    let list: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/needs?year=2027"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list.as_array().map(Vec::len), Some(3));
+    let id = list[0]["id"].as_str().expect("id");
+    let moved = app
+        .http
+        .post(app.url(&format!("/api/v1/needs/{id}/status")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"status": "fulfilled"}))
+        .send()
+        .await
+        .expect("status");
+    assert_eq!(moved.status(), StatusCode::UNPROCESSABLE_ENTITY, "draft cannot jump to fulfilled");
+}

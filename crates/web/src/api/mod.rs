@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI 3 document generated from the
 //! handlers' annotations (`/api/v1/openapi.json`, readable at `/api/docs`).
 
+pub mod cooperation;
 pub mod directory;
 pub mod reference;
 pub mod tokens;
@@ -65,6 +66,9 @@ impl Modify for BearerAuth {
         directory::list_agencies, directory::get_agency, directory::create_agency, directory::update_agency,
         directory::list_users, directory::get_user, directory::create_user, directory::update_user,
         reference::regions, reference::kbli, reference::urusan,
+        cooperation::list_targets, cooperation::create_target,
+        cooperation::list_needs, cooperation::get_need, cooperation::create_need, cooperation::update_need,
+        cooperation::set_need_status,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -72,6 +76,7 @@ impl Modify for BearerAuth {
         (name = "auth", description = "API tokens"),
         (name = "directory", description = "Tenants (Pemda), agencies (perangkat daerah) and users"),
         (name = "reference", description = "Regions, KBLI 2020, government affairs"),
+        (name = "cooperation", description = "Performance targets and cooperation needs"),
     )
 )]
 pub struct ApiDoc;

@@ -169,26 +169,27 @@ pub async fn show(State(state): State<AppState>, auth: Authed, Path(need_id): Pa
     }))
 }
 
+/// A need as a form (or an API body turned into one) submits it: strings, parsed once.
 #[derive(Deserialize, Default)]
 pub struct NeedForm {
     #[serde(default)]
-    agency_id: String,
+    pub agency_id: String,
     #[serde(default)]
-    year: String,
+    pub year: String,
     #[serde(default)]
-    title: String,
+    pub title: String,
     #[serde(default)]
-    problem: String,
+    pub problem: String,
     #[serde(default)]
-    urusan: String,
+    pub urusan: String,
     #[serde(default)]
-    partner_kind: String,
+    pub partner_kind: String,
     #[serde(default)]
-    expected_benefit: String,
+    pub expected_benefit: String,
     #[serde(default)]
-    priority_rank: String,
+    pub priority_rank: String,
     #[serde(default)]
-    target_id: Vec<String>,
+    pub target_id: Vec<String>,
 }
 
 impl NeedForm {
