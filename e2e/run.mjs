@@ -67,6 +67,8 @@ const ADMIN_PAGES = [
   ['/tenants/36.73', 'tenant-edit', 'Kota Serang'],
   ['/reference/regions?parent=36.04', 'reference-regions-browse', 'Cikande'],
   ['/api/docs', 'api-docs', '/api/v1/auth/token'],
+  ['/cooperation/targets?year=2026', 'targets', 'Target Kinerja'],
+  ['/cooperation/needs?year=2026', 'needs-map-admin', 'Peta Kebutuhan Kerja Sama'],
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -172,7 +172,135 @@ async fn check_agency(tx: &mut Tx, actor: &Actor, tenant: &RegionCode, agency: A
     Ok(())
 }
 
+async fn insert_target(
+    tx: &mut Tx,
+    actor: &Actor,
+    tenant: &RegionCode,
+    agency: AgencyId,
+    input: TargetInput,
+) -> Result<Target> {
+    let now = now_ms();
+    let target = Target {
+        tenant: tenant.clone(),
+        id: TargetId::new(),
+        agency_id: agency,
+        year: input.year,
+        indicator: input.indicator,
+        unit: input.unit,
+        target_value: input.target_value,
+        realised_value: input.realised_value,
+        updated_at_ms: now,
+    };
+    tx.execute(
+        &Query::insert()
+            .into_table(PerformanceTargets::Table)
+            .columns(TARGET_COLUMNS.into_iter().chain([PerformanceTargets::CreatedAt]))
+            .values_panic([
+                target.tenant.as_str().into(),
+                target.id.as_uuid().into(),
+                agency.as_uuid().into(),
+                target.year.into(),
+                target.indicator.clone().into(),
+                target.unit.clone().into(),
+                target.target_value.into(),
+                target.realised_value.into(),
+                now.into(),
+                now.into(),
+            ])
+            .to_owned(),
+    )
+    .await?;
+    record(
+        tx,
+        actor,
+        Change {
+            tenant: Some(&target.tenant),
+            action: "create",
+            record_type: RecordType::Target,
+            record_id: target.id.to_string(),
+            before: None,
+            after: snapshot(&target),
+        },
+    )
+    .await?;
+    Ok(target)
+}
+
 impl Store {
+    /// Import many targets for one agency at once: all of them, or (on any error) none.
+    pub async fn import_targets(
+        &self,
+        actor: &Actor,
+        tenant: &RegionCode,
+        agency: AgencyId,
+        inputs: Vec<TargetInput>,
+    ) -> Result<Vec<Target>> {
+        let tenant = target_tenant(actor, Some(tenant))?.ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin().await?;
+        check_agency(&mut tx, actor, &tenant, agency).await?;
+        let mut out = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            out.push(insert_target(&mut tx, actor, &tenant, agency, input).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Record the realised value of a target (and correct its other fields).
+    pub async fn update_target(&self, actor: &Actor, id: TargetId, input: TargetInput) -> Result<Target> {
+        let mut stmt = Query::select()
+            .columns(TARGET_COLUMNS)
+            .from(PerformanceTargets::Table)
+            .and_where(Expr::col(PerformanceTargets::Id).eq(id.as_uuid()))
+            .to_owned();
+        if let Some(t) = target_tenant(actor, None)? {
+            stmt.and_where(Expr::col(PerformanceTargets::TenantCode).eq(t.as_str()));
+        }
+        let mut tx = self.begin().await?;
+        let before: Target = tx.fetch_optional::<TargetRow, _>(&stmt).await?.ok_or(StoreError::NotFound)?.try_into()?;
+        check_agency(&mut tx, actor, &before.tenant, before.agency_id).await?;
+        let after = Target {
+            year: input.year,
+            indicator: input.indicator,
+            unit: input.unit,
+            target_value: input.target_value,
+            realised_value: input.realised_value,
+            updated_at_ms: now_ms(),
+            ..before.clone()
+        };
+        tx.execute(
+            &Query::update()
+                .table(PerformanceTargets::Table)
+                .values([
+                    (PerformanceTargets::Year, after.year.into()),
+                    (PerformanceTargets::Indicator, after.indicator.clone().into()),
+                    (PerformanceTargets::Unit, after.unit.clone().into()),
+                    (PerformanceTargets::TargetValue, after.target_value.into()),
+                    (PerformanceTargets::RealisedValue, after.realised_value.into()),
+                    (PerformanceTargets::UpdatedAt, after.updated_at_ms.into()),
+                ])
+                .and_where(Expr::col(PerformanceTargets::TenantCode).eq(before.tenant.as_str()))
+                .and_where(Expr::col(PerformanceTargets::Id).eq(id.as_uuid()))
+                .to_owned(),
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant: Some(&before.tenant),
+                action: "update",
+                record_type: RecordType::Target,
+                record_id: id.to_string(),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     pub async fn targets(&self, actor: &Actor, filter: &PlanFilter) -> Result<Vec<Target>> {
         if !actor.can(Permission::ViewDirectory) {
             return Err(StoreError::Forbidden);
@@ -208,50 +336,7 @@ impl Store {
         let tenant = target_tenant(actor, Some(tenant))?.ok_or(StoreError::NotFound)?;
         let mut tx = self.begin().await?;
         check_agency(&mut tx, actor, &tenant, agency).await?;
-        let now = now_ms();
-        let target = Target {
-            tenant,
-            id: TargetId::new(),
-            agency_id: agency,
-            year: input.year,
-            indicator: input.indicator,
-            unit: input.unit,
-            target_value: input.target_value,
-            realised_value: input.realised_value,
-            updated_at_ms: now,
-        };
-        tx.execute(
-            &Query::insert()
-                .into_table(PerformanceTargets::Table)
-                .columns(TARGET_COLUMNS.into_iter().chain([PerformanceTargets::CreatedAt]))
-                .values_panic([
-                    target.tenant.as_str().into(),
-                    target.id.as_uuid().into(),
-                    agency.as_uuid().into(),
-                    target.year.into(),
-                    target.indicator.clone().into(),
-                    target.unit.clone().into(),
-                    target.target_value.into(),
-                    target.realised_value.into(),
-                    now.into(),
-                    now.into(),
-                ])
-                .to_owned(),
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                tenant: Some(&target.tenant),
-                action: "create",
-                record_type: RecordType::Target,
-                record_id: target.id.to_string(),
-                before: None,
-                after: snapshot(&target),
-            },
-        )
-        .await?;
+        let target = insert_target(&mut tx, actor, &tenant, agency, input).await?;
         tx.commit().await?;
         Ok(target)
     }

@@ -104,6 +104,35 @@ store_tests! {
         let illegal = store.set_need_status(&s.officer, n.id, NeedStatus::Fulfilled).await;
         assert!(matches!(illegal, Err(StoreError::Invalid(e)) if e.reason == "status-not-allowed"));
     }
+
+    async fn targets_import_whole_or_not_at_all(store: Store) {
+        let s = setup(&store).await;
+        let t = code("36.74");
+        let rows = |n: usize| {
+            (0..n)
+                .map(|i| TargetInput::parse("2026", &format!("Indikator {i}"), "unit", &format!("{}", i + 1), "").expect("row"))
+                .collect::<Vec<_>>()
+        };
+        let refused = store.import_targets(&s.officer, &t, s.dlh, rows(3)).await;
+        assert!(matches!(refused, Err(StoreError::Forbidden)));
+        assert!(store.targets(&s.admin, &PlanFilter::default()).await.expect("list").is_empty(), "nothing half-written");
+        let done = store.import_targets(&s.officer, &t, s.kominfo, rows(3)).await.expect("import");
+        assert_eq!(done.len(), 3);
+        let updated = store
+            .update_target(&s.officer, done[0].id, TargetInput::parse("2026", "Indikator 0", "unit", "1", "0,5").expect("row"))
+            .await
+            .expect("update");
+        assert_eq!(updated.realised_value, Some(0.5));
+        assert!(matches!(
+            store.update_target(&s.other_admin, done[0].id, TargetInput::parse("2026", "x", "unit", "1", "").expect("row")).await,
+            Err(StoreError::NotFound)
+        ));
+        let events = store
+            .audit_events(&s.admin, &sinergi_store::audit::AuditFilter { record_type: Some(sinergi_store::audit::RecordType::Target), ..Default::default() })
+            .await
+            .expect("audit");
+        assert_eq!(events.len(), 4, "three imports and one update, each audited");
+    }
 }
 
 #[test]

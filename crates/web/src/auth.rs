@@ -186,6 +186,22 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
     if let Some(h) = req.headers().get(CSRF_HEADER) {
         return if constant_eq(h.as_bytes(), expected.as_bytes()) { Ok(req) } else { Err(AppError::Csrf) };
     }
+    // A file upload (multipart) cannot be read here without buffering the file; its form
+    // carries the token in the action's query string instead.
+    let multipart = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let query = req.uri().query().unwrap_or_default();
+        let fields: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+        let given = fields.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str());
+        return match given {
+            Some(v) if constant_eq(v.as_bytes(), expected.as_bytes()) => Ok(req),
+            _ => Err(AppError::Csrf),
+        };
+    }
     let (parts, body) = req.into_parts();
     let bytes = to_bytes(body, 2 * 1024 * 1024).await.map_err(|_| AppError::BadRequest("form too large".into()))?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::api::{self, ApiDoc};
 use crate::auth::{self, Access};
 use crate::ops;
-use crate::pages::{self, account, agencies, audit, home, needs, reference, tenants, users};
+use crate::pages::{self, account, agencies, audit, home, needs, reference, targets, tenants, users};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +117,9 @@ fn table() -> Routes {
         .get("/cooperation/needs/{need_id}/edit", plan, needs::edit_form)
         .post("/cooperation/needs/{need_id}", plan, needs::update)
         .post("/cooperation/needs/{need_id}/status", plan, needs::set_status)
+        .get("/cooperation/targets", directory, targets::list)
+        .post("/cooperation/targets", plan, targets::create)
+        .post("/cooperation/targets/import", plan, targets::import)
         .get("/reference/regions", User, reference::regions)
         .get("/reference/kbli", User, reference::kbli)
         // API

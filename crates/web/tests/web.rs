@@ -464,3 +464,60 @@ async fn needs_over_the_api_keep_the_three_priorities_rule() {
         .expect("status");
     assert_eq!(moved.status(), StatusCode::UNPROCESSABLE_ENTITY, "draft cannot jump to fulfilled");
 }
+
+fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *text).expect("cell");
+        }
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn targets_import_from_a_real_xlsx_all_or_nothing() {
+    let app = TestApp::start().await;
+    let s = app.session(Role::AgencyOfficer, "kota-serang").await;
+    let agency = s.user.agency_id.expect("agency").to_string();
+    let upload = |bytes: Vec<u8>, csrf: &str| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("target-dlh-2026.xlsx");
+        let form =
+            reqwest::multipart::Form::new().text("agency_id", agency.clone()).text("year", "2026").part("file", part);
+        app.http
+            .post(app.url(&format!("/cooperation/targets/import?csrf_token={csrf}")))
+            .header("cookie", format!("sinergi_session={}", s.token))
+            .multipart(form)
+            .send()
+    };
+    let bad = xlsx(&[
+        &["REKAP TARGET KINERJA DLH"],
+        &["Indikator Kinerja", "Satuan", "Target", "Realisasi"],
+        &["Persentase sampah terkelola", "%", "85", "72,5"],
+        &["Kualitas air sungai", "indeks", "tinggi", ""],
+    ]);
+    let r = upload(bad, &s.csrf).await.expect("upload");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("Baris 4 · Target: Bukan angka yang valid"), "the row and column are named");
+    let before =
+        app.get(Some(&s), "/cooperation/targets?year=2026").send().await.expect("page").text().await.expect("html");
+    assert!(!before.contains("Persentase sampah terkelola"), "nothing of a refused file is saved");
+
+    let good = xlsx(&[
+        &["Indikator Kinerja", "Satuan", "Target", "Realisasi"],
+        &["Persentase sampah terkelola", "%", "85", "72,5"],
+        &["Bank sampah aktif", "unit", "1.250", ""],
+    ]);
+    assert_eq!(upload(good.clone(), "salah").await.expect("upload").status(), StatusCode::FORBIDDEN, "CSRF checked");
+    let r = upload(good, &s.csrf).await.expect("upload");
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains("2 target berhasil diimpor.") && html.contains("72,5 %") && html.contains("1.250 unit"),
+        "{html}"
+    );
+    let r = upload(b"bukan excel".to_vec(), &s.csrf).await.expect("upload");
+    assert!(r.text().await.expect("html").contains("bukan berkas Excel"));
+}

@@ -235,3 +235,27 @@ error-conflict-priority_rank = Another need already has this priority rank.
 error-status-not-allowed = This status change is not allowed.
 error-invalid-year = Not a valid year.
 error-invalid-number = Not a valid number (e.g. 12.5).
+
+# Performance targets and spreadsheet import
+nav-targets = Performance targets
+targets-title = Agencies' performance targets
+targets-intro = Each agency's performance indicators per year, with target and realised values. Cooperation needs are tied to these targets.
+targets-add = Add a target
+targets-import = Import from Excel (XLSX)
+targets-import-help = Upload an XLSX file as agencies keep them: columns Performance Indicator (Indikator Kinerja), Unit (Satuan), Target and, if present, Realised (Realisasi) and Year (Tahun). Title rows above the table are fine. If any row is wrong, nothing is saved.
+targets-import-submit = Import
+targets-import-refused = The file was not imported. Fix these rows and upload it again:
+field-indicator = Performance indicator
+field-target = Target
+field-realised = Realised
+field-unit = Unit
+field-file = File
+import-not-xlsx = This file is not a readable Excel (XLSX) file.
+import-no-header = No header row with the column { $column } was found.
+import-column-indicator = Performance indicator (Indikator Kinerja)
+import-column-target = Target
+import-column-year = Year (Tahun), or fill in the year on the form
+import-empty = The file has no data rows.
+import-too-large = The file is too large ({ $rows } rows); split it into several files.
+import-row = Row { $row }
+import-done = { $count } targets imported.

@@ -235,3 +235,27 @@ error-conflict-priority_rank = Peringkat prioritas ini sudah dipakai kebutuhan l
 error-status-not-allowed = Perubahan status ini tidak diperbolehkan.
 error-invalid-year = Tahun tidak valid.
 error-invalid-number = Bukan angka yang valid (contoh: 12,5).
+
+# Performance targets and spreadsheet import
+nav-targets = Target Kinerja
+targets-title = Target Kinerja Perangkat Daerah
+targets-intro = Indikator kinerja tiap perangkat daerah per tahun, dengan target dan realisasinya. Kebutuhan kerja sama dikaitkan ke target ini.
+targets-add = Tambah target
+targets-import = Impor dari Excel (XLSX)
+targets-import-help = Unggah berkas XLSX seperti yang biasa disimpan perangkat daerah: kolom Indikator Kinerja, Satuan, Target, dan (bila ada) Realisasi dan Tahun. Baris judul di atas tabel boleh ada. Bila ada satu baris salah, tidak ada yang disimpan.
+targets-import-submit = Impor
+targets-import-refused = Berkas tidak diimpor. Perbaiki baris berikut lalu unggah lagi:
+field-indicator = Indikator kinerja
+field-target = Target
+field-realised = Realisasi
+field-unit = Satuan
+field-file = Berkas
+import-not-xlsx = Berkas ini bukan berkas Excel (XLSX) yang dapat dibaca.
+import-no-header = Tidak menemukan baris judul kolom dengan kolom { $column }.
+import-column-indicator = Indikator Kinerja
+import-column-target = Target
+import-column-year = Tahun (atau isi tahun pada formulir)
+import-empty = Berkas tidak berisi baris data.
+import-too-large = Berkas terlalu besar ({ $rows } baris); pecah menjadi beberapa berkas.
+import-row = Baris { $row }
+import-done = { $count } target berhasil diimpor.

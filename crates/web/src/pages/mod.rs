@@ -8,6 +8,7 @@ pub mod audit;
 pub mod home;
 pub mod needs;
 pub mod reference;
+pub mod targets;
 pub mod tenants;
 pub mod users;
 
@@ -56,6 +57,7 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     }
     if Permission::ViewDirectory.allows(role) {
         items.push(("/cooperation/needs", "nav-needs"));
+        items.push(("/cooperation/targets", "nav-targets"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
