@@ -68,6 +68,7 @@ const ADMIN_PAGES = [
   ['/reference/regions?parent=36.04', 'reference-regions-browse', 'Cikande'],
   ['/api/docs', 'api-docs', '/api/v1/auth/token'],
   ['/cooperation/targets?year=2026', 'targets', 'Target Kinerja'],
+  ['/partners', 'partners', 'Bank BJB'],
   ['/cooperation/needs?year=2026', 'needs-map-admin', 'Peta Kebutuhan Kerja Sama'],
 ];
 
@@ -469,6 +470,40 @@ async function needsJourney(context, base) {
   }
 }
 
+// A region admin enters a partner that is already in the registry, is warned, opens the
+// existing one instead, and adds a contact whose phone is shown whole only to officers.
+async function partnersJourney(context, base) {
+  const label = 'partners journey';
+  const page = await freshPage(context, null);
+  try {
+    where = `${label} login`;
+    await goto(page, base, '/login', label);
+    await page.fill('input[name=email]', REGION_ADMIN);
+    await page.fill('input[name=password]', PASSWORD);
+    await press(page, 'form:has(input[name=email]) button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/', { timeout: STEP_TIMEOUT_MS, waitUntil: 'load' });
+    where = `${label} duplicate`;
+    await goto(page, base, '/partners/new', `${label} form`);
+    await page.selectOption('select[name=kind]', 'bank');
+    await page.fill('input[name=name]', 'Bank BJB');
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, 'main form button[type=submit]');
+    allowedStatuses = new Set();
+    const warning = page.locator('[data-testid=duplicate-warning]');
+    check(await warning.isVisible(), `${label}: a look-alike partner is flagged before saving`);
+    await shot(page, 'partner-duplicate-id');
+    await pressAndWaitForLoad(page, '[data-testid=duplicate-warning] a');
+    check((await pageText(page)).includes('Pemimpin Cabang Serang'), `${label}: the existing partner opens with its contacts`);
+    await shot(page, 'partner-id');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'partners-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -500,6 +535,7 @@ async function main() {
     }
     check(rolesLoggedIn === ROLES.length, `all ${ROLES.length} roles logged in`, `only ${rolesLoggedIn}`);
     await needsJourney(context, s.base);
+    await partnersJourney(context, s.base);
   } catch (e) {
     const msg = String(e?.message ?? e);
     if (msg.includes('\n')) console.log(msg); // e.g. Playwright's launch log

@@ -9,6 +9,7 @@ use sinergi_domain::org::AgencyKind;
 use sinergi_domain::{Actor, AgencyId, RegionCode, Role};
 use sinergi_store::agencies::AgencyInput;
 use sinergi_store::cooperation::{NeedInput, TargetInput};
+use sinergi_store::partners::{ContactInput, OfferInput, PartnerInput};
 use sinergi_store::tenants::NewTenant;
 use sinergi_store::users::NewUser;
 use sinergi_store::{Store, StoreError, hash_password};
@@ -63,12 +64,25 @@ const fn need(
     DemoNeed { agency, target, title, problem, urusan, partner, benefit, priority, status }
 }
 
+/// A partner of the registry: (kind, name, region code, sector, contacts, offers).
+struct DemoPartner {
+    kind: &'static str,
+    name: &'static str,
+    region: &'static str,
+    sector: &'static str,
+    /// (name, position, phone)
+    contacts: &'static [(&'static str, &'static str, &'static str)],
+    /// (urusan, title, description)
+    offers: &'static [(&'static str, &'static str, &'static str)],
+}
+
 struct DemoPemda {
     code: &'static str,
     name: &'static str,
     slug: &'static str,
     agencies: &'static [DemoAgency],
     needs: &'static [DemoNeed],
+    partners: &'static [DemoPartner],
     /// (role, person's name, agency key)
     people: [(Role, &'static str, Option<&'static str>); 7],
 }
@@ -144,6 +158,91 @@ const PEMDA: [DemoPemda; 4] = [
                 NeedStatus::Draft,
             ),
         ],
+        partners: &[
+            DemoPartner {
+                kind: "bank",
+                name: "PT Bank Pembangunan Daerah Jawa Barat dan Banten Tbk (Bank BJB)",
+                region: "36.73",
+                sector: "Perbankan",
+                contacts: &[
+                    ("Dewi Lestari", "Pemimpin Cabang Serang", "0812-1111-2001"),
+                    ("Rudi Hartono", "Staf CSR", "0812-1111-2002"),
+                ],
+                offers: &[(
+                    "2.17",
+                    "KUR dan pendampingan UMKM",
+                    "Kredit usaha rakyat dan pelatihan literasi keuangan bagi UMKM Kota Serang.",
+                )],
+            },
+            DemoPartner {
+                kind: "bank",
+                name: "Bank Indonesia Provinsi Banten",
+                region: "36.73",
+                sector: "Bank sentral",
+                contacts: &[
+                    ("Ahmad Sobari", "Deputi Kepala Perwakilan", "0811-2222-3001"),
+                    ("Nina Marlina", "Staf PSBI", "0811-2222-3002"),
+                ],
+                offers: &[(
+                    "2.17",
+                    "Program Sosial Bank Indonesia",
+                    "Bantuan sarana produksi bagi klaster UMKM pangan.",
+                )],
+            },
+            DemoPartner {
+                kind: "company",
+                name: "PT Serang Sosor",
+                region: "36.73",
+                sector: "Industri",
+                contacts: &[("Hendra Wijaya", "Manajer CSR", "0813-3333-4001")],
+                offers: &[("2.11", "CSR lingkungan", "Penghijauan dan sarana kebersihan di kelurahan sekitar pabrik.")],
+            },
+            DemoPartner {
+                kind: "company",
+                name: "Agung Sedayu Group (PIK 2)",
+                region: "36.03",
+                sector: "Properti",
+                contacts: &[
+                    ("Tim CSR PIK 2", "Koordinator CSR", "0812-4444-5001"),
+                    ("Samuel Tan", "Hubungan Pemerintah", "0812-4444-5002"),
+                ],
+                offers: &[
+                    (
+                        "3.26",
+                        "Pembangunan fasilitas wisata religi",
+                        "Fasilitas publik dan ruang terbuka hijau di kawasan Banten Lama; lokasi dari Pemda.",
+                    ),
+                    ("2.17", "Sentra kuliner UMKM", "Bangunan sentra kuliner untuk UMKM lokal."),
+                ],
+            },
+            DemoPartner {
+                kind: "region",
+                name: "Pemerintah Kabupaten Serang",
+                region: "36.04",
+                sector: "Pemerintahan",
+                contacts: &[
+                    ("Hendra Gunawan", "Bagian Kerja Sama", "0254-280001"),
+                    ("Adang Rahmat", "Kepala Diskoumperindag", "0812-5555-6002"),
+                ],
+                offers: &[(
+                    "1.02",
+                    "Kebutuhan uji laboratorium industri",
+                    "Sekitar 400 perusahaan industri membutuhkan uji sampel lingkungan.",
+                )],
+            },
+            DemoPartner {
+                kind: "university",
+                name: "Universitas Sultan Ageng Tirtayasa",
+                region: "36.73",
+                sector: "Pendidikan tinggi",
+                contacts: &[("Dr. Rahmat Hidayat", "Kepala LPPM", "0812-6666-7001")],
+                offers: &[(
+                    "5.05",
+                    "Kajian dan KKN tematik",
+                    "Kajian kebijakan dan mahasiswa KKN untuk pendampingan UMKM.",
+                )],
+            },
+        ],
         people: [
             (Role::RegionAdmin, "Rina Marlina", Some("ks")),
             (Role::AgencyOfficer, "Dedi Supriadi", Some("dlh")),
@@ -192,6 +291,57 @@ const PEMDA: [DemoPemda; 4] = [
                 Some(2),
                 NeedStatus::Draft,
             ),
+        ],
+        partners: &[
+            DemoPartner {
+                kind: "region",
+                name: "Pemerintah Kota Serang",
+                region: "36.73",
+                sector: "Pemerintahan",
+                contacts: &[
+                    ("Rina Marlina", "Bagian Kerja Sama", "0254-200001"),
+                    ("Siti Nurhasanah", "UPTD Labkesda", "0812-7777-8002"),
+                ],
+                offers: &[(
+                    "1.02",
+                    "Layanan uji Labkesda",
+                    "Uji sampel air dan udara untuk industri dengan tarif retribusi Perda.",
+                )],
+            },
+            DemoPartner {
+                kind: "retailer",
+                name: "PT Indomarco Prismatama (Indomaret)",
+                region: "36.04",
+                sector: "Ritel modern",
+                contacts: &[
+                    ("Yusuf Maulana", "Area Manager Serang", "0812-8888-9001"),
+                    ("Lina Kartika", "Kemitraan UMKM", "0812-8888-9002"),
+                ],
+                offers: &[("2.17", "Etalase produk UMKM", "Rak khusus produk UMKM terkurasi di gerai terpilih.")],
+            },
+            DemoPartner {
+                kind: "retailer",
+                name: "PT Sumber Alfaria Trijaya Tbk (Alfamart)",
+                region: "36.04",
+                sector: "Ritel modern",
+                contacts: &[
+                    ("Bambang Sutrisno", "Branch Manager", "0812-9999-1001"),
+                    ("Maya Sari", "CSR", "0812-9999-1002"),
+                ],
+                offers: &[("2.17", "Pojok UMKM", "Pojok produk UMKM dan pelatihan kemasan.")],
+            },
+            DemoPartner {
+                kind: "cooperative",
+                name: "Koperasi Merah Putih Desa Tanara",
+                region: "36.04",
+                sector: "Koperasi",
+                contacts: &[("H. Sanusi", "Ketua", "0813-1212-3434"), ("Ujang Suryana", "Bendahara", "0813-1212-3435")],
+                offers: &[(
+                    "2.17",
+                    "Agregasi pasokan untuk SPPG",
+                    "Menghimpun pasokan telur dan olahan dari UMKM untuk dapur SPPG.",
+                )],
+            },
         ],
         people: [
             (Role::RegionAdmin, "Hendra Gunawan", Some("ks")),
@@ -282,6 +432,38 @@ const PEMDA: [DemoPemda; 4] = [
                 NeedStatus::Draft,
             ),
         ],
+        partners: &[
+            DemoPartner {
+                kind: "association",
+                name: "Asosiasi Penyelenggara Jaringan Telekomunikasi (APJATEL)",
+                region: "31",
+                sector: "Telekomunikasi",
+                contacts: &[
+                    ("Sekretariat APJATEL", "Sekretariat", "021-5000-1001"),
+                    ("Irfan Maulana", "Koordinator Wilayah Banten", "0812-3030-4040"),
+                ],
+                offers: &[(
+                    "2.16",
+                    "Penataan kabel fiber optik",
+                    "Penataan dan penurunan kabel udara ke saluran bersama, dibiayai anggota asosiasi.",
+                )],
+            },
+            DemoPartner {
+                kind: "university",
+                name: "Institut Teknologi Indonesia",
+                region: "36.74",
+                sector: "Pendidikan tinggi",
+                contacts: &[
+                    ("Dr. Wahyudi", "Wakil Rektor Kerja Sama", "0812-5050-6060"),
+                    ("Ratna Dewi", "Kantor Kerja Sama", "021-7560-001"),
+                ],
+                offers: &[(
+                    "5.05",
+                    "Pelatihan STEM",
+                    "Pelatihan sains, teknologi, teknik dan matematika untuk guru dan pelajar.",
+                )],
+            },
+        ],
         people: [
             (Role::RegionAdmin, "Irma Permata", Some("ks")),
             (Role::AgencyOfficer, "Rizky Pratama", Some("kominfo")),
@@ -331,6 +513,34 @@ const PEMDA: [DemoPemda; 4] = [
                 Some(1),
                 NeedStatus::Draft,
             ),
+        ],
+        partners: &[
+            DemoPartner {
+                kind: "university",
+                name: "IPB University",
+                region: "32.71",
+                sector: "Pendidikan tinggi",
+                contacts: &[
+                    ("Adi Hadianto", "Dosen Ekonomi Sumberdaya", "0812-7070-8080"),
+                    ("Sekretariat LPPM IPB", "LPPM", "0251-862-2001"),
+                ],
+                offers: &[(
+                    "3.26",
+                    "Kajian ekonomi kreatif",
+                    "Kajian data ekonomi mikro dan kreatif untuk kebijakan daerah.",
+                )],
+            },
+            DemoPartner {
+                kind: "bank",
+                name: "PT Bank Pembangunan Daerah Jawa Barat dan Banten Tbk (Bank BJB)",
+                region: "36.71",
+                sector: "Perbankan",
+                contacts: &[
+                    ("Yanti Susanti", "Pemimpin Cabang Tangerang", "0812-9090-1010"),
+                    ("Dodi Permana", "Analis Kredit", "0812-9090-1011"),
+                ],
+                offers: &[("2.17", "KUR UMKM", "Penyaluran KUR dan pendampingan legalitas usaha.")],
+            },
         ],
         people: [
             (Role::RegionAdmin, "Ruta Ireng Wicaksono", Some("eko")),
@@ -385,6 +595,7 @@ pub struct DemoReport {
     pub agencies_created: usize,
     pub users_created: usize,
     pub needs_created: usize,
+    pub partners_created: usize,
 }
 
 /// Whether the database has no tenant yet (`serve --demo` loads only then).
@@ -444,6 +655,7 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
             report.agencies_created += 1;
         }
         report.needs_created += load_needs(store, &system, &tenant.code, pemda, &ids).await?;
+        report.partners_created += load_partners(store, &system, &tenant.code, pemda).await?;
         for (role, name, agency_key) in &pemda.people {
             let agency_id = match agency_key {
                 Some(key) => Some(lookup(&ids, key)?),
@@ -514,6 +726,34 @@ async fn load_needs(
         }
     }
     Ok(pemda.needs.len())
+}
+
+async fn load_partners(
+    store: &Store,
+    system: &Actor,
+    tenant: &RegionCode,
+    pemda: &DemoPemda,
+) -> Result<usize, DemoError> {
+    let data = |e: Vec<sinergi_domain::auth::FieldError>| DemoError::Data(format!("{e:?}"));
+    for p in pemda.partners {
+        let input =
+            PartnerInput::parse(p.kind, p.name, p.region, "", "", "", p.sector, "", "", "", true).map_err(data)?;
+        let partner = store.create_partner(system, tenant, input).await?;
+        for (name, position, phone) in p.contacts {
+            let contact = ContactInput::parse(name, position, "", phone).map_err(data)?;
+            store.add_contact(system, partner.id, contact).await?;
+        }
+        for (urusan, title, description) in p.offers {
+            let offer = OfferInput {
+                urusan_code: (*urusan).to_owned(),
+                title: (*title).to_owned(),
+                description: (*description).to_owned(),
+                area_code: Some(tenant.clone()),
+            };
+            store.add_offer(system, partner.id, offer).await?;
+        }
+    }
+    Ok(pemda.partners.len())
 }
 
 fn status_rank(s: NeedStatus) -> u8 {

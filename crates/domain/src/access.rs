@@ -112,6 +112,8 @@ pub enum Permission {
     /// Keep an agency's performance targets and cooperation needs: admins for every agency,
     /// officers for their own (see [`Actor::may_plan_for`]).
     PlanCooperation,
+    /// Keep the partner registry: contacts, offers. Internal officers and admins.
+    ManagePartners,
 }
 
 impl Permission {
@@ -123,6 +125,9 @@ impl Permission {
                 matches!(role, PlatformAdmin | RegionAdmin)
             }
             Permission::ViewDirectory => role.is_internal(),
+            Permission::ManagePartners => {
+                matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)
+            }
             Permission::PlanCooperation => {
                 matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)
             }

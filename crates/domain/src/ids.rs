@@ -79,3 +79,11 @@ typed_id!(
     /// A KB, PKS or addendum.
     AgreementId
 );
+typed_id!(
+    /// A contact person of a partner.
+    ContactId
+);
+typed_id!(
+    /// What a partner offers to provide.
+    OfferId
+);

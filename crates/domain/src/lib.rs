@@ -10,10 +10,11 @@ pub mod format;
 pub mod ids;
 pub mod kbli;
 pub mod org;
+pub mod partners;
 pub mod region;
 
 pub use access::{Actor, Permission, Role, Scope};
-pub use ids::{AgencyId, AgreementId, AuditEventId, NeedId, PartnerId, TargetId, TokenId, UserId};
+pub use ids::{AgencyId, AgreementId, AuditEventId, ContactId, NeedId, OfferId, PartnerId, TargetId, TokenId, UserId};
 pub use kbli::{KbliCode, KbliLevel};
 pub use region::{RegionCode, RegionLevel};
 

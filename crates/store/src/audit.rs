@@ -22,16 +22,18 @@ pub enum RecordType {
     Session,
     Target,
     Need,
+    Partner,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 6] = [
+    pub const ALL: [RecordType; 7] = [
         RecordType::Tenant,
         RecordType::Agency,
         RecordType::User,
         RecordType::Session,
         RecordType::Target,
         RecordType::Need,
+        RecordType::Partner,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +44,7 @@ impl RecordType {
             RecordType::Session => "session",
             RecordType::Target => "target",
             RecordType::Need => "need",
+            RecordType::Partner => "partner",
         }
     }
 

@@ -15,6 +15,7 @@ mod schema;
 pub mod agencies;
 pub mod audit;
 pub mod cooperation;
+pub mod partners;
 pub mod sessions;
 pub mod tenants;
 pub mod users;

@@ -37,6 +37,7 @@ impl Ddl {
 pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", statements: foundation },
     Migration { version: 2, name: "cooperation_needs", statements: cooperation_needs },
+    Migration { version: 3, name: "partners", statements: partners },
 ];
 
 /// What `sinergi check` reports.
@@ -388,5 +389,99 @@ fn cooperation_needs() -> Vec<Ddl> {
                 .to_owned(),
         ),
         Ddl::Table(need_targets),
+    ]
+}
+
+fn partners() -> Vec<Ddl> {
+    let partners = timestamps(
+        Table::create()
+            .table(Partners::Table)
+            .col(ColumnDef::new(Partners::TenantCode).text().not_null())
+            .col(ColumnDef::new(Partners::Id).uuid().not_null())
+            .col(ColumnDef::new(Partners::Kind).text().not_null())
+            .col(ColumnDef::new(Partners::Name).text().not_null())
+            // The normalised name, for the duplicate warning and for search.
+            .col(ColumnDef::new(Partners::NameKey).text().not_null())
+            .col(ColumnDef::new(Partners::RegionCode).text().null())
+            .col(ColumnDef::new(Partners::Nib).text().null())
+            .col(ColumnDef::new(Partners::Npwp).text().null())
+            .col(ColumnDef::new(Partners::KbliCode).text().null())
+            .col(ColumnDef::new(Partners::Sector).text().null())
+            .col(ColumnDef::new(Partners::Address).text().null())
+            .col(ColumnDef::new(Partners::Website).text().null())
+            .col(ColumnDef::new(Partners::Description).text().null())
+            .col(ColumnDef::new(Partners::Active).boolean().not_null().default(true))
+            .primary_key(Index::create().col(Partners::TenantCode).col(Partners::Id))
+            .foreign_key(
+                ForeignKey::create().from(Partners::Table, Partners::TenantCode).to(Tenants::Table, Tenants::Code),
+            ),
+    )
+    .to_owned();
+    let contacts = timestamps(
+        Table::create()
+            .table(PartnerContacts::Table)
+            .col(ColumnDef::new(PartnerContacts::TenantCode).text().not_null())
+            .col(ColumnDef::new(PartnerContacts::Id).uuid().not_null())
+            .col(ColumnDef::new(PartnerContacts::PartnerId).uuid().not_null())
+            .col(ColumnDef::new(PartnerContacts::Name).text().not_null())
+            .col(ColumnDef::new(PartnerContacts::Position).text().null())
+            .col(ColumnDef::new(PartnerContacts::Email).text().null())
+            .col(ColumnDef::new(PartnerContacts::Phone).text().null())
+            .primary_key(Index::create().col(PartnerContacts::TenantCode).col(PartnerContacts::Id))
+            .foreign_key(
+                ForeignKey::create()
+                    .from(PartnerContacts::Table, (PartnerContacts::TenantCode, PartnerContacts::PartnerId))
+                    .to(Partners::Table, (Partners::TenantCode, Partners::Id))
+                    .on_delete(ForeignKeyAction::Cascade),
+            ),
+    )
+    .to_owned();
+    let offers = timestamps(
+        Table::create()
+            .table(Offers::Table)
+            .col(ColumnDef::new(Offers::TenantCode).text().not_null())
+            .col(ColumnDef::new(Offers::Id).uuid().not_null())
+            .col(ColumnDef::new(Offers::PartnerId).uuid().not_null())
+            .col(ColumnDef::new(Offers::UrusanCode).text().not_null())
+            .col(ColumnDef::new(Offers::Title).text().not_null())
+            .col(ColumnDef::new(Offers::Description).text().not_null())
+            .col(ColumnDef::new(Offers::AreaCode).text().null())
+            .primary_key(Index::create().col(Offers::TenantCode).col(Offers::Id))
+            .foreign_key(
+                ForeignKey::create()
+                    .from(Offers::Table, (Offers::TenantCode, Offers::PartnerId))
+                    .to(Partners::Table, (Partners::TenantCode, Partners::Id))
+                    .on_delete(ForeignKeyAction::Cascade),
+            ),
+    )
+    .to_owned();
+    vec![
+        Ddl::Table(partners),
+        Ddl::Index(
+            Index::create()
+                .name("partners_tenant_name_key")
+                .table(Partners::Table)
+                .col(Partners::TenantCode)
+                .col(Partners::NameKey)
+                .to_owned(),
+        ),
+        Ddl::Table(contacts),
+        Ddl::Index(
+            Index::create()
+                .name("contacts_tenant_partner")
+                .table(PartnerContacts::Table)
+                .col(PartnerContacts::TenantCode)
+                .col(PartnerContacts::PartnerId)
+                .to_owned(),
+        ),
+        Ddl::Table(offers),
+        Ddl::Index(
+            Index::create()
+                .name("offers_tenant_partner")
+                .table(Offers::Table)
+                .col(Offers::TenantCode)
+                .col(Offers::PartnerId)
+                .to_owned(),
+        ),
     ]
 }

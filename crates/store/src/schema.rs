@@ -128,3 +128,52 @@ pub(crate) enum NeedTargets {
     NeedId,
     TargetId,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Partners {
+    Table,
+    TenantCode,
+    Id,
+    Kind,
+    Name,
+    NameKey,
+    RegionCode,
+    Nib,
+    Npwp,
+    KbliCode,
+    Sector,
+    Address,
+    Website,
+    Description,
+    Active,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PartnerContacts {
+    Table,
+    TenantCode,
+    Id,
+    PartnerId,
+    Name,
+    Position,
+    Email,
+    Phone,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Offers {
+    Table,
+    TenantCode,
+    Id,
+    PartnerId,
+    UrusanCode,
+    Title,
+    Description,
+    AreaCode,
+    CreatedAt,
+    UpdatedAt,
+}

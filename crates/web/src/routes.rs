@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::api::{self, ApiDoc};
 use crate::auth::{self, Access};
 use crate::ops;
-use crate::pages::{self, account, agencies, audit, home, needs, reference, targets, tenants, users};
+use crate::pages::{self, account, agencies, audit, home, needs, partners, reference, targets, tenants, users};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +76,7 @@ fn table() -> Routes {
     let platform = Access::Permission(Permission::ManagePlatform);
     let audit_r = Access::Permission(Permission::ViewAudit);
     let plan = Access::Permission(Permission::PlanCooperation);
+    let partners_w = Access::Permission(Permission::ManagePartners);
 
     Routes::new()
         // Operations
@@ -117,6 +118,14 @@ fn table() -> Routes {
         .get("/cooperation/needs/{need_id}/edit", plan, needs::edit_form)
         .post("/cooperation/needs/{need_id}", plan, needs::update)
         .post("/cooperation/needs/{need_id}/status", plan, needs::set_status)
+        .get("/partners", directory, partners::list)
+        .get("/partners/new", partners_w, partners::new_form)
+        .post("/partners", partners_w, partners::create)
+        .get("/partners/{partner_id}", directory, partners::show)
+        .get("/partners/{partner_id}/edit", partners_w, partners::edit_form)
+        .post("/partners/{partner_id}", partners_w, partners::update)
+        .post("/partners/{partner_id}/contacts", partners_w, partners::add_contact)
+        .post("/partners/{partner_id}/offers", partners_w, partners::add_offer)
         .get("/cooperation/targets", directory, targets::list)
         .post("/cooperation/targets", plan, targets::create)
         .post("/cooperation/targets/import", plan, targets::import)

@@ -22,11 +22,16 @@ use sinergi_web::route_specs;
 const VICTIM: &str = "kota-serang";
 const ATTACKER: &str = "kabupaten-serang";
 /// Strings that exist only in Kota Serang's records.
-const MARKERS: [&str; 3] =
-    ["Dinas Rahasia Kota Serang 7731", "@kota-serang.demo.sinergi.id", "Kebutuhan Rahasia Kota Serang 7731"];
+const MARKERS: [&str; 4] = [
+    "Mitra Rahasia Kota Serang 7731",
+    "Dinas Rahasia Kota Serang 7731",
+    "@kota-serang.demo.sinergi.id",
+    "Kebutuhan Rahasia Kota Serang 7731",
+];
 
 struct Victim {
     agency_id: String,
+    partner_id: String,
     need_id: String,
     user_id: String,
     token_id: String,
@@ -42,6 +47,7 @@ fn fill(path: &str, v: &Victim) -> String {
             "agency_id" => v.agency_id.clone(),
             "user_id" => v.user_id.clone(),
             "need_id" => v.need_id.clone(),
+            "partner_id" => v.partner_id.clone(),
             "tenant_code" => "36.73".to_owned(),
             "token_id" => v.token_id.clone(),
             "name" => "app.css".to_owned(),
@@ -70,6 +76,8 @@ const FORM: &[(&str, &str)] = &[
     ("active", "true"),
     ("lang", "en"),
     ("status", "submitted"),
+    ("contact_name", "Penyusup"),
+    ("confirm_new", "true"),
     ("year", "2026"),
     ("title", "Disusupi"),
     ("problem", "Disusupi"),
@@ -151,7 +159,8 @@ async fn victim_state(app: &TestApp) -> String {
         writes.extend(events.into_iter().map(|e| (e.action, e.record_id)));
     }
     let needs = app.store.needs(&root, &sinergi_store::cooperation::PlanFilter::default()).await.expect("needs");
-    format!("{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{writes:?}")
+    let partners = app.store.partners(&root, &Default::default()).await.expect("partners");
+    format!("{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{partners:?}\n{writes:?}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,7 +172,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         .create_agency(
             &admin.actor(),
             admin.tenant.as_ref().expect("tenant"),
-            AgencyInput::parse(MARKERS[0], None, "dinas", None, true).expect("input"),
+            AgencyInput::parse(MARKERS[1], None, "dinas", None, true).expect("input"),
         )
         .await
         .expect("agency");
@@ -175,7 +184,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
             sinergi_store::cooperation::NeedInput {
                 agency_id: secret.id,
                 year: 2026,
-                title: MARKERS[2].into(),
+                title: MARKERS[3].into(),
                 problem: "Rahasia".into(),
                 urusan_code: "2.17".into(),
                 partner_kind: sinergi_domain::cooperation::needs::PartnerKind::Company,
@@ -186,6 +195,16 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         )
         .await
         .expect("need");
+    let partner = app
+        .store
+        .create_partner(
+            &admin.actor(),
+            admin.tenant.as_ref().expect("tenant"),
+            sinergi_store::partners::PartnerInput::parse("company", MARKERS[0], "", "", "", "", "", "", "", "", true)
+                .expect("partner"),
+        )
+        .await
+        .expect("partner");
     let viewer = app.user(Role::Viewer, VICTIM).await;
     let token = app
         .store
@@ -194,6 +213,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         .expect("token");
     let victim = Victim {
         agency_id: secret.id.to_string(),
+        partner_id: partner.id.to_string(),
         need_id: need.id.to_string(),
         user_id: viewer.id.to_string(),
         token_id: token.id.to_string(),

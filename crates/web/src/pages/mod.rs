@@ -7,6 +7,7 @@ pub mod agencies;
 pub mod audit;
 pub mod home;
 pub mod needs;
+pub mod partners;
 pub mod reference;
 pub mod targets;
 pub mod tenants;
@@ -58,6 +59,7 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     if Permission::ViewDirectory.allows(role) {
         items.push(("/cooperation/needs", "nav-needs"));
         items.push(("/cooperation/targets", "nav-targets"));
+        items.push(("/partners", "nav-partners"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
