@@ -394,6 +394,29 @@ impl Store {
         rows.into_iter().map(Partner::try_from).collect()
     }
 
+    /// Every offer in the actor's registry, for matching.
+    pub async fn offers(&self, actor: &Actor) -> Result<Vec<Offer>> {
+        if !actor.can(Permission::ViewDirectory) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut stmt = Query::select()
+            .columns([
+                Offers::Id,
+                Offers::PartnerId,
+                Offers::UrusanCode,
+                Offers::Title,
+                Offers::Description,
+                Offers::AreaCode,
+            ])
+            .from(Offers::Table)
+            .to_owned();
+        if let Some(t) = target_tenant(actor, None)? {
+            stmt.and_where(Expr::col(Offers::TenantCode).eq(t.as_str()));
+        }
+        let rows: Vec<OfferRow> = self.fetch_all(&stmt).await?;
+        rows.into_iter().map(Offer::try_from).collect()
+    }
+
     pub async fn partner(&self, actor: &Actor, id: PartnerId) -> Result<PartnerDetail> {
         if !actor.can(Permission::ViewDirectory) {
             return Err(StoreError::Forbidden);

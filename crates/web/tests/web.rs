@@ -521,3 +521,23 @@ async fn targets_import_from_a_real_xlsx_all_or_nothing() {
     let r = upload(b"bukan excel".to_vec(), &s.csrf).await.expect("upload");
     assert!(r.text().await.expect("html").contains("bukan berkas Excel"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_need_shows_its_candidate_partners_with_reasons() {
+    let app = TestApp::start().await;
+    let s = app.session(Role::RegionAdmin, "kota-tangerang-selatan").await;
+    let needs = app.store.needs(&s.user.actor(), &Default::default()).await.expect("needs");
+    let cables = needs.iter().find(|n| n.title.contains("kabel fiber optik")).expect("demo need");
+    let html = app
+        .get(Some(&s), &format!("/cooperation/needs/{}", cables.id))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let table = html.split("data-testid=\"candidates\"").nth(1).expect("candidates listed");
+    let first = table.split("<tr>").nth(2).expect("a first row");
+    assert!(first.contains("APJATEL"), "the cable association ranks first: {first}");
+    assert!(first.contains("Penawaran pada urusan yang sama") && first.contains("Kata yang sama"), "{first}");
+}

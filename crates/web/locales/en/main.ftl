@@ -297,3 +297,14 @@ error-invalid-phone = Not a valid phone number (e.g. 0812-3456-7890).
 error-invalid-kbli = Unknown KBLI code.
 error-unknown-region = Region code not found.
 error-region-required = Fill in the partner region's code.
+
+# Matching
+match-title = Candidate partners
+match-intro = Ranked from the partner registry and their offers. The reasons are shown so you can judge for yourself.
+match-reasons = Reasons
+match-score = Score
+match-same-urusan = Offers something in the same government affair
+match-kind-wanted = The kind of partner wanted
+match-words = Words in common: { $words }
+match-past = Worked together before ({ $count } times)
+match-in-region = Based in this region

@@ -297,3 +297,14 @@ error-invalid-phone = Nomor telepon tidak valid (contoh: 0812-3456-7890).
 error-invalid-kbli = Kode KBLI tidak dikenal.
 error-unknown-region = Kode wilayah tidak ditemukan.
 error-region-required = Isi kode wilayah pemerintah daerah mitra.
+
+# Matching
+match-title = Calon mitra
+match-intro = Diurutkan dari daftar mitra dan penawarannya. Alasan ditampilkan agar dapat dinilai sendiri.
+match-reasons = Alasan
+match-score = Skor
+match-same-urusan = Penawaran pada urusan yang sama
+match-kind-wanted = Jenis mitra sesuai yang dicari
+match-words = Kata yang sama: { $words }
+match-past = Pernah bekerja sama ({ $count } kali)
+match-in-region = Berada di wilayah ini

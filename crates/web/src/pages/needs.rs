@@ -106,6 +106,77 @@ pub async fn list(State(state): State<AppState>, auth: Authed, Query(q): Query<Y
     }))
 }
 
+/// One ranked candidate partner on a need's page.
+pub struct CandidateView {
+    pub partner_id: String,
+    pub name: String,
+    pub offer: Option<String>,
+    pub score: u32,
+    pub reasons: Vec<String>,
+}
+
+fn reason_text(tr: Tr, r: &sinergi_engines::matching::Reason) -> String {
+    use sinergi_engines::matching::Reason;
+    match r {
+        Reason::SameUrusan { .. } => tr.t("match-same-urusan"),
+        Reason::KindWanted => tr.t("match-kind-wanted"),
+        Reason::WordsInCommon { words } => tr.t1("match-words", "words", words.join(", ")),
+        Reason::PastCooperation { count } => tr.t1("match-past", "count", count),
+        Reason::InRegion => tr.t("match-in-region"),
+    }
+}
+
+/// Partners ranked for a need by the matching engine, with its reasons in the user's words.
+async fn candidates(state: &AppState, auth: &Authed, need: &Need) -> AppResult<Vec<CandidateView>> {
+    use sinergi_engines::matching::{NeedProfile, OfferProfile, PartnerProfile, rank};
+    let tr = auth.ctx.tr();
+    let partners = state.store.partners(&auth.actor, &Default::default()).await?;
+    let offers = state.store.offers(&auth.actor).await?;
+    let profiles: Vec<PartnerProfile> = partners
+        .iter()
+        .filter(|p| p.active)
+        .map(|p| PartnerProfile {
+            id: p.id,
+            kind: p.kind,
+            region: p.region_code.clone(),
+            text: [Some(p.name.as_str()), p.sector.as_deref(), p.description.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+            offers: offers
+                .iter()
+                .filter(|o| o.partner_id == p.id)
+                .map(|o| OfferProfile {
+                    id: o.id,
+                    urusan: o.urusan_code.clone(),
+                    text: format!("{} {}", o.title, o.description),
+                })
+                .collect(),
+            past_cooperations: 0,
+        })
+        .collect();
+    let profile = NeedProfile {
+        tenant: need.tenant.clone(),
+        urusan: need.urusan_code.clone(),
+        partner_kind: need.partner_kind,
+        text: format!("{} {} {}", need.title, need.problem, need.expected_benefit),
+    };
+    Ok(rank(&profile, &profiles, 5)
+        .into_iter()
+        .filter_map(|m| {
+            let p = partners.iter().find(|p| p.id == m.partner)?;
+            Some(CandidateView {
+                partner_id: p.id.to_string(),
+                name: p.name.clone(),
+                offer: m.offer.and_then(|id| offers.iter().find(|o| o.id == id)).map(|o| o.title.clone()),
+                score: m.score,
+                reasons: m.reasons.iter().map(|r| reason_text(tr, r)).collect(),
+            })
+        })
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "need.html")]
 struct NeedPage {
@@ -119,6 +190,7 @@ struct NeedPage {
     moves: Vec<(String, String)>,
     can_plan: bool,
     can_audit: bool,
+    candidates: Vec<CandidateView>,
 }
 
 fn need_id(s: &str) -> AppResult<NeedId> {
@@ -153,9 +225,11 @@ pub async fn show(State(state): State<AppState>, auth: Authed, Path(need_id): Pa
     let can_plan = auth.actor.may_plan_for(need.agency_id) && auth.actor.can(Permission::PlanCooperation);
     let moves =
         need.status.next().iter().map(|s| (s.slug().to_owned(), tr.t(&format!("need-move-{}", s.slug())))).collect();
+    let candidates = if need.status.is_closed() { Vec::new() } else { candidates(&state, &auth, &need).await? };
     let mut shell = Shell::new(&auth.ctx, "needs-title");
     shell.title = need.title.clone();
     Ok(render(&NeedPage {
+        candidates,
         shell,
         id: need.id.to_string(),
         title: need.title,

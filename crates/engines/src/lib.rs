@@ -1,0 +1,4 @@
+//! Engines that work in memory on data the store hands them, and explain their answers.
+
+pub mod matching;
+pub mod text;
