@@ -9,7 +9,7 @@ use serde::Serialize;
 use sinergi_domain::cooperation::needs::PartnerKind;
 use sinergi_domain::{OfferId, PartnerId, RegionCode};
 
-use crate::text::words;
+use crate::text::{words, words_with_originals};
 
 /// The need, as matching sees it.
 #[derive(Debug, Clone)]
@@ -75,7 +75,8 @@ pub struct Match {
 /// Ties go to the partner with more offers in the same affair, then keep input order, so the
 /// ranking is stable.
 pub fn rank(need: &NeedProfile, partners: &[PartnerProfile], limit: usize) -> Vec<Match> {
-    let need_words = words(&need.text);
+    let need_terms = words_with_originals(&need.text);
+    let need_words: Vec<String> = need_terms.iter().map(|(s, _)| s.clone()).collect();
     let mut out: Vec<Match> = partners
         .iter()
         .filter_map(|p| {
@@ -91,7 +92,12 @@ pub fn rank(need: &NeedProfile, partners: &[PartnerProfile], limit: usize) -> Ve
             for o in &p.offers {
                 partner_words.extend(words(&o.text));
             }
-            let common: Vec<String> = need_words.iter().filter(|w| partner_words.contains(w)).cloned().collect();
+            // Shown to people as the need's own words, not as stems.
+            let common: Vec<String> = need_terms
+                .iter()
+                .filter(|(s, _)| partner_words.contains(s))
+                .map(|(_, original)| original.clone())
+                .collect();
             if !common.is_empty() {
                 reasons.push(Reason::WordsInCommon { words: common });
             }
@@ -101,7 +107,11 @@ pub fn rank(need: &NeedProfile, partners: &[PartnerProfile], limit: usize) -> Ve
             if p.region.as_ref().is_some_and(|r| r.is_within(&need.tenant) || need.tenant.is_within(r)) {
                 reasons.push(Reason::InRegion);
             }
-            if reasons.is_empty() {
+            // Being nearby or an old friend makes a partner a better candidate, not a candidate.
+            if !reasons
+                .iter()
+                .any(|r| matches!(r, Reason::SameUrusan { .. } | Reason::KindWanted | Reason::WordsInCommon { .. }))
+            {
                 return None;
             }
             // The best offer: same affair first, else the one sharing most words.
@@ -159,7 +169,7 @@ mod tests {
         assert!(ranked[0].reasons.contains(&Reason::SameUrusan { offer: offer.id }));
         assert!(ranked[0].reasons.contains(&Reason::KindWanted));
         assert!(
-            matches!(&ranked[0].reasons[2], Reason::WordsInCommon { words } if words.contains(&"tata".to_owned()) && words.contains(&"kabel".to_owned()))
+            matches!(&ranked[0].reasons[2], Reason::WordsInCommon { words } if words.contains(&"penataan".to_owned()) && words.contains(&"kabel".to_owned()))
         );
         assert_eq!(ranked[1].partner, telco.id, "words in common still count");
         assert!(ranked.iter().all(|m| m.partner != bank.id), "no reason, no match");

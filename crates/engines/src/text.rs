@@ -59,15 +59,21 @@ pub fn stem(word: &str) -> String {
 
 /// The comparable words of a text, in order, without repeats.
 pub fn words(text: &str) -> Vec<String> {
+    words_with_originals(text).into_iter().map(|(stem, _)| stem).collect()
+}
+
+/// Each stem with the first word of the text it came from, so that people are shown
+/// "lingkungan", not the stem "lingkung".
+pub fn words_with_originals(text: &str) -> Vec<(String, String)> {
     let folded: String = text.nfkd().filter(|c| c.is_ascii()).collect::<String>().to_lowercase();
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<(String, String)> = Vec::new();
     for raw in folded.split(|c: char| !c.is_ascii_alphanumeric()) {
         if raw.chars().count() < 3 || STOPWORDS.contains(&raw) || raw.chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
         let s = stem(raw);
-        if !out.contains(&s) {
-            out.push(s);
+        if !out.iter().any(|(st, _)| *st == s) {
+            out.push((s, raw.to_owned()));
         }
     }
     out
