@@ -114,6 +114,9 @@ pub enum Permission {
     PlanCooperation,
     /// Keep the partner registry: contacts, offers. Internal officers and admins.
     ManagePartners,
+    /// Draft agreements and move them through their stages: the Bagian Kerja Sama (region
+    /// admin), which the regulation makes responsible for them.
+    ManageAgreements,
 }
 
 impl Permission {
@@ -125,6 +128,7 @@ impl Permission {
                 matches!(role, PlatformAdmin | RegionAdmin)
             }
             Permission::ViewDirectory => role.is_internal(),
+            Permission::ManageAgreements => matches!(role, PlatformAdmin | RegionAdmin),
             Permission::ManagePartners => {
                 matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)
             }

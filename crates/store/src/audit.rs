@@ -23,10 +23,11 @@ pub enum RecordType {
     Target,
     Need,
     Partner,
+    Agreement,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 7] = [
+    pub const ALL: [RecordType; 8] = [
         RecordType::Tenant,
         RecordType::Agency,
         RecordType::User,
@@ -34,6 +35,7 @@ impl RecordType {
         RecordType::Target,
         RecordType::Need,
         RecordType::Partner,
+        RecordType::Agreement,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +47,7 @@ impl RecordType {
             RecordType::Target => "target",
             RecordType::Need => "need",
             RecordType::Partner => "partner",
+            RecordType::Agreement => "agreement",
         }
     }
 

@@ -13,6 +13,7 @@ mod password;
 mod schema;
 
 pub mod agencies;
+pub mod agreements;
 pub mod audit;
 pub mod cooperation;
 pub mod partners;

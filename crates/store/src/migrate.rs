@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", statements: foundation },
     Migration { version: 2, name: "cooperation_needs", statements: cooperation_needs },
     Migration { version: 3, name: "partners", statements: partners },
+    Migration { version: 4, name: "agreements", statements: agreements },
 ];
 
 /// What `sinergi check` reports.
@@ -483,5 +484,154 @@ fn partners() -> Vec<Ddl> {
                 .col(Offers::PartnerId)
                 .to_owned(),
         ),
+    ]
+}
+
+fn agreements() -> Vec<Ddl> {
+    let agreements = timestamps(
+        Table::create()
+            .table(Agreements::Table)
+            .col(ColumnDef::new(Agreements::TenantCode).text().not_null())
+            .col(ColumnDef::new(Agreements::Id).uuid().not_null())
+            .col(ColumnDef::new(Agreements::Kind).text().not_null())
+            .col(ColumnDef::new(Agreements::Document).text().not_null())
+            .col(ColumnDef::new(Agreements::ParentId).uuid().null())
+            .col(ColumnDef::new(Agreements::Title).text().not_null())
+            .col(ColumnDef::new(Agreements::Scope).text().not_null())
+            .col(ColumnDef::new(Agreements::UrusanCode).text().not_null())
+            .col(ColumnDef::new(Agreements::Stage).text().not_null())
+            // Calendar dates as ISO text (YYYY-MM-DD): they sort and compare the same on both
+            // backends, and a signing date has no time of day.
+            .col(ColumnDef::new(Agreements::StartsOn).text().null())
+            .col(ColumnDef::new(Agreements::EndsOn).text().null())
+            .col(ColumnDef::new(Agreements::KbSignedOn).text().null())
+            .col(ColumnDef::new(Agreements::PksSignedOn).text().null())
+            // NULL is "not reported", never zero.
+            .col(ColumnDef::new(Agreements::ValueRupiah).big_integer().null())
+            .col(ColumnDef::new(Agreements::Funding).text().null())
+            .col(ColumnDef::new(Agreements::BurdensPublic).boolean().not_null().default(false))
+            .col(ColumnDef::new(Agreements::BudgetedInApbd).boolean().not_null().default(true))
+            .col(ColumnDef::new(Agreements::FeasibilityDone).boolean().not_null().default(false))
+            .col(ColumnDef::new(Agreements::DprdApproved).boolean().not_null().default(false))
+            .col(ColumnDef::new(Agreements::TerminationReason).text().null())
+            .primary_key(Index::create().col(Agreements::TenantCode).col(Agreements::Id))
+            .foreign_key(
+                ForeignKey::create()
+                    .from(Agreements::Table, (Agreements::TenantCode, Agreements::ParentId))
+                    .to(Agreements::Table, (Agreements::TenantCode, Agreements::Id)),
+            ),
+    )
+    .to_owned();
+    let parties = Table::create()
+        .table(AgreementParties::Table)
+        .col(ColumnDef::new(AgreementParties::TenantCode).text().not_null())
+        .col(ColumnDef::new(AgreementParties::AgreementId).uuid().not_null())
+        .col(ColumnDef::new(AgreementParties::Seq).integer().not_null())
+        .col(ColumnDef::new(AgreementParties::PartnerId).uuid().null())
+        // Set when the party is another Pemda that uses Sinergi: it then sees the agreement.
+        .col(ColumnDef::new(AgreementParties::PartyTenantCode).text().null())
+        .col(ColumnDef::new(AgreementParties::Name).text().not_null())
+        .col(ColumnDef::new(AgreementParties::SignatoryName).text().null())
+        .col(ColumnDef::new(AgreementParties::SignatoryPosition).text().null())
+        .col(ColumnDef::new(AgreementParties::DocumentNumber).text().null())
+        .primary_key(
+            Index::create()
+                .col(AgreementParties::TenantCode)
+                .col(AgreementParties::AgreementId)
+                .col(AgreementParties::Seq),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(AgreementParties::Table, (AgreementParties::TenantCode, AgreementParties::AgreementId))
+                .to(Agreements::Table, (Agreements::TenantCode, Agreements::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+    let transitions = Table::create()
+        .table(AgreementTransitions::Table)
+        .col(ColumnDef::new(AgreementTransitions::TenantCode).text().not_null())
+        .col(ColumnDef::new(AgreementTransitions::Id).uuid().not_null())
+        .col(ColumnDef::new(AgreementTransitions::AgreementId).uuid().not_null())
+        .col(ColumnDef::new(AgreementTransitions::FromStage).text().null())
+        .col(ColumnDef::new(AgreementTransitions::ToStage).text().not_null())
+        .col(ColumnDef::new(AgreementTransitions::At).big_integer().not_null())
+        .col(ColumnDef::new(AgreementTransitions::ActorLabel).text().not_null())
+        .col(ColumnDef::new(AgreementTransitions::Note).text().null())
+        .primary_key(Index::create().col(AgreementTransitions::TenantCode).col(AgreementTransitions::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(
+                    AgreementTransitions::Table,
+                    (AgreementTransitions::TenantCode, AgreementTransitions::AgreementId),
+                )
+                .to(Agreements::Table, (Agreements::TenantCode, Agreements::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+    // Notes are keyed by the tenant that wrote them, which may not own the agreement: no
+    // foreign key to it across tenants (that would tie two shards together).
+    let notes = Table::create()
+        .table(AgreementNotes::Table)
+        .col(ColumnDef::new(AgreementNotes::TenantCode).text().not_null())
+        .col(ColumnDef::new(AgreementNotes::Id).uuid().not_null())
+        .col(ColumnDef::new(AgreementNotes::AgreementId).uuid().not_null())
+        .col(ColumnDef::new(AgreementNotes::At).big_integer().not_null())
+        .col(ColumnDef::new(AgreementNotes::ActorLabel).text().not_null())
+        .col(ColumnDef::new(AgreementNotes::Body).text().not_null())
+        .primary_key(Index::create().col(AgreementNotes::TenantCode).col(AgreementNotes::Id))
+        .to_owned();
+    let needs = Table::create()
+        .table(AgreementNeeds::Table)
+        .col(ColumnDef::new(AgreementNeeds::TenantCode).text().not_null())
+        .col(ColumnDef::new(AgreementNeeds::AgreementId).uuid().not_null())
+        .col(ColumnDef::new(AgreementNeeds::NeedId).uuid().not_null())
+        .primary_key(
+            Index::create()
+                .col(AgreementNeeds::TenantCode)
+                .col(AgreementNeeds::AgreementId)
+                .col(AgreementNeeds::NeedId),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(AgreementNeeds::Table, (AgreementNeeds::TenantCode, AgreementNeeds::AgreementId))
+                .to(Agreements::Table, (Agreements::TenantCode, Agreements::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(AgreementNeeds::Table, (AgreementNeeds::TenantCode, AgreementNeeds::NeedId))
+                .to(Needs::Table, (Needs::TenantCode, Needs::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+    vec![
+        Ddl::Table(agreements),
+        Ddl::Index(
+            Index::create()
+                .name("agreements_tenant_stage")
+                .table(Agreements::Table)
+                .col(Agreements::TenantCode)
+                .col(Agreements::Stage)
+                .to_owned(),
+        ),
+        Ddl::Table(parties),
+        Ddl::Index(
+            Index::create()
+                .name("parties_party_tenant")
+                .table(AgreementParties::Table)
+                .col(AgreementParties::PartyTenantCode)
+                .to_owned(),
+        ),
+        Ddl::Table(transitions),
+        Ddl::Table(notes),
+        Ddl::Index(
+            Index::create()
+                .name("notes_tenant_agreement")
+                .table(AgreementNotes::Table)
+                .col(AgreementNotes::TenantCode)
+                .col(AgreementNotes::AgreementId)
+                .to_owned(),
+        ),
+        Ddl::Table(needs),
     ]
 }

@@ -177,3 +177,77 @@ pub(crate) enum Offers {
     CreatedAt,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Agreements {
+    Table,
+    TenantCode,
+    Id,
+    Kind,
+    Document,
+    ParentId,
+    Title,
+    Scope,
+    UrusanCode,
+    Stage,
+    StartsOn,
+    EndsOn,
+    KbSignedOn,
+    PksSignedOn,
+    ValueRupiah,
+    Funding,
+    BurdensPublic,
+    BudgetedInApbd,
+    FeasibilityDone,
+    DprdApproved,
+    TerminationReason,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AgreementParties {
+    Table,
+    TenantCode,
+    AgreementId,
+    Seq,
+    PartnerId,
+    PartyTenantCode,
+    Name,
+    SignatoryName,
+    SignatoryPosition,
+    DocumentNumber,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AgreementTransitions {
+    Table,
+    TenantCode,
+    Id,
+    AgreementId,
+    FromStage,
+    ToStage,
+    At,
+    ActorLabel,
+    Note,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AgreementNotes {
+    Table,
+    /// The tenant that wrote the note: only it reads it back.
+    TenantCode,
+    Id,
+    AgreementId,
+    At,
+    ActorLabel,
+    Body,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AgreementNeeds {
+    Table,
+    TenantCode,
+    AgreementId,
+    NeedId,
+}

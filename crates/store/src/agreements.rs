@@ -1,0 +1,771 @@
+//! Agreements (KB, PKS, addenda) and their stages. An agreement belongs to the tenant that
+//! drafted it; another Pemda that is a party sees the same record, and each side keeps its own
+//! internal notes.
+
+use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
+use serde::Serialize;
+use sinergi_domain::auth::{FieldError, required_text};
+use sinergi_domain::cooperation::agreement::{
+    AgreementKind, DocumentKind, DprdApproval, Stage, StageFacts, TerminationReason, check_transition, dprd_approval,
+};
+use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind};
+use sinergi_domain::{Actor, AgreementId, NeedId, PartnerId, Permission, RegionCode, Scope};
+use time::Date;
+use time::macros::format_description;
+use uuid::Uuid;
+
+use crate::agencies::target_tenant;
+use crate::audit::{Change, RecordType, record, snapshot};
+use crate::db::Tx;
+use crate::schema::{
+    AgreementNeeds, AgreementNotes, AgreementParties, AgreementTransitions, Agreements, Needs, Tenants,
+};
+use crate::{Result, Store, StoreError, now_ms};
+
+/// A calendar date as stored: ISO `YYYY-MM-DD`.
+pub fn parse_date(field: &'static str, s: &str) -> Result<Option<Date>, FieldError> {
+    match s.trim() {
+        "" => Ok(None),
+        t => Date::parse(t, format_description!("[year]-[month]-[day]"))
+            .map(Some)
+            .map_err(|_| FieldError::new(field, "invalid-date")),
+    }
+}
+
+fn date_text(d: Option<Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreement {
+    /// The tenant that drafted it and keeps it.
+    pub tenant: RegionCode,
+    pub id: AgreementId,
+    pub kind: AgreementKind,
+    pub document: DocumentKind,
+    pub parent_id: Option<AgreementId>,
+    pub title: String,
+    pub scope: String,
+    pub urusan_code: String,
+    pub stage: Stage,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub kb_signed_on: Option<Date>,
+    pub pks_signed_on: Option<Date>,
+    /// Rupiah; None when not reported (never shown as zero).
+    pub value: Option<i64>,
+    pub funding: Option<String>,
+    pub burdens_public: bool,
+    pub budgeted_in_apbd: bool,
+    pub feasibility_done: bool,
+    pub dprd_approved: bool,
+    pub termination: Option<TerminationReason>,
+    pub updated_at_ms: i64,
+}
+
+impl Agreement {
+    pub fn dprd(&self) -> DprdApproval {
+        dprd_approval(self.kind, self.burdens_public, self.budgeted_in_apbd)
+    }
+
+    pub fn facts(&self) -> StageFacts {
+        StageFacts {
+            kind: self.kind,
+            dprd_required: self.dprd().required,
+            feasibility_study_done: self.feasibility_done,
+            kb_signed: self.kb_signed_on.is_some(),
+            pks_signed: self.pks_signed_on.is_some(),
+            dprd_approved: self.dprd_approved,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AgreementRow {
+    tenant_code: String,
+    id: Uuid,
+    kind: String,
+    document: String,
+    parent_id: Option<Uuid>,
+    title: String,
+    scope: String,
+    urusan_code: String,
+    stage: String,
+    starts_on: Option<String>,
+    ends_on: Option<String>,
+    kb_signed_on: Option<String>,
+    pks_signed_on: Option<String>,
+    value_rupiah: Option<i64>,
+    funding: Option<String>,
+    burdens_public: bool,
+    budgeted_in_apbd: bool,
+    feasibility_done: bool,
+    dprd_approved: bool,
+    termination_reason: Option<String>,
+    updated_at: i64,
+}
+
+impl TryFrom<AgreementRow> for Agreement {
+    type Error = StoreError;
+    fn try_from(r: AgreementRow) -> Result<Self> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("agreement {}: {what}", r.id));
+        let date = |s: &Option<String>| parse_date("date", s.as_deref().unwrap_or("")).map_err(|_| corrupt("date"));
+        Ok(Agreement {
+            tenant: RegionCode::parse(&r.tenant_code).map_err(|_| corrupt("tenant"))?,
+            id: AgreementId::from_uuid(r.id),
+            kind: r.kind.parse().map_err(|_| corrupt("kind"))?,
+            document: r.document.parse().map_err(|_| corrupt("document"))?,
+            parent_id: r.parent_id.map(AgreementId::from_uuid),
+            stage: r.stage.parse().map_err(|_| corrupt("stage"))?,
+            starts_on: date(&r.starts_on)?,
+            ends_on: date(&r.ends_on)?,
+            kb_signed_on: date(&r.kb_signed_on)?,
+            pks_signed_on: date(&r.pks_signed_on)?,
+            termination: r
+                .termination_reason
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| corrupt("termination"))?,
+            title: r.title,
+            scope: r.scope,
+            urusan_code: r.urusan_code,
+            value: r.value_rupiah,
+            funding: r.funding,
+            burdens_public: r.burdens_public,
+            budgeted_in_apbd: r.budgeted_in_apbd,
+            feasibility_done: r.feasibility_done,
+            dprd_approved: r.dprd_approved,
+            updated_at_ms: r.updated_at,
+        })
+    }
+}
+
+const COLUMNS: [Agreements; 22] = [
+    Agreements::TenantCode,
+    Agreements::Id,
+    Agreements::Kind,
+    Agreements::Document,
+    Agreements::ParentId,
+    Agreements::Title,
+    Agreements::Scope,
+    Agreements::UrusanCode,
+    Agreements::Stage,
+    Agreements::StartsOn,
+    Agreements::EndsOn,
+    Agreements::KbSignedOn,
+    Agreements::PksSignedOn,
+    Agreements::ValueRupiah,
+    Agreements::Funding,
+    Agreements::BurdensPublic,
+    Agreements::BudgetedInApbd,
+    Agreements::FeasibilityDone,
+    Agreements::DprdApproved,
+    Agreements::TerminationReason,
+    Agreements::UpdatedAt,
+    Agreements::CreatedAt,
+];
+
+fn values(a: &Agreement) -> Vec<sea_query::Expr> {
+    vec![
+        a.tenant.as_str().into(),
+        a.id.as_uuid().into(),
+        a.kind.slug().into(),
+        a.document.slug().into(),
+        a.parent_id.map(|p| p.as_uuid()).into(),
+        a.title.clone().into(),
+        a.scope.clone().into(),
+        a.urusan_code.clone().into(),
+        a.stage.slug().into(),
+        date_text(a.starts_on).into(),
+        date_text(a.ends_on).into(),
+        date_text(a.kb_signed_on).into(),
+        date_text(a.pks_signed_on).into(),
+        a.value.into(),
+        a.funding.clone().into(),
+        a.burdens_public.into(),
+        a.budgeted_in_apbd.into(),
+        a.feasibility_done.into(),
+        a.dprd_approved.into(),
+        a.termination.map(|t| t.slug()).into(),
+        a.updated_at_ms.into(),
+        a.updated_at_ms.into(),
+    ]
+}
+
+/// A party to an agreement: the Pemda itself, a registered partner, or another Pemda.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Party {
+    pub partner_id: Option<PartnerId>,
+    /// Another Pemda that uses Sinergi: it sees the agreement.
+    pub party_tenant: Option<RegionCode>,
+    pub name: String,
+    pub signatory_name: Option<String>,
+    pub signatory_position: Option<String>,
+    /// Each party numbers the document in its own register.
+    pub document_number: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PartyRow {
+    partner_id: Option<Uuid>,
+    party_tenant_code: Option<String>,
+    name: String,
+    signatory_name: Option<String>,
+    signatory_position: Option<String>,
+    document_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transition {
+    pub from: Option<Stage>,
+    pub to: Stage,
+    pub at_ms: i64,
+    pub actor_label: String,
+    pub note: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TransitionRow {
+    from_stage: Option<String>,
+    to_stage: String,
+    at: i64,
+    actor_label: String,
+    note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub at_ms: i64,
+    pub actor_label: String,
+    pub body: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct NoteRow {
+    at: i64,
+    actor_label: String,
+    body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgreementDetail {
+    pub agreement: Agreement,
+    pub parties: Vec<Party>,
+    pub transitions: Vec<Transition>,
+    /// Only the notes the viewer's own tenant wrote.
+    pub notes: Vec<Note>,
+    pub need_ids: Vec<NeedId>,
+    /// True when the viewer is a party Pemda, not the one that keeps the record.
+    pub shared: bool,
+}
+
+/// What moving an agreement to another stage brings with it.
+#[derive(Debug, Clone, Default)]
+pub struct StageMove {
+    pub note: Option<String>,
+    pub termination: Option<TerminationReason>,
+    pub kb_signed_on: Option<Date>,
+    pub pks_signed_on: Option<Date>,
+    pub feasibility_done: bool,
+    pub dprd_approved: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFilter {
+    pub stage: Option<Stage>,
+}
+
+fn check_manage(actor: &Actor) -> Result<()> {
+    if actor.can(Permission::ManageAgreements) { Ok(()) } else { Err(StoreError::Forbidden) }
+}
+
+/// Agreements the actor's tenant keeps, or is a party to.
+fn visible(actor: &Actor) -> Result<Condition> {
+    Ok(match target_tenant(actor, None)? {
+        None => Condition::all(),
+        Some(t) => Condition::any().add(Expr::col((Agreements::Table, Agreements::TenantCode)).eq(t.as_str())).add(
+            Expr::col((Agreements::Table, Agreements::Id)).in_subquery(
+                Query::select()
+                    .column(AgreementParties::AgreementId)
+                    .from(AgreementParties::Table)
+                    .and_where(Expr::col(AgreementParties::PartyTenantCode).eq(t.as_str()))
+                    .to_owned(),
+            ),
+        ),
+    })
+}
+
+fn select() -> SelectStatement {
+    Query::select().columns(COLUMNS.map(|c| (Agreements::Table, c))).from(Agreements::Table).to_owned()
+}
+
+async fn load(tx: &mut Tx, tenant: &RegionCode, id: AgreementId) -> Result<Agreement> {
+    let row: AgreementRow = tx
+        .fetch_optional(
+            select()
+                .and_where(Expr::col((Agreements::Table, Agreements::TenantCode)).eq(tenant.as_str()))
+                .and_where(Expr::col((Agreements::Table, Agreements::Id)).eq(id.as_uuid())),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    row.try_into()
+}
+
+async fn insert(tx: &mut Tx, actor: &Actor, a: &Agreement, parties: &[Party], needs: &[NeedId]) -> Result<()> {
+    tx.execute(&Query::insert().into_table(Agreements::Table).columns(COLUMNS).values_panic(values(a)).to_owned())
+        .await?;
+    for (seq, p) in parties.iter().enumerate() {
+        tx.execute(
+            &Query::insert()
+                .into_table(AgreementParties::Table)
+                .columns([
+                    AgreementParties::TenantCode,
+                    AgreementParties::AgreementId,
+                    AgreementParties::Seq,
+                    AgreementParties::PartnerId,
+                    AgreementParties::PartyTenantCode,
+                    AgreementParties::Name,
+                    AgreementParties::SignatoryName,
+                    AgreementParties::SignatoryPosition,
+                    AgreementParties::DocumentNumber,
+                ])
+                .values_panic([
+                    a.tenant.as_str().into(),
+                    a.id.as_uuid().into(),
+                    (seq as i32).into(),
+                    p.partner_id.map(|id| id.as_uuid()).into(),
+                    p.party_tenant.as_ref().map(|t| t.to_string()).into(),
+                    p.name.clone().into(),
+                    p.signatory_name.clone().into(),
+                    p.signatory_position.clone().into(),
+                    p.document_number.clone().into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+    }
+    for n in needs {
+        tx.execute(
+            &Query::insert()
+                .into_table(AgreementNeeds::Table)
+                .columns([AgreementNeeds::TenantCode, AgreementNeeds::AgreementId, AgreementNeeds::NeedId])
+                .values_panic([a.tenant.as_str().into(), a.id.as_uuid().into(), n.as_uuid().into()])
+                .to_owned(),
+        )
+        .await?;
+    }
+    write_transition(tx, actor, a, None, a.stage, Some("draft")).await?;
+    record(
+        tx,
+        actor,
+        Change {
+            tenant: Some(&a.tenant),
+            action: "create",
+            record_type: RecordType::Agreement,
+            record_id: a.id.to_string(),
+            before: None,
+            after: snapshot(a),
+        },
+    )
+    .await
+}
+
+async fn write_transition(
+    tx: &mut Tx,
+    actor: &Actor,
+    a: &Agreement,
+    from: Option<Stage>,
+    to: Stage,
+    note: Option<&str>,
+) -> Result<()> {
+    tx.execute(
+        &Query::insert()
+            .into_table(AgreementTransitions::Table)
+            .columns([
+                AgreementTransitions::TenantCode,
+                AgreementTransitions::Id,
+                AgreementTransitions::AgreementId,
+                AgreementTransitions::FromStage,
+                AgreementTransitions::ToStage,
+                AgreementTransitions::At,
+                AgreementTransitions::ActorLabel,
+                AgreementTransitions::Note,
+            ])
+            .values_panic([
+                a.tenant.as_str().into(),
+                Uuid::now_v7().into(),
+                a.id.as_uuid().into(),
+                from.map(|s| s.slug()).into(),
+                to.slug().into(),
+                now_ms().into(),
+                actor.label.clone().into(),
+                note.map(str::to_owned).into(),
+            ])
+            .to_owned(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The kind of agreement a partner of this kind calls for.
+pub fn kind_for(partner: PartnerKind) -> AgreementKind {
+    match partner {
+        PartnerKind::Region => AgreementKind::KsddSukarela,
+        PartnerKind::Foreign => AgreementKind::Ksdll,
+        _ => AgreementKind::Ksdpk,
+    }
+}
+
+impl Store {
+    pub async fn agreements(&self, actor: &Actor, filter: &AgreementFilter) -> Result<Vec<Agreement>> {
+        if !actor.can(Permission::ViewDirectory) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut stmt = select().cond_where(visible(actor)?).to_owned();
+        if let Some(s) = filter.stage {
+            stmt.and_where(Expr::col((Agreements::Table, Agreements::Stage)).eq(s.slug()));
+        }
+        stmt.order_by((Agreements::Table, Agreements::UpdatedAt), Order::Desc);
+        let rows: Vec<AgreementRow> = self.fetch_all(&stmt).await?;
+        rows.into_iter().map(Agreement::try_from).collect()
+    }
+
+    /// The tenant that keeps an agreement the actor may see.
+    async fn agreement_owner(&self, actor: &Actor, id: AgreementId) -> Result<RegionCode> {
+        let stmt = select()
+            .cond_where(visible(actor)?)
+            .and_where(Expr::col((Agreements::Table, Agreements::Id)).eq(id.as_uuid()))
+            .to_owned();
+        let row: AgreementRow = self.fetch_one(&stmt).await?;
+        RegionCode::parse(&row.tenant_code).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    pub async fn agreement(&self, actor: &Actor, id: AgreementId) -> Result<AgreementDetail> {
+        if !actor.can(Permission::ViewDirectory) {
+            return Err(StoreError::Forbidden);
+        }
+        let owner = self.agreement_owner(actor, id).await?;
+        let mut tx = self.begin_read().await?;
+        let agreement = load(&mut tx, &owner, id).await?;
+        let parties: Vec<PartyRow> = tx
+            .fetch_all(
+                Query::select()
+                    .columns([
+                        AgreementParties::PartnerId,
+                        AgreementParties::PartyTenantCode,
+                        AgreementParties::Name,
+                        AgreementParties::SignatoryName,
+                        AgreementParties::SignatoryPosition,
+                        AgreementParties::DocumentNumber,
+                    ])
+                    .from(AgreementParties::Table)
+                    .and_where(Expr::col(AgreementParties::TenantCode).eq(owner.as_str()))
+                    .and_where(Expr::col(AgreementParties::AgreementId).eq(id.as_uuid()))
+                    .order_by(AgreementParties::Seq, Order::Asc),
+            )
+            .await?;
+        let transitions: Vec<TransitionRow> = tx
+            .fetch_all(
+                Query::select()
+                    .columns([
+                        AgreementTransitions::FromStage,
+                        AgreementTransitions::ToStage,
+                        AgreementTransitions::At,
+                        AgreementTransitions::ActorLabel,
+                        AgreementTransitions::Note,
+                    ])
+                    .from(AgreementTransitions::Table)
+                    .and_where(Expr::col(AgreementTransitions::TenantCode).eq(owner.as_str()))
+                    .and_where(Expr::col(AgreementTransitions::AgreementId).eq(id.as_uuid()))
+                    .order_by(AgreementTransitions::At, Order::Asc)
+                    .order_by(AgreementTransitions::Id, Order::Asc),
+            )
+            .await?;
+        // Each side reads only its own notes: the viewer's tenant (the platform reads the keeper's).
+        let note_tenant = actor.scope.tenant().cloned().unwrap_or_else(|| owner.clone());
+        let notes: Vec<NoteRow> = tx
+            .fetch_all(
+                Query::select()
+                    .columns([AgreementNotes::At, AgreementNotes::ActorLabel, AgreementNotes::Body])
+                    .from(AgreementNotes::Table)
+                    .and_where(Expr::col(AgreementNotes::TenantCode).eq(note_tenant.as_str()))
+                    .and_where(Expr::col(AgreementNotes::AgreementId).eq(id.as_uuid()))
+                    .order_by(AgreementNotes::At, Order::Asc),
+            )
+            .await?;
+        #[derive(sqlx::FromRow)]
+        struct NeedLink {
+            need_id: Uuid,
+        }
+        let needs: Vec<NeedLink> = tx
+            .fetch_all(
+                Query::select()
+                    .column(AgreementNeeds::NeedId)
+                    .from(AgreementNeeds::Table)
+                    .and_where(Expr::col(AgreementNeeds::TenantCode).eq(owner.as_str()))
+                    .and_where(Expr::col(AgreementNeeds::AgreementId).eq(id.as_uuid())),
+            )
+            .await?;
+        tx.commit().await?;
+        let corrupt = |w: &str| StoreError::Corrupt(format!("agreement {id}: {w}"));
+        Ok(AgreementDetail {
+            shared: matches!(&actor.scope, Scope::Tenant(t) if *t != owner),
+            agreement,
+            parties: parties
+                .into_iter()
+                .map(|p| {
+                    Ok(Party {
+                        partner_id: p.partner_id.map(PartnerId::from_uuid),
+                        party_tenant: p
+                            .party_tenant_code
+                            .as_deref()
+                            .map(RegionCode::parse)
+                            .transpose()
+                            .map_err(|_| corrupt("party"))?,
+                        name: p.name,
+                        signatory_name: p.signatory_name,
+                        signatory_position: p.signatory_position,
+                        document_number: p.document_number,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            transitions: transitions
+                .into_iter()
+                .map(|t| {
+                    Ok(Transition {
+                        from: t.from_stage.as_deref().map(str::parse).transpose().map_err(|_| corrupt("stage"))?,
+                        to: t.to_stage.parse().map_err(|_| corrupt("stage"))?,
+                        at_ms: t.at,
+                        actor_label: t.actor_label,
+                        note: t.note,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            notes: notes.into_iter().map(|n| Note { at_ms: n.at, actor_label: n.actor_label, body: n.body }).collect(),
+            need_ids: needs.into_iter().map(|n| NeedId::from_uuid(n.need_id)).collect(),
+        })
+    }
+
+    /// One step from a match to a draft: a KB in persiapan between the Pemda and the partner,
+    /// linked to the need, which becomes "matched" if it was submitted.
+    pub async fn draft_agreement_from_match(
+        &self,
+        actor: &Actor,
+        need_id: NeedId,
+        partner_id: PartnerId,
+    ) -> Result<Agreement> {
+        check_manage(actor)?;
+        let need = self.need(actor, need_id).await?;
+        let partner = self.partner(actor, partner_id).await?.partner;
+        let tenant = need.tenant.clone();
+        #[derive(sqlx::FromRow)]
+        struct Name {
+            name: String,
+        }
+        let own: Name = self
+            .fetch_one(
+                Query::select()
+                    .column(Tenants::Name)
+                    .from(Tenants::Table)
+                    .and_where(Expr::col(Tenants::Code).eq(tenant.as_str())),
+            )
+            .await?;
+        // Another Pemda that is itself a tenant sees the agreement from its side.
+        let party_tenant = match (&partner.kind, &partner.region_code) {
+            (PartnerKind::Region, Some(code)) => {
+                let found: Option<Name> = self
+                    .fetch_optional(
+                        Query::select()
+                            .column(Tenants::Name)
+                            .from(Tenants::Table)
+                            .and_where(Expr::col(Tenants::Code).eq(code.as_str())),
+                    )
+                    .await?;
+                found.map(|_| code.clone())
+            }
+            _ => None,
+        };
+        let now = now_ms();
+        let agreement = Agreement {
+            tenant: tenant.clone(),
+            id: AgreementId::new(),
+            kind: kind_for(partner.kind),
+            document: DocumentKind::Kb,
+            parent_id: None,
+            title: need.title.clone(),
+            scope: need.problem.clone(),
+            urusan_code: need.urusan_code.clone(),
+            stage: Stage::Persiapan,
+            starts_on: None,
+            ends_on: None,
+            kb_signed_on: None,
+            pks_signed_on: None,
+            value: None,
+            funding: None,
+            burdens_public: false,
+            budgeted_in_apbd: true,
+            feasibility_done: false,
+            dprd_approved: false,
+            termination: None,
+            updated_at_ms: now,
+        };
+        let parties = vec![
+            Party {
+                partner_id: None,
+                party_tenant: None,
+                name: own.name,
+                signatory_name: None,
+                signatory_position: None,
+                document_number: None,
+            },
+            Party {
+                partner_id: Some(partner.id),
+                party_tenant,
+                name: partner.name.clone(),
+                signatory_name: None,
+                signatory_position: None,
+                document_number: None,
+            },
+        ];
+        let mut tx = self.begin().await?;
+        insert(&mut tx, actor, &agreement, &parties, &[need_id]).await?;
+        if need.status == NeedStatus::Submitted {
+            tx.execute(
+                &Query::update()
+                    .table(Needs::Table)
+                    .value(Needs::Status, NeedStatus::Matched.slug())
+                    .and_where(Expr::col(Needs::TenantCode).eq(tenant.as_str()))
+                    .and_where(Expr::col(Needs::Id).eq(need_id.as_uuid()))
+                    .to_owned(),
+            )
+            .await?;
+            record(
+                &mut tx,
+                actor,
+                Change {
+                    tenant: Some(&tenant),
+                    action: "status",
+                    record_type: RecordType::Need,
+                    record_id: need_id.to_string(),
+                    before: Some(serde_json::json!({ "status": need.status, "title": need.title })),
+                    after: Some(serde_json::json!({ "status": NeedStatus::Matched, "title": need.title })),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(agreement)
+    }
+
+    /// Move to another stage, recording the facts that come with it (signing dates, the
+    /// feasibility study, the DPRD's approval). Illegal moves are refused with the reason.
+    pub async fn move_agreement(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        to: Stage,
+        step: StageMove,
+    ) -> Result<Agreement> {
+        check_manage(actor)?;
+        let owner = self.agreement_owner(actor, id).await?;
+        // Only the keeper moves the record; a party Pemda follows it.
+        if actor.scope.tenant().is_some_and(|t| *t != owner) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.begin().await?;
+        let before = load(&mut tx, &owner, id).await?;
+        let mut after = before.clone();
+        after.kb_signed_on = step.kb_signed_on.or(before.kb_signed_on);
+        after.pks_signed_on = step.pks_signed_on.or(before.pks_signed_on);
+        after.feasibility_done = before.feasibility_done || step.feasibility_done;
+        after.dprd_approved = before.dprd_approved || step.dprd_approved;
+        check_transition(before.stage, to, &after.facts(), step.termination)
+            .map_err(|e| StoreError::Invalid(e.into()))?;
+        after.stage = to;
+        after.termination = step.termination.or(before.termination);
+        after.updated_at_ms = now_ms();
+        tx.execute(
+            &Query::update()
+                .table(Agreements::Table)
+                .values([
+                    (Agreements::Stage, after.stage.slug().into()),
+                    (Agreements::KbSignedOn, date_text(after.kb_signed_on).into()),
+                    (Agreements::PksSignedOn, date_text(after.pks_signed_on).into()),
+                    (Agreements::FeasibilityDone, after.feasibility_done.into()),
+                    (Agreements::DprdApproved, after.dprd_approved.into()),
+                    (Agreements::TerminationReason, after.termination.map(|t| t.slug()).into()),
+                    (Agreements::UpdatedAt, after.updated_at_ms.into()),
+                ])
+                .and_where(Expr::col(Agreements::TenantCode).eq(owner.as_str()))
+                .and_where(Expr::col(Agreements::Id).eq(id.as_uuid()))
+                .to_owned(),
+        )
+        .await?;
+        let note = step.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        write_transition(&mut tx, actor, &after, Some(before.stage), to, note).await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant: Some(&owner),
+                action: "stage",
+                record_type: RecordType::Agreement,
+                record_id: id.to_string(),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// An internal note, seen only by the writer's own Pemda.
+    pub async fn add_agreement_note(&self, actor: &Actor, id: AgreementId, body: &str) -> Result<()> {
+        if !actor.can(Permission::ViewDirectory) {
+            return Err(StoreError::Forbidden);
+        }
+        let body = required_text("body", body, 4000)?;
+        self.agreement_owner(actor, id).await?;
+        let tenant = actor.scope.tenant().cloned().ok_or(StoreError::Forbidden)?;
+        let mut tx = self.begin().await?;
+        tx.execute(
+            &Query::insert()
+                .into_table(AgreementNotes::Table)
+                .columns([
+                    AgreementNotes::TenantCode,
+                    AgreementNotes::Id,
+                    AgreementNotes::AgreementId,
+                    AgreementNotes::At,
+                    AgreementNotes::ActorLabel,
+                    AgreementNotes::Body,
+                ])
+                .values_panic([
+                    tenant.as_str().into(),
+                    Uuid::now_v7().into(),
+                    id.as_uuid().into(),
+                    now_ms().into(),
+                    actor.label.clone().into(),
+                    body.clone().into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant: Some(&tenant),
+                action: "note",
+                record_type: RecordType::Agreement,
+                record_id: id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "note": body })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
