@@ -504,6 +504,67 @@ async function partnersJourney(context, base) {
   }
 }
 
+async function loginAs(page, base, email, label) {
+  await goto(page, base, '/login', label);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', PASSWORD);
+  await press(page, 'form:has(input[name=email]) button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/', { timeout: STEP_TIMEOUT_MS, waitUntil: 'load' });
+}
+
+// Kota Serang's region admin turns the Labkesda need's match (Pemerintah Kabupaten Serang) into a
+// draft KB, moves it to drafting the PKS (refused until the signing date is given), and writes an
+// internal note. Kabupaten Serang's admin then sees the same agreement, without that note.
+async function agreementsJourney(context, base) {
+  const label = 'agreements journey';
+  let page = await freshPage(context, null);
+  try {
+    where = `${label} login`;
+    await loginAs(page, base, REGION_ADMIN, label);
+    await goto(page, base, '/cooperation/needs?year=2026', `${label} needs`);
+    await pressAndWaitForLoad(page, 'a:has-text("Layanan uji laboratorium")');
+    where = `${label} draft`;
+    const row = page.locator('[data-testid=candidates] tr', { hasText: 'Pemerintah Kabupaten Serang' });
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), row.locator('[data-testid=draft-kb]').click()]);
+    check(pathname(page).startsWith('/cooperation/agreements/'), `${label}: a draft KB is created from the match`, page.url());
+    const agreementUrl = new URL(page.url()).pathname;
+    for (const stage of ['penawaran', 'penyusunan-kb', 'penandatanganan-kb']) {
+      where = `${label} to ${stage}`;
+      await page.selectOption('select[name=to]', stage);
+      await pressAndWaitForLoad(page, '[data-testid=move-stage]');
+    }
+    where = `${label} unsigned`;
+    await page.selectOption('select[name=to]', 'penyusunan-pks');
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, '[data-testid=move-stage]');
+    allowedStatuses = new Set();
+    check((await formErrorText(page)).includes('tanggal penandatanganan KB'), `${label}: moving on without the KB's signing date is refused`, await formErrorText(page));
+    await page.selectOption('select[name=to]', 'penyusunan-pks');
+    await page.fill('input[name=kb_signed_on]', '2026-01-30');
+    await page.fill('input[name=note]', 'Ditandatangani Wali Kota Serang dan Wakil Bupati Serang');
+    await pressAndWaitForLoad(page, '[data-testid=move-stage]');
+    check((await pageText(page)).includes('Penyusunan PKS'), `${label}: the KB moved to drafting the PKS`);
+    await page.fill('textarea[name=body]', 'Catatan internal Kota Serang: tarif retribusi dibahas dengan Bapenda');
+    await pressAndWaitForLoad(page, 'form[action$="/notes"] button[type=submit]');
+    await shot(page, 'agreement-id');
+
+    where = `${label} other side`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, 'region-admin@kabupaten-serang.demo.sinergi.id', `${label} kabupaten`);
+    await goto(page, base, agreementUrl, `${label} shared agreement`);
+    const text = await pageText(page);
+    check(text.includes('Layanan uji laboratorium') && text.includes('Penyusunan PKS'), `${label}: Kabupaten Serang sees the shared agreement and its stage`);
+    check(!text.includes('tarif retribusi dibahas'), `${label}: but not Kota Serang's internal note`);
+    await shot(page, 'agreement-shared-id');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'agreements-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -536,6 +597,7 @@ async function main() {
     check(rolesLoggedIn === ROLES.length, `all ${ROLES.length} roles logged in`, `only ${rolesLoggedIn}`);
     await needsJourney(context, s.base);
     await partnersJourney(context, s.base);
+    await agreementsJourney(context, s.base);
   } catch (e) {
     const msg = String(e?.message ?? e);
     if (msg.includes('\n')) console.log(msg); // e.g. Playwright's launch log

@@ -355,7 +355,7 @@ async fn insert(tx: &mut Tx, actor: &Actor, a: &Agreement, parties: &[Party], ne
         )
         .await?;
     }
-    write_transition(tx, actor, a, None, a.stage, Some("draft")).await?;
+    write_transition(tx, actor, a, None, a.stage, None).await?;
     record(
         tx,
         actor,

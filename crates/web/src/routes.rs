@@ -17,7 +17,9 @@ use crate::AppState;
 use crate::api::{self, ApiDoc};
 use crate::auth::{self, Access};
 use crate::ops;
-use crate::pages::{self, account, agencies, audit, home, needs, partners, reference, targets, tenants, users};
+use crate::pages::{
+    self, account, agencies, agreements, audit, home, needs, partners, reference, targets, tenants, users,
+};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +79,7 @@ fn table() -> Routes {
     let audit_r = Access::Permission(Permission::ViewAudit);
     let plan = Access::Permission(Permission::PlanCooperation);
     let partners_w = Access::Permission(Permission::ManagePartners);
+    let agreements_w = Access::Permission(Permission::ManageAgreements);
 
     Routes::new()
         // Operations
@@ -118,6 +121,11 @@ fn table() -> Routes {
         .get("/cooperation/needs/{need_id}/edit", plan, needs::edit_form)
         .post("/cooperation/needs/{need_id}", plan, needs::update)
         .post("/cooperation/needs/{need_id}/status", plan, needs::set_status)
+        .get("/cooperation/agreements", directory, agreements::list)
+        .get("/cooperation/agreements/{agreement_id}", directory, agreements::show)
+        .post("/cooperation/agreements/{agreement_id}/stage", agreements_w, agreements::move_stage)
+        .post("/cooperation/agreements/{agreement_id}/notes", directory, agreements::add_note)
+        .post("/cooperation/needs/{need_id}/draft", agreements_w, agreements::draft_from_need)
         .get("/partners", directory, partners::list)
         .get("/partners/new", partners_w, partners::new_form)
         .post("/partners", partners_w, partners::create)

@@ -31,6 +31,7 @@ const MARKERS: [&str; 4] = [
 
 struct Victim {
     agency_id: String,
+    agreement_id: String,
     partner_id: String,
     need_id: String,
     user_id: String,
@@ -48,6 +49,7 @@ fn fill(path: &str, v: &Victim) -> String {
             "user_id" => v.user_id.clone(),
             "need_id" => v.need_id.clone(),
             "partner_id" => v.partner_id.clone(),
+            "agreement_id" => v.agreement_id.clone(),
             "tenant_code" => "36.73".to_owned(),
             "token_id" => v.token_id.clone(),
             "name" => "app.css".to_owned(),
@@ -78,6 +80,8 @@ const FORM: &[(&str, &str)] = &[
     ("status", "submitted"),
     ("contact_name", "Penyusup"),
     ("confirm_new", "true"),
+    ("to", "penawaran"),
+    ("body", "Disusupi"),
     ("year", "2026"),
     ("title", "Disusupi"),
     ("problem", "Disusupi"),
@@ -160,7 +164,8 @@ async fn victim_state(app: &TestApp) -> String {
     }
     let needs = app.store.needs(&root, &sinergi_store::cooperation::PlanFilter::default()).await.expect("needs");
     let partners = app.store.partners(&root, &Default::default()).await.expect("partners");
-    format!("{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{partners:?}\n{writes:?}")
+    let agreements = app.store.agreements(&root, &Default::default()).await.expect("agreements");
+    format!("{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{partners:?}\n{agreements:?}\n{writes:?}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -205,6 +210,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         )
         .await
         .expect("partner");
+    let agreement = app.store.draft_agreement_from_match(&admin.actor(), need.id, partner.id).await.expect("agreement");
     let viewer = app.user(Role::Viewer, VICTIM).await;
     let token = app
         .store
@@ -213,6 +219,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         .expect("token");
     let victim = Victim {
         agency_id: secret.id.to_string(),
+        agreement_id: agreement.id.to_string(),
         partner_id: partner.id.to_string(),
         need_id: need.id.to_string(),
         user_id: viewer.id.to_string(),

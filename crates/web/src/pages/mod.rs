@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod agencies;
+pub mod agreements;
 pub mod audit;
 pub mod home;
 pub mod needs;
@@ -60,6 +61,7 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
         items.push(("/cooperation/needs", "nav-needs"));
         items.push(("/cooperation/targets", "nav-targets"));
         items.push(("/partners", "nav-partners"));
+        items.push(("/cooperation/agreements", "nav-agreements"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));

@@ -190,6 +190,7 @@ struct NeedPage {
     moves: Vec<(String, String)>,
     can_plan: bool,
     can_audit: bool,
+    can_draft: bool,
     candidates: Vec<CandidateView>,
 }
 
@@ -229,6 +230,7 @@ pub async fn show(State(state): State<AppState>, auth: Authed, Path(need_id): Pa
     let mut shell = Shell::new(&auth.ctx, "needs-title");
     shell.title = need.title.clone();
     Ok(render(&NeedPage {
+        can_draft: auth.actor.can(Permission::ManageAgreements),
         candidates,
         shell,
         id: need.id.to_string(),
