@@ -69,6 +69,8 @@ const ADMIN_PAGES = [
   ['/api/docs', 'api-docs', '/api/v1/auth/token'],
   ['/cooperation/targets?year=2026', 'targets', 'Target Kinerja'],
   ['/partners', 'partners', 'Bank BJB'],
+  ['/cooperation', 'dashboard', 'Berhenti di atas kertas'],
+  ['/cooperation/agreements', 'agreements', 'Perjanjian'],
   ['/cooperation/needs?year=2026', 'needs-map-admin', 'Peta Kebutuhan Kerja Sama'],
 ];
 
@@ -544,6 +546,27 @@ async function agreementsJourney(context, base) {
     await page.fill('input[name=note]', 'Ditandatangani Wali Kota Serang dan Wakil Bupati Serang');
     await pressAndWaitForLoad(page, '[data-testid=move-stage]');
     check((await pageText(page)).includes('Penyusunan PKS'), `${label}: the KB moved to drafting the PKS`);
+    where = `${label} outcome`;
+    await goto(page, base, '/cooperation', `${label} dashboard before`);
+    const padBefore = (await page.locator('[data-testid=total-pad-earned] .stat').innerText()).trim();
+    check(padBefore === 'Rp 0', `${label}: no PAD recorded yet`, padBefore);
+    await goto(page, base, agreementUrl, `${label} back`);
+    await page.fill('input[name=title]', 'Uji sampel air limbah industri Cikande');
+    await page.fill('input[name=done_on]', '2026-11-20');
+    await pressAndWaitForLoad(page, '[data-testid=add-activity]');
+    await page.selectOption('select[name=kind]', 'pad-earned');
+    await page.fill('input[name=value]', '15.000.000');
+    await page.fill('input[name=period]', 'November 2026');
+    await page.fill('input[name=evidence]', 'Bukti setor retribusi No. 118/LABKESDA/XI/2026');
+    await pressAndWaitForLoad(page, '[data-testid=add-outcome]');
+    check((await pageText(page)).includes('Rp 15.000.000'), `${label}: the outcome is on the agreement`);
+    await goto(page, base, '/cooperation', `${label} dashboard after`);
+    const pad = page.locator('[data-testid=total-pad-earned]');
+    check((await pad.locator('.stat').innerText()).trim() === 'Rp 15.000.000', `${label}: the dashboard's PAD figure changed`);
+    await pad.locator('summary').click();
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), pad.locator('a').first().click()]);
+    check(new URL(page.url()).pathname === agreementUrl, `${label}: the figure drills down to the agreement behind it`, page.url());
+    await shot(page, 'dashboard-drilldown-id');
     await page.fill('textarea[name=body]', 'Catatan internal Kota Serang: tarif retribusi dibahas dengan Bapenda');
     await pressAndWaitForLoad(page, 'form[action$="/notes"] button[type=submit]');
     await shot(page, 'agreement-id');

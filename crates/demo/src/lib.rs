@@ -4,10 +4,13 @@
 //! Loading is idempotent: a tenant that already exists is left alone.
 
 use sinergi_domain::auth::{Email, NewPassword};
+use sinergi_domain::cooperation::agreement::{AgreementKind, Stage};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind, PriorityRank};
+use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::org::AgencyKind;
 use sinergi_domain::{Actor, AgencyId, RegionCode, Role};
 use sinergi_store::agencies::AgencyInput;
+use sinergi_store::agreements::{Activity, NewAgreement, Outcome, Party, StageMove, parse_date};
 use sinergi_store::cooperation::{NeedInput, TargetInput};
 use sinergi_store::partners::{ContactInput, OfferInput, PartnerInput};
 use sinergi_store::tenants::NewTenant;
@@ -596,6 +599,7 @@ pub struct DemoReport {
     pub users_created: usize,
     pub needs_created: usize,
     pub partners_created: usize,
+    pub agreements_created: usize,
 }
 
 /// Whether the database has no tenant yet (`serve --demo` loads only then).
@@ -656,6 +660,7 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
         }
         report.needs_created += load_needs(store, &system, &tenant.code, pemda, &ids).await?;
         report.partners_created += load_partners(store, &system, &tenant.code, pemda).await?;
+        report.agreements_created += load_agreements(store, &system, &tenant.code, pemda.slug).await?;
         for (role, name, agency_key) in &pemda.people {
             let agency_id = match agency_key {
                 Some(key) => Some(lookup(&ids, key)?),
@@ -754,6 +759,247 @@ async fn load_partners(
         }
     }
     Ok(pemda.partners.len())
+}
+
+/// An agreement's story: signed when, how far it got, what was done and what it brought.
+struct DemoAgreement {
+    /// The start of the partner's name in this Pemda's registry.
+    partner: &'static str,
+    kind: AgreementKind,
+    title: &'static str,
+    scope: &'static str,
+    urusan: &'static str,
+    kb_signed: Option<&'static str>,
+    pks_signed: Option<&'static str>,
+    reach: Stage,
+    ends: Option<&'static str>,
+    /// (title, done on)
+    activities: &'static [(&'static str, &'static str)],
+    /// (kind, label, unit, value, period, evidence, recorded on)
+    outcomes: &'static [(OutcomeKind, &'static str, &'static str, i64, &'static str, &'static str, &'static str)],
+}
+
+fn demo_agreements(slug: &str) -> &'static [DemoAgreement] {
+    use AgreementKind::*;
+    use OutcomeKind::*;
+    match slug {
+        "kota-serang" => &[
+            DemoAgreement {
+                partner: "Pemerintah Kabupaten Serang",
+                kind: KsddSukarela,
+                title: "Kerja sama UMKM, industri, dan Laboratorium Kesehatan Daerah Kota–Kabupaten Serang",
+                scope: "Pengembangan UMKM, layanan bagi sekitar 400 industri Kabupaten Serang, dan optimalisasi Labkesda untuk PAD.",
+                urusan: "1.02",
+                kb_signed: Some("2026-01-30"),
+                pks_signed: None,
+                reach: Stage::PenyusunanPks,
+                ends: Some("2031-01-30"),
+                activities: &[("Rapat teknis tarif uji Labkesda bersama Bapenda", "2026-09-15")],
+                outcomes: &[],
+            },
+            DemoAgreement {
+                partner: "Bank Indonesia",
+                kind: Ksdpk,
+                title: "Pengembangan klaster UMKM pangan bersama Bank Indonesia Banten",
+                scope: "Bantuan sarana produksi dan pendampingan klaster UMKM pangan.",
+                urusan: "2.17",
+                kb_signed: Some("2025-02-10"),
+                pks_signed: Some("2025-04-15"),
+                reach: Stage::Pelaksanaan,
+                ends: Some("2026-12-31"),
+                activities: &[("Pelatihan pengemasan klaster sate bandeng", "2026-08-20")],
+                outcomes: &[
+                    (
+                        UmkmReached,
+                        "UMKM klaster pangan",
+                        "UMKM",
+                        45,
+                        "2026",
+                        "Daftar hadir pelatihan 20 Agustus 2026",
+                        "2026-08-21",
+                    ),
+                    (
+                        PartnerFunded,
+                        "Sarana produksi dari BI",
+                        "Rp",
+                        350_000_000,
+                        "2026",
+                        "BAST No. 12/BI-BTN/2026",
+                        "2026-08-21",
+                    ),
+                ],
+            },
+            DemoAgreement {
+                partner: "PT Bank Pembangunan",
+                kind: Ksdpk,
+                title: "Kesepakatan Bersama literasi keuangan dan KUR bagi UMKM",
+                scope: "Literasi keuangan dan penyaluran KUR.",
+                urusan: "2.17",
+                kb_signed: Some("2025-06-02"),
+                pks_signed: None,
+                reach: Stage::PenyusunanPks,
+                ends: None,
+                activities: &[],
+                outcomes: &[],
+            },
+        ],
+        "kota-tangerang-selatan" => &[
+            DemoAgreement {
+                partner: "Asosiasi Penyelenggara",
+                kind: Ksdpk,
+                title: "Penataan kabel fiber optik bersama APJATEL",
+                scope: "Penataan dan penurunan kabel udara ke saluran bersama di ruas jalan utama, dibiayai anggota asosiasi.",
+                urusan: "2.16",
+                kb_signed: Some("2025-03-10"),
+                pks_signed: Some("2025-05-20"),
+                reach: Stage::Pelaksanaan,
+                ends: Some("2028-05-20"),
+                activities: &[
+                    ("Penataan kabel ruas Jl. Raya Serpong tahap 1", "2025-09-30"),
+                    ("Penataan kabel ruas Jl. Siliwangi", "2026-08-31"),
+                ],
+                outcomes: &[
+                    (
+                        ApbdSaved,
+                        "Belanja penataan kabel yang tidak dibebankan ke APBD",
+                        "Rp",
+                        2_400_000_000,
+                        "2025–2026",
+                        "Berita acara serah terima APJATEL No. 07/2026",
+                        "2026-09-05",
+                    ),
+                    (
+                        PartnerFunded,
+                        "Nilai pekerjaan yang didanai anggota APJATEL",
+                        "Rp",
+                        2_400_000_000,
+                        "2025–2026",
+                        "Laporan APJATEL triwulan III 2026",
+                        "2026-09-05",
+                    ),
+                    (
+                        Other,
+                        "Ruas jalan dengan kabel tertata",
+                        "km",
+                        8,
+                        "2025–2026",
+                        "Foto sebelum–sesudah per ruas",
+                        "2026-09-05",
+                    ),
+                ],
+            },
+            DemoAgreement {
+                partner: "Institut Teknologi Indonesia",
+                kind: Ksdpk,
+                title: "Peningkatan SDM bidang STEM bersama Institut Teknologi Indonesia",
+                scope: "Pelatihan sains, teknologi, teknik, dan matematika bagi guru dan pelajar.",
+                urusan: "5.05",
+                kb_signed: Some("2026-02-16"),
+                pks_signed: None,
+                reach: Stage::PenyusunanPks,
+                ends: None,
+                activities: &[("Penyusunan kurikulum pelatihan STEM", "2026-10-10")],
+                outcomes: &[],
+            },
+        ],
+        "kota-tangerang" => &[DemoAgreement {
+            partner: "IPB University",
+            kind: Ksdpk,
+            title: "Kesepakatan Bersama kajian ekonomi mikro dan kreatif",
+            scope: "Kajian data ekonomi mikro dan kreatif (tindak lanjut FGD 29 Oktober 2025).",
+            urusan: "3.26",
+            kb_signed: Some("2025-11-05"),
+            pks_signed: None,
+            reach: Stage::PenyusunanPks,
+            ends: None,
+            activities: &[],
+            outcomes: &[],
+        }],
+        _ => &[],
+    }
+}
+
+async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slug: &str) -> Result<usize, DemoError> {
+    let list = demo_agreements(slug);
+    let partners: Vec<_> =
+        store.partners(system, &Default::default()).await?.into_iter().filter(|p| &p.tenant == tenant).collect();
+    let date = |s: Option<&str>| -> Result<Option<time::Date>, DemoError> {
+        match s {
+            Some(d) => parse_date("date", d).map_err(|e| DemoError::Data(e.to_string())),
+            None => Ok(None),
+        }
+    };
+    for a in list {
+        let partner = partners
+            .iter()
+            .find(|p| p.name.starts_with(a.partner))
+            .ok_or_else(|| DemoError::Data(format!("no demo partner {}", a.partner)))?;
+        let party = Party {
+            partner_id: Some(partner.id),
+            // The other Pemda sees a KSDD from its side, even if it is loaded after this one.
+            party_tenant: (partner.kind == PartnerKind::Region).then(|| partner.region_code.clone()).flatten(),
+            name: partner.name.clone(),
+            signatory_name: None,
+            signatory_position: None,
+            document_number: None,
+        };
+        let new = NewAgreement {
+            kind: a.kind,
+            title: a.title.to_owned(),
+            scope: a.scope.to_owned(),
+            urusan_code: a.urusan.to_owned(),
+            starts_on: date(a.kb_signed)?,
+            ends_on: date(a.ends)?,
+            value: None,
+            funding: None,
+            parties: vec![party],
+            need_ids: Vec::new(),
+        };
+        let agreement = store.create_agreement(system, tenant, new).await?;
+        let path = [
+            Stage::Penawaran,
+            Stage::PenyusunanKb,
+            Stage::PenandatangananKb,
+            Stage::PenyusunanPks,
+            Stage::PenandatangananPks,
+            Stage::Pelaksanaan,
+        ];
+        for to in path.into_iter().take_while(|s| *s <= a.reach) {
+            let step = StageMove {
+                feasibility_done: true,
+                kb_signed_on: if to == Stage::PenyusunanPks { date(a.kb_signed)? } else { None },
+                pks_signed_on: if to == Stage::Pelaksanaan { date(a.pks_signed)? } else { None },
+                ..Default::default()
+            };
+            store.move_agreement(system, agreement.id, to, step).await?;
+        }
+        for (title, done) in a.activities {
+            let done_on = date(Some(done))?;
+            let activity = Activity {
+                agreement_id: agreement.id,
+                title: (*title).to_owned(),
+                planned_on: done_on,
+                done_on,
+                budget: None,
+            };
+            store.add_activity(system, agreement.id, activity).await?;
+        }
+        for (kind, label, unit, value, period, evidence, recorded) in a.outcomes {
+            let recorded_on = date(Some(recorded))?.ok_or_else(|| DemoError::Data("outcome date".into()))?;
+            let outcome = Outcome {
+                agreement_id: agreement.id,
+                kind: *kind,
+                label: (*label).to_owned(),
+                unit: (*unit).to_owned(),
+                value: *value,
+                period: (*period).to_owned(),
+                evidence: Some((*evidence).to_owned()),
+                recorded_on,
+            };
+            store.add_outcome(system, agreement.id, outcome).await?;
+        }
+    }
+    Ok(list.len())
 }
 
 fn status_rank(s: NeedStatus) -> u8 {

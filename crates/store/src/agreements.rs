@@ -9,6 +9,7 @@ use sinergi_domain::cooperation::agreement::{
     AgreementKind, DocumentKind, DprdApproval, Stage, StageFacts, TerminationReason, check_transition, dprd_approval,
 };
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind};
+use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::{Actor, AgreementId, NeedId, PartnerId, Permission, RegionCode, Scope};
 use time::Date;
 use time::macros::format_description;
@@ -18,7 +19,8 @@ use crate::agencies::target_tenant;
 use crate::audit::{Change, RecordType, record, snapshot};
 use crate::db::Tx;
 use crate::schema::{
-    AgreementNeeds, AgreementNotes, AgreementParties, AgreementTransitions, Agreements, Needs, Tenants,
+    Activities, AgreementNeeds, AgreementNotes, AgreementParties, AgreementTransitions, Agreements, Needs, Outcomes,
+    Tenants,
 };
 use crate::{Result, Store, StoreError, now_ms};
 
@@ -256,8 +258,136 @@ pub struct AgreementDetail {
     /// Only the notes the viewer's own tenant wrote.
     pub notes: Vec<Note>,
     pub need_ids: Vec<NeedId>,
+    pub activities: Vec<Activity>,
+    pub outcomes: Vec<Outcome>,
     /// True when the viewer is a party Pemda, not the one that keeps the record.
     pub shared: bool,
+}
+
+/// Everything the cooperation dashboard counts, for the agreements the actor sees.
+#[derive(Debug, Clone)]
+pub struct Portfolio {
+    pub agreements: Vec<Agreement>,
+    pub activities: Vec<Activity>,
+    pub outcomes: Vec<Outcome>,
+}
+
+fn activity_select() -> SelectStatement {
+    Query::select()
+        .columns([
+            Activities::AgreementId,
+            Activities::Title,
+            Activities::PlannedOn,
+            Activities::DoneOn,
+            Activities::Budget,
+        ])
+        .from(Activities::Table)
+        .to_owned()
+}
+
+fn outcome_select() -> SelectStatement {
+    Query::select()
+        .columns([
+            Outcomes::AgreementId,
+            Outcomes::Kind,
+            Outcomes::Label,
+            Outcomes::Unit,
+            Outcomes::Value,
+            Outcomes::Period,
+            Outcomes::Evidence,
+            Outcomes::RecordedOn,
+        ])
+        .from(Outcomes::Table)
+        .to_owned()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Activity {
+    pub agreement_id: AgreementId,
+    pub title: String,
+    pub planned_on: Option<Date>,
+    pub done_on: Option<Date>,
+    pub budget: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivityRow {
+    agreement_id: Uuid,
+    title: String,
+    planned_on: Option<String>,
+    done_on: Option<String>,
+    budget: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub agreement_id: AgreementId,
+    pub kind: OutcomeKind,
+    pub label: String,
+    pub unit: String,
+    pub value: i64,
+    pub period: String,
+    pub evidence: Option<String>,
+    pub recorded_on: Date,
+}
+
+#[derive(sqlx::FromRow)]
+struct OutcomeRow {
+    agreement_id: Uuid,
+    kind: String,
+    label: String,
+    unit: String,
+    value: i64,
+    period: String,
+    evidence: Option<String>,
+    recorded_on: String,
+}
+
+impl TryFrom<ActivityRow> for Activity {
+    type Error = StoreError;
+    fn try_from(r: ActivityRow) -> Result<Self> {
+        let corrupt = |_| StoreError::Corrupt(format!("activity of {}: date", r.agreement_id));
+        Ok(Activity {
+            agreement_id: AgreementId::from_uuid(r.agreement_id),
+            planned_on: parse_date("planned_on", r.planned_on.as_deref().unwrap_or("")).map_err(corrupt)?,
+            done_on: parse_date("done_on", r.done_on.as_deref().unwrap_or("")).map_err(corrupt)?,
+            title: r.title,
+            budget: r.budget,
+        })
+    }
+}
+
+impl TryFrom<OutcomeRow> for Outcome {
+    type Error = StoreError;
+    fn try_from(r: OutcomeRow) -> Result<Self> {
+        let corrupt = |w: &str| StoreError::Corrupt(format!("outcome of {}: {w}", r.agreement_id));
+        Ok(Outcome {
+            agreement_id: AgreementId::from_uuid(r.agreement_id),
+            kind: r.kind.parse().map_err(|_| corrupt("kind"))?,
+            recorded_on: parse_date("recorded_on", &r.recorded_on).ok().flatten().ok_or_else(|| corrupt("date"))?,
+            label: r.label,
+            unit: r.unit,
+            value: r.value,
+            period: r.period,
+            evidence: r.evidence,
+        })
+    }
+}
+
+/// A new agreement, drafted directly (not from a match).
+#[derive(Debug, Clone)]
+pub struct NewAgreement {
+    pub kind: AgreementKind,
+    pub title: String,
+    pub scope: String,
+    pub urusan_code: String,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub value: Option<i64>,
+    pub funding: Option<String>,
+    /// The other parties; the Pemda itself is added first.
+    pub parties: Vec<Party>,
+    pub need_ids: Vec<NeedId>,
 }
 
 /// What moving an agreement to another stage brings with it.
@@ -507,6 +637,22 @@ impl Store {
                     .and_where(Expr::col(AgreementNeeds::AgreementId).eq(id.as_uuid())),
             )
             .await?;
+        let activities: Vec<ActivityRow> = tx
+            .fetch_all(
+                activity_select()
+                    .and_where(Expr::col(Activities::TenantCode).eq(owner.as_str()))
+                    .and_where(Expr::col(Activities::AgreementId).eq(id.as_uuid()))
+                    .order_by(Activities::CreatedAt, Order::Asc),
+            )
+            .await?;
+        let outcomes: Vec<OutcomeRow> = tx
+            .fetch_all(
+                outcome_select()
+                    .and_where(Expr::col(Outcomes::TenantCode).eq(owner.as_str()))
+                    .and_where(Expr::col(Outcomes::AgreementId).eq(id.as_uuid()))
+                    .order_by(Outcomes::CreatedAt, Order::Asc),
+            )
+            .await?;
         tx.commit().await?;
         let corrupt = |w: &str| StoreError::Corrupt(format!("agreement {id}: {w}"));
         Ok(AgreementDetail {
@@ -544,7 +690,198 @@ impl Store {
                 .collect::<Result<_>>()?,
             notes: notes.into_iter().map(|n| Note { at_ms: n.at, actor_label: n.actor_label, body: n.body }).collect(),
             need_ids: needs.into_iter().map(|n| NeedId::from_uuid(n.need_id)).collect(),
+            activities: activities.into_iter().map(Activity::try_from).collect::<Result<_>>()?,
+            outcomes: outcomes.into_iter().map(Outcome::try_from).collect::<Result<_>>()?,
         })
+    }
+
+    /// The agreements the actor's tenant keeps, with their activities and outcomes, for the
+    /// dashboard. (Agreements it is only a party to count on the keeper's dashboard.)
+    pub async fn portfolio(&self, actor: &Actor) -> Result<Portfolio> {
+        if !actor.can(Permission::ViewDirectory) {
+            return Err(StoreError::Forbidden);
+        }
+        let tenant = target_tenant(actor, None)?;
+        let mut agreements = select();
+        let mut activities = activity_select();
+        let mut outcomes = outcome_select();
+        if let Some(t) = &tenant {
+            agreements.and_where(Expr::col((Agreements::Table, Agreements::TenantCode)).eq(t.as_str()));
+            activities.and_where(Expr::col(Activities::TenantCode).eq(t.as_str()));
+            outcomes.and_where(Expr::col(Outcomes::TenantCode).eq(t.as_str()));
+        }
+        let mut tx = self.begin_read().await?;
+        let a: Vec<AgreementRow> = tx.fetch_all(&agreements).await?;
+        let ac: Vec<ActivityRow> = tx.fetch_all(&activities).await?;
+        let oc: Vec<OutcomeRow> = tx.fetch_all(&outcomes).await?;
+        tx.commit().await?;
+        Ok(Portfolio {
+            agreements: a.into_iter().map(Agreement::try_from).collect::<Result<_>>()?,
+            activities: ac.into_iter().map(Activity::try_from).collect::<Result<_>>()?,
+            outcomes: oc.into_iter().map(Outcome::try_from).collect::<Result<_>>()?,
+        })
+    }
+
+    /// Record an activity under an agreement (the keeper only).
+    pub async fn add_activity(&self, actor: &Actor, id: AgreementId, activity: Activity) -> Result<()> {
+        check_manage(actor)?;
+        let owner = self.agreement_owner(actor, id).await?;
+        if actor.scope.tenant().is_some_and(|t| *t != owner) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.begin().await?;
+        tx.execute(
+            &Query::insert()
+                .into_table(Activities::Table)
+                .columns([
+                    Activities::TenantCode,
+                    Activities::Id,
+                    Activities::AgreementId,
+                    Activities::Title,
+                    Activities::PlannedOn,
+                    Activities::DoneOn,
+                    Activities::Budget,
+                    Activities::CreatedAt,
+                ])
+                .values_panic([
+                    owner.as_str().into(),
+                    Uuid::now_v7().into(),
+                    id.as_uuid().into(),
+                    activity.title.clone().into(),
+                    date_text(activity.planned_on).into(),
+                    date_text(activity.done_on).into(),
+                    activity.budget.into(),
+                    now_ms().into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant: Some(&owner),
+                action: "add_activity",
+                record_type: RecordType::Agreement,
+                record_id: id.to_string(),
+                before: None,
+                after: snapshot(&activity),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Record a measured outcome, with its evidence (the keeper only).
+    pub async fn add_outcome(&self, actor: &Actor, id: AgreementId, outcome: Outcome) -> Result<()> {
+        check_manage(actor)?;
+        let owner = self.agreement_owner(actor, id).await?;
+        if actor.scope.tenant().is_some_and(|t| *t != owner) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.begin().await?;
+        tx.execute(
+            &Query::insert()
+                .into_table(Outcomes::Table)
+                .columns([
+                    Outcomes::TenantCode,
+                    Outcomes::Id,
+                    Outcomes::AgreementId,
+                    Outcomes::Kind,
+                    Outcomes::Label,
+                    Outcomes::Unit,
+                    Outcomes::Value,
+                    Outcomes::Period,
+                    Outcomes::Evidence,
+                    Outcomes::RecordedOn,
+                    Outcomes::CreatedAt,
+                ])
+                .values_panic([
+                    owner.as_str().into(),
+                    Uuid::now_v7().into(),
+                    id.as_uuid().into(),
+                    outcome.kind.slug().into(),
+                    outcome.label.clone().into(),
+                    outcome.unit.clone().into(),
+                    outcome.value.into(),
+                    outcome.period.clone().into(),
+                    outcome.evidence.clone().into(),
+                    outcome.recorded_on.to_string().into(),
+                    now_ms().into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant: Some(&owner),
+                action: "add_outcome",
+                record_type: RecordType::Agreement,
+                record_id: id.to_string(),
+                before: None,
+                after: snapshot(&outcome),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Draft a KB in persiapan.
+    pub async fn create_agreement(&self, actor: &Actor, tenant: &RegionCode, new: NewAgreement) -> Result<Agreement> {
+        check_manage(actor)?;
+        let tenant = target_tenant(actor, Some(tenant))?.ok_or(StoreError::NotFound)?;
+        #[derive(sqlx::FromRow)]
+        struct Name {
+            name: String,
+        }
+        let own: Name = self
+            .fetch_one(
+                Query::select()
+                    .column(Tenants::Name)
+                    .from(Tenants::Table)
+                    .and_where(Expr::col(Tenants::Code).eq(tenant.as_str())),
+            )
+            .await?;
+        let agreement = Agreement {
+            tenant: tenant.clone(),
+            id: AgreementId::new(),
+            kind: new.kind,
+            document: DocumentKind::Kb,
+            parent_id: None,
+            title: required_text("title", &new.title, 300)?,
+            scope: new.scope,
+            urusan_code: new.urusan_code,
+            stage: Stage::Persiapan,
+            starts_on: new.starts_on,
+            ends_on: new.ends_on,
+            kb_signed_on: None,
+            pks_signed_on: None,
+            value: new.value,
+            funding: new.funding,
+            burdens_public: false,
+            budgeted_in_apbd: true,
+            feasibility_done: false,
+            dprd_approved: false,
+            termination: None,
+            updated_at_ms: now_ms(),
+        };
+        let mut parties = vec![Party {
+            partner_id: None,
+            party_tenant: None,
+            name: own.name,
+            signatory_name: None,
+            signatory_position: None,
+            document_number: None,
+        }];
+        parties.extend(new.parties);
+        let mut tx = self.begin().await?;
+        insert(&mut tx, actor, &agreement, &parties, &new.need_ids).await?;
+        tx.commit().await?;
+        Ok(agreement)
     }
 
     /// One step from a match to a draft: a KB in persiapan between the Pemda and the partner,

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "cooperation_needs", statements: cooperation_needs },
     Migration { version: 3, name: "partners", statements: partners },
     Migration { version: 4, name: "agreements", statements: agreements },
+    Migration { version: 5, name: "activities_outcomes", statements: activities_outcomes },
 ];
 
 /// What `sinergi check` reports.
@@ -633,5 +634,70 @@ fn agreements() -> Vec<Ddl> {
                 .to_owned(),
         ),
         Ddl::Table(needs),
+    ]
+}
+
+fn activities_outcomes() -> Vec<Ddl> {
+    let fk = |table: Activities| {
+        ForeignKey::create()
+            .from(table, (Activities::TenantCode, Activities::AgreementId))
+            .to(Agreements::Table, (Agreements::TenantCode, Agreements::Id))
+            .on_delete(ForeignKeyAction::Cascade)
+            .to_owned()
+    };
+    let activities = Table::create()
+        .table(Activities::Table)
+        .col(ColumnDef::new(Activities::TenantCode).text().not_null())
+        .col(ColumnDef::new(Activities::Id).uuid().not_null())
+        .col(ColumnDef::new(Activities::AgreementId).uuid().not_null())
+        .col(ColumnDef::new(Activities::Title).text().not_null())
+        .col(ColumnDef::new(Activities::PlannedOn).text().null())
+        .col(ColumnDef::new(Activities::DoneOn).text().null())
+        .col(ColumnDef::new(Activities::Budget).big_integer().null())
+        .col(ColumnDef::new(Activities::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(Activities::TenantCode).col(Activities::Id))
+        .foreign_key(&mut fk(Activities::Table))
+        .to_owned();
+    let outcomes = Table::create()
+        .table(Outcomes::Table)
+        .col(ColumnDef::new(Outcomes::TenantCode).text().not_null())
+        .col(ColumnDef::new(Outcomes::Id).uuid().not_null())
+        .col(ColumnDef::new(Outcomes::AgreementId).uuid().not_null())
+        .col(ColumnDef::new(Outcomes::Kind).text().not_null())
+        .col(ColumnDef::new(Outcomes::Label).text().not_null())
+        .col(ColumnDef::new(Outcomes::Unit).text().not_null())
+        // Whole units: people, UMKM, or rupiah.
+        .col(ColumnDef::new(Outcomes::Value).big_integer().not_null())
+        .col(ColumnDef::new(Outcomes::Period).text().not_null())
+        .col(ColumnDef::new(Outcomes::Evidence).text().null())
+        .col(ColumnDef::new(Outcomes::RecordedOn).text().not_null())
+        .col(ColumnDef::new(Outcomes::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(Outcomes::TenantCode).col(Outcomes::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(Outcomes::Table, (Outcomes::TenantCode, Outcomes::AgreementId))
+                .to(Agreements::Table, (Agreements::TenantCode, Agreements::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+    vec![
+        Ddl::Table(activities),
+        Ddl::Index(
+            Index::create()
+                .name("activities_tenant_agreement")
+                .table(Activities::Table)
+                .col(Activities::TenantCode)
+                .col(Activities::AgreementId)
+                .to_owned(),
+        ),
+        Ddl::Table(outcomes),
+        Ddl::Index(
+            Index::create()
+                .name("outcomes_tenant_agreement")
+                .table(Outcomes::Table)
+                .col(Outcomes::TenantCode)
+                .col(Outcomes::AgreementId)
+                .to_owned(),
+        ),
     ]
 }

@@ -251,3 +251,32 @@ pub(crate) enum AgreementNeeds {
     AgreementId,
     NeedId,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Activities {
+    Table,
+    TenantCode,
+    Id,
+    AgreementId,
+    Title,
+    PlannedOn,
+    DoneOn,
+    Budget,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Outcomes {
+    Table,
+    TenantCode,
+    Id,
+    AgreementId,
+    Kind,
+    Label,
+    Unit,
+    Value,
+    Period,
+    Evidence,
+    RecordedOn,
+    CreatedAt,
+}

@@ -18,7 +18,7 @@ use crate::api::{self, ApiDoc};
 use crate::auth::{self, Access};
 use crate::ops;
 use crate::pages::{
-    self, account, agencies, agreements, audit, home, needs, partners, reference, targets, tenants, users,
+    self, account, agencies, agreements, audit, dashboard, home, needs, partners, reference, targets, tenants, users,
 };
 
 /// One route as the walk test sees it.
@@ -121,10 +121,13 @@ fn table() -> Routes {
         .get("/cooperation/needs/{need_id}/edit", plan, needs::edit_form)
         .post("/cooperation/needs/{need_id}", plan, needs::update)
         .post("/cooperation/needs/{need_id}/status", plan, needs::set_status)
+        .get("/cooperation", directory, dashboard::dashboard)
         .get("/cooperation/agreements", directory, agreements::list)
         .get("/cooperation/agreements/{agreement_id}", directory, agreements::show)
         .post("/cooperation/agreements/{agreement_id}/stage", agreements_w, agreements::move_stage)
         .post("/cooperation/agreements/{agreement_id}/notes", directory, agreements::add_note)
+        .post("/cooperation/agreements/{agreement_id}/activities", agreements_w, agreements::add_activity)
+        .post("/cooperation/agreements/{agreement_id}/outcomes", agreements_w, agreements::add_outcome)
         .post("/cooperation/needs/{need_id}/draft", agreements_w, agreements::draft_from_need)
         .get("/partners", directory, partners::list)
         .get("/partners/new", partners_w, partners::new_form)

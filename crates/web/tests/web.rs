@@ -541,3 +541,27 @@ async fn a_need_shows_its_candidate_partners_with_reasons() {
     assert!(first.contains("APJATEL"), "the cable association ranks first: {first}");
     assert!(first.contains("Penawaran pada urusan yang sama") && first.contains("Kata yang sama"), "{first}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_counts_benefits_and_finds_what_stopped_on_paper() {
+    let app = TestApp::start().await;
+    let tangsel = app.session(Role::Viewer, "kota-tangerang-selatan").await;
+    let html = app.get(Some(&tangsel), "/cooperation").send().await.expect("page").text().await.expect("html");
+    let apbd = html.split("data-testid=\"total-apbd-saved\"").nth(1).expect("APBD figure");
+    assert!(
+        apbd.contains("Rp 2.400.000.000") && apbd.contains("APJATEL"),
+        "the APJATEL cables saved the APBD and say so"
+    );
+    let serang = app.session(Role::RegionAdmin, "kota-serang").await;
+    let html = app.get(Some(&serang), "/cooperation").send().await.expect("page").text().await.expect("html");
+    let stopped = html.split("data-testid=\"stopped\"").nth(1).expect("stopped list");
+    assert!(stopped.contains("literasi keuangan dan KUR"), "the Bank BJB KB signed in June 2025 stopped on paper");
+    assert!(!stopped.contains("Laboratorium Kesehatan Daerah Kota"), "the Serang KB with a recent activity is moving");
+    // Kabupaten Serang sees the shared KSDD in its register.
+    let kab = app.session(Role::Viewer, "kabupaten-serang").await;
+    let list = app.get(Some(&kab), "/cooperation/agreements").send().await.expect("list").text().await.expect("html");
+    assert!(
+        list.contains("Laboratorium Kesehatan Daerah Kota–Kabupaten Serang")
+            && list.contains("Dibagikan oleh pihak lain")
+    );
+}

@@ -4,3 +4,4 @@
 pub mod agreement;
 pub mod dormancy;
 pub mod needs;
+pub mod outcomes;

@@ -6,9 +6,11 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use sinergi_domain::auth::required_text;
 use sinergi_domain::cooperation::agreement::{Stage, StageFacts, TerminationReason, next_stages};
+use sinergi_domain::cooperation::outcomes::{OutcomeKind, parse_amount};
 use sinergi_domain::{AgreementId, NeedId, PartnerId, Permission};
-use sinergi_store::agreements::{AgreementFilter, StageMove, parse_date};
+use sinergi_store::agreements::{Activity, AgreementFilter, Outcome, StageMove, parse_date};
 
 use super::{FormErrors, Shell, render, render_invalid, see_other};
 use crate::AppState;
@@ -86,6 +88,10 @@ struct AgreementPage {
     notes: Vec<(String, String, String)>,
     kb_signed_on: String,
     pks_signed_on: String,
+    activities: Vec<(String, String, String, String)>,
+    outcomes: Vec<(String, String, String, String)>,
+    outcome_kinds: Vec<(String, String)>,
+    keeper: bool,
     errors: FormErrors,
     can_note: bool,
     can_audit: bool,
@@ -188,12 +194,46 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
             })
             .collect(),
         notes: d.notes.iter().map(|n| (tr.datetime_ms(n.at_ms), n.actor_label.clone(), n.body.clone())).collect(),
+        activities: d
+            .activities
+            .iter()
+            .map(|x| {
+                (
+                    x.title.clone(),
+                    date(x.planned_on),
+                    date(x.done_on),
+                    x.budget.map(|b| tr.rupiah(b)).unwrap_or_else(|| "—".into()),
+                )
+            })
+            .collect(),
+        outcomes: d
+            .outcomes
+            .iter()
+            .map(|o| {
+                (
+                    o.label.clone(),
+                    outcome_value(tr, o),
+                    o.period.clone(),
+                    o.evidence.clone().unwrap_or_else(|| "—".into()),
+                )
+            })
+            .collect(),
+        outcome_kinds: OutcomeKind::ALL
+            .into_iter()
+            .map(|k| (k.slug().to_owned(), tr.t(&format!("outcome-{}", k.slug()))))
+            .collect(),
+        keeper,
         kb_signed_on: a.kb_signed_on.map(|d| d.to_string()).unwrap_or_default(),
         pks_signed_on: a.pks_signed_on.map(|d| d.to_string()).unwrap_or_default(),
         errors,
         can_note: auth.actor.scope.tenant().is_some(),
         can_audit: auth.actor.can(Permission::ViewAudit) && !d.shared,
     })
+}
+
+/// "Rp 1.500.000" for money, "120 orang" otherwise.
+pub fn outcome_value(tr: Tr, o: &Outcome) -> String {
+    if o.kind.is_rupiah() { tr.rupiah(o.value) } else { format!("{} {}", tr.number(o.value), o.unit) }
 }
 
 pub async fn show(
@@ -297,4 +337,104 @@ pub async fn draft_from_need(
         .map_err(|_| AppError::Invalid(sinergi_domain::auth::FieldError::new("partner_id", "invalid-choice")))?;
     let agreement = state.store.draft_agreement_from_match(&auth.actor, need, partner).await?;
     Ok(see_other(&format!("/cooperation/agreements/{}", agreement.id)))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ActivityForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    planned_on: String,
+    #[serde(default)]
+    done_on: String,
+    #[serde(default)]
+    budget: String,
+}
+
+pub async fn add_activity(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(agreement_id): Path<String>,
+    Form(f): Form<ActivityForm>,
+) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let id = self::agreement_id(&agreement_id)?;
+    state.store.agreement(&auth.actor, id).await?;
+    let mut errors = Vec::new();
+    let title = required_text("title", &f.title, 200).map_err(|e| errors.push(e)).ok();
+    let planned_on = parse_date("planned_on", &f.planned_on).map_err(|e| errors.push(e)).ok();
+    let done_on = parse_date("done_on", &f.done_on).map_err(|e| errors.push(e)).ok();
+    let budget = if f.budget.trim().is_empty() {
+        Some(None)
+    } else {
+        parse_amount("budget", &f.budget).map(Some).map_err(|e| errors.push(e)).ok()
+    };
+    if let (Some(title), Some(planned_on), Some(done_on), Some(budget), true) =
+        (title, planned_on, done_on, budget, errors.is_empty())
+    {
+        state
+            .store
+            .add_activity(&auth.actor, id, Activity { agreement_id: id, title, planned_on, done_on, budget })
+            .await?;
+        return Ok(see_other(&format!("/cooperation/agreements/{id}")));
+    }
+    let mut shown = FormErrors::default();
+    errors.iter().for_each(|e| shown.add(tr, e));
+    Ok(render_invalid(&page(&state, &auth, id, shown).await?))
+}
+
+#[derive(Deserialize, Default)]
+pub struct OutcomeForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+pub async fn add_outcome(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(agreement_id): Path<String>,
+    Form(f): Form<OutcomeForm>,
+) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let id = self::agreement_id(&agreement_id)?;
+    state.store.agreement(&auth.actor, id).await?;
+    let mut errors = Vec::new();
+    let kind: Option<OutcomeKind> = f.kind.parse().map_err(|e| errors.push(e)).ok();
+    // A standard kind names itself and brings its unit; a free outcome needs both.
+    let label = match (kind, f.label.trim()) {
+        (Some(k), "") if k != OutcomeKind::Other => Some(tr.t(&format!("outcome-{}", k.slug()))),
+        (_, l) => required_text("label", l, 200).map_err(|e| errors.push(e)).ok(),
+    };
+    let unit = match kind.and_then(OutcomeKind::unit) {
+        Some(u) => Some(u.to_owned()),
+        None => required_text("unit", &f.unit, 40).map_err(|e| errors.push(e)).ok(),
+    };
+    let value = parse_amount("value", &f.value).map_err(|e| errors.push(e)).ok();
+    let period = required_text("period", &f.period, 40).map_err(|e| errors.push(e)).ok();
+    let evidence = match f.evidence.trim() {
+        "" => None,
+        e => required_text("evidence", e, 1000).map_err(|e| errors.push(e)).ok(),
+    };
+    if let (Some(kind), Some(label), Some(unit), Some(value), Some(period), true) =
+        (kind, label, unit, value, period, errors.is_empty())
+    {
+        let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+        let recorded_on = time::OffsetDateTime::now_utc().to_offset(offset).date();
+        let outcome = Outcome { agreement_id: id, kind, label, unit, value, period, evidence, recorded_on };
+        state.store.add_outcome(&auth.actor, id, outcome).await?;
+        return Ok(see_other(&format!("/cooperation/agreements/{id}")));
+    }
+    let mut shown = FormErrors::default();
+    errors.iter().for_each(|e| shown.add(tr, e));
+    Ok(render_invalid(&page(&state, &auth, id, shown).await?))
 }

@@ -6,6 +6,7 @@ pub mod account;
 pub mod agencies;
 pub mod agreements;
 pub mod audit;
+pub mod dashboard;
 pub mod home;
 pub mod needs;
 pub mod partners;
@@ -58,6 +59,7 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
         items.push(("/agencies", "nav-agencies"));
     }
     if Permission::ViewDirectory.allows(role) {
+        items.push(("/cooperation", "nav-dashboard"));
         items.push(("/cooperation/needs", "nav-needs"));
         items.push(("/cooperation/targets", "nav-targets"));
         items.push(("/partners", "nav-partners"));
@@ -80,7 +82,11 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
         .map(|(href, key)| NavItem {
             href,
             label: tr.t(key),
-            active: if href == "/" { path == "/" } else { path.starts_with(href) },
+            // "/cooperation" is the dashboard; its sub-pages light up their own item.
+            active: match href {
+                "/" | "/cooperation" => path == href,
+                _ => path.starts_with(href),
+            },
         })
         .collect()
 }

@@ -1,0 +1,129 @@
+//! The cooperation dashboard: benefits delivered, agreements that stopped on paper, those
+//! expiring, and where every agreement stands. Every figure opens the records behind it.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use sinergi_domain::cooperation::agreement::{DocumentKind, Stage};
+use sinergi_domain::cooperation::dormancy::{
+    DEFAULT_REMINDER_DAYS, DormancyInput, DormancyRule, expiry_reminder, stopped_on_paper,
+};
+use sinergi_domain::cooperation::outcomes::OutcomeKind;
+use sinergi_domain::format::format_date;
+
+use super::agreements::outcome_value;
+use super::{Shell, render};
+use crate::AppState;
+use crate::auth::Authed;
+use crate::error::AppResult;
+
+pub struct Total {
+    pub kind: &'static str,
+    pub label: String,
+    pub value: String,
+    pub rows: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    shell: Shell,
+    totals: Vec<Total>,
+    stopped: Vec<(String, String, String, String)>,
+    stopped_help: String,
+    expiring: Vec<(String, String, String)>,
+    by_stage: Vec<(String, String, usize)>,
+}
+
+/// Today in WIB.
+fn today() -> time::Date {
+    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc().to_offset(offset).date()
+}
+
+pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let p = state.store.portfolio(&auth.actor).await?;
+    let today = today();
+    let rule = DormancyRule::default();
+    let title_of = |id| p.agreements.iter().find(|a| a.id == id).map(|a| a.title.clone()).unwrap_or_default();
+
+    let totals = [
+        OutcomeKind::ApbdSaved,
+        OutcomeKind::PartnerFunded,
+        OutcomeKind::PadEarned,
+        OutcomeKind::Beneficiaries,
+        OutcomeKind::UmkmReached,
+    ]
+    .into_iter()
+    .map(|kind| {
+        let of_kind: Vec<_> = p.outcomes.iter().filter(|o| o.kind == kind).collect();
+        let sum: i64 = of_kind.iter().map(|o| o.value).sum();
+        Total {
+            kind: kind.slug(),
+            label: tr.t(&format!("outcome-{}", kind.slug())),
+            value: if kind.is_rupiah() { tr.rupiah(sum) } else { tr.number(sum) },
+            rows: of_kind
+                .iter()
+                .map(|o| (o.agreement_id.to_string(), title_of(o.agreement_id), outcome_value(tr, o)))
+                .collect(),
+        }
+    })
+    .collect();
+
+    let mut stopped = Vec::new();
+    let mut expiring = Vec::new();
+    for a in &p.agreements {
+        let last = |dates: Vec<time::Date>| dates.into_iter().max();
+        let last_activity = last(
+            p.activities
+                .iter()
+                .filter(|x| x.agreement_id == a.id)
+                .filter_map(|x| x.done_on.or(x.planned_on).filter(|d| *d <= today))
+                .collect(),
+        );
+        let last_outcome = last(p.outcomes.iter().filter(|o| o.agreement_id == a.id).map(|o| o.recorded_on).collect());
+        // One record walks from KB to PKS: once the PKS is signed it is judged as a PKS.
+        let input = DormancyInput {
+            document: if a.pks_signed_on.is_some() { DocumentKind::Pks } else { DocumentKind::Kb },
+            signed_on: a.pks_signed_on.or(a.kb_signed_on),
+            has_pks_child: false,
+            last_activity_on: last_activity,
+            last_outcome_on: last_outcome,
+            terminal: a.stage.is_terminal(),
+        };
+        if let Some(d) = stopped_on_paper(&input, rule, today) {
+            stopped.push((
+                a.id.to_string(),
+                a.title.clone(),
+                tr.t(&format!("dormancy-{}", d.reason.slug())),
+                tr.t1("dashboard-months", "months", d.months_idle),
+            ));
+        }
+        if let Some(end) = a.ends_on
+            && !a.stage.is_terminal()
+            && expiry_reminder(end, today, &DEFAULT_REMINDER_DAYS).is_some()
+        {
+            expiring.push((a.id.to_string(), a.title.clone(), format_date(end, tr.locale)));
+        }
+    }
+    let by_stage = Stage::ALL
+        .into_iter()
+        .map(|s| {
+            (
+                s.slug().to_owned(),
+                tr.t(&format!("stage-{}", s.slug())),
+                p.agreements.iter().filter(|a| a.stage == s).count(),
+            )
+        })
+        .filter(|(_, _, n)| *n > 0)
+        .collect();
+    Ok(render(&DashboardPage {
+        shell: Shell::new(&auth.ctx, "dashboard-title"),
+        totals,
+        stopped,
+        stopped_help: tr.t1("dashboard-stopped-help", "months", rule.months),
+        expiring,
+        by_stage,
+    }))
+}
