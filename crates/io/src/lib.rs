@@ -3,6 +3,7 @@
 //! crate reads them leniently and reports every problem by row and column, so that an import
 //! either goes in whole or not at all.
 
+pub mod export;
 pub mod sheet;
 pub mod targets;
 

@@ -18,7 +18,8 @@ use crate::api::{self, ApiDoc};
 use crate::auth::{self, Access};
 use crate::ops;
 use crate::pages::{
-    self, account, agencies, agreements, audit, dashboard, home, needs, partners, reference, targets, tenants, users,
+    self, account, agencies, agreements, audit, dashboard, exports, home, needs, partners, reference, targets, tenants,
+    users,
 };
 
 /// One route as the walk test sees it.
@@ -123,6 +124,8 @@ fn table() -> Routes {
         .post("/cooperation/needs/{need_id}/status", plan, needs::set_status)
         .get("/cooperation", directory, dashboard::dashboard)
         .get("/cooperation/agreements", directory, agreements::list)
+        .get("/cooperation/agreements.xlsx", directory, exports::agreements_xlsx)
+        .get("/cooperation/needs.xlsx", directory, exports::needs_xlsx)
         .get("/cooperation/agreements/{agreement_id}", directory, agreements::show)
         .post("/cooperation/agreements/{agreement_id}/stage", agreements_w, agreements::move_stage)
         .post("/cooperation/agreements/{agreement_id}/notes", directory, agreements::add_note)

@@ -565,3 +565,28 @@ async fn the_dashboard_counts_benefits_and_finds_what_stopped_on_paper() {
             && list.contains("Dibagikan oleh pihak lain")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_needs_map_and_register_download_as_real_xlsx() {
+    let app = TestApp::start().await;
+    let s = app.session(Role::Viewer, "kota-tangerang-selatan").await;
+    let r = app.get(Some(&s), "/cooperation/needs.xlsx?year=2026").send().await.expect("download");
+    assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("peta-kebutuhan-kota-tangerang-selatan-2026.xlsx")
+    );
+    let rows = sinergi_io::sheet::read_first_sheet(&r.bytes().await.expect("bytes")).expect("xlsx");
+    assert_eq!(rows[0][0].text, "PETA KEBUTUHAN KERJA SAMA 2026");
+    assert_eq!(rows[1][0].text, "Kota Tangerang Selatan");
+    let all: Vec<&str> = rows.iter().flatten().map(|c| c.text.as_str()).collect();
+    assert!(all.contains(&"Penataan kabel fiber optik bersama APJATEL"));
+    assert!(!all.iter().any(|t| t.contains("Banten Lama")), "only this Pemda's needs");
+
+    let r = app.get(Some(&s), "/cooperation/agreements.xlsx").send().await.expect("download");
+    let rows = sinergi_io::sheet::read_first_sheet(&r.bytes().await.expect("bytes")).expect("xlsx");
+    let apjatel = rows.iter().find(|r| r.first().is_some_and(|c| c.text.contains("APJATEL"))).expect("APJATEL row");
+    assert_eq!(apjatel[8].number, Some(2_400_000_000.0), "APBD saved is a number the officer can sum");
+}

@@ -416,3 +416,6 @@ outcome-other = Other
 audit-action-add-activity = Added an activity to
 audit-action-add-outcome = Recorded an outcome of
 error-invalid-amount = Enter a whole number without a comma (e.g. 1.500.000).
+
+action-download-xlsx = Download XLSX
+agreements-register = Cooperation register

@@ -416,3 +416,6 @@ outcome-other = Lainnya
 audit-action-add-activity = Menambah kegiatan pada
 audit-action-add-outcome = Mencatat hasil pada
 error-invalid-amount = Isi angka bulat tanpa koma (contoh: 1.500.000).
+
+action-download-xlsx = Unduh XLSX
+agreements-register = Register Kerja Sama

@@ -7,6 +7,7 @@ pub mod agencies;
 pub mod agreements;
 pub mod audit;
 pub mod dashboard;
+pub mod exports;
 pub mod home;
 pub mod needs;
 pub mod partners;
