@@ -60,6 +60,27 @@ enum Command {
     },
     /// Check the configuration, the database connection and the migrations.
     Check,
+    /// Scheduled work (also run by `serve` in the background).
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Raise today's reminders (stopped on paper, ending soon, overdue) and send queued mail.
+    RunDaily,
+}
+
+/// Mail settings from the environment: `SINERGI_SMTP_URL` (smtp://host:port or smtps://...),
+/// `SINERGI_MAIL_FROM`. Without a URL, reminders stay in the app and mail waits in the outbox.
+fn mail_config() -> anyhow::Result<Option<sinergi_web::jobs::MailConfig>> {
+    let Ok(url) = std::env::var("SINERGI_SMTP_URL") else { return Ok(None) };
+    let from = std::env::var("SINERGI_MAIL_FROM").unwrap_or_else(|_| "Sinergi <noreply@sinergi.local>".to_owned());
+    sinergi_web::jobs::MailConfig::parse(&url, &from).map(Some).map_err(|e| anyhow::anyhow!("SINERGI_SMTP_URL: {e}"))
+}
+
+fn public_url(bind: &str) -> String {
+    std::env::var("SINERGI_PUBLIC_URL").unwrap_or_else(|_| format!("http://{bind}"))
 }
 
 #[derive(Subcommand)]
@@ -163,6 +184,21 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Check => check(&url).await,
+        Command::Jobs(JobsCommand::RunDaily) => {
+            let store = Store::open(&url).await?;
+            let bind = file.bind.clone().unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+            let raised =
+                sinergi_web::jobs::run_daily(&store, sinergi_web::jobs::today_wib(), &public_url(&bind)).await?;
+            println!("reminders raised: {raised}");
+            match mail_config()? {
+                Some(config) => {
+                    let (sent, failed) = sinergi_web::jobs::deliver_mail(&store, &config).await?;
+                    println!("mail sent: {sent}, will retry: {failed}");
+                }
+                None => println!("SINERGI_SMTP_URL not set: mail stays queued in the outbox"),
+            }
+            Ok(())
+        }
     }
 }
 
@@ -178,6 +214,7 @@ async fn serve(url: &sinergi_store::DatabaseUrl, bind: &str, demo: bool, secure_
     }
     // Parse the reference tables now rather than on the first search.
     tokio::task::spawn_blocking(sinergi_reference::preload).await?;
+    spawn_background_jobs(store.clone(), public_url(bind), mail_config()?);
     let state = AppState::new(store.clone(), WebConfig { secure_cookies, ..WebConfig::default() });
     let app = sinergi_web::app(state);
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
@@ -189,6 +226,30 @@ async fn serve(url: &sinergi_store::DatabaseUrl, bind: &str, demo: bool, secure_
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Reminders hourly (the store dedupes, so this is cheap and safe), mail every minute.
+fn spawn_background_jobs(store: Store, base_url: String, mail: Option<sinergi_web::jobs::MailConfig>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        let mut minutes = 0u32;
+        loop {
+            tick.tick().await;
+            if minutes.is_multiple_of(60) {
+                match sinergi_web::jobs::run_daily(&store, sinergi_web::jobs::today_wib(), &base_url).await {
+                    Ok(n) if n > 0 => tracing::info!(raised = n, "reminders raised"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "daily job failed"),
+                }
+            }
+            if let Some(config) = &mail
+                && let Err(e) = sinergi_web::jobs::deliver_mail(&store, config).await
+            {
+                tracing::error!(error = %e, "mail delivery failed");
+            }
+            minutes = minutes.wrapping_add(1);
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -17,6 +17,7 @@ pub mod agreements;
 pub mod audit;
 pub mod cooperation;
 pub mod partners;
+pub mod reminders;
 pub mod sessions;
 pub mod tenants;
 pub mod users;

@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "partners", statements: partners },
     Migration { version: 4, name: "agreements", statements: agreements },
     Migration { version: 5, name: "activities_outcomes", statements: activities_outcomes },
+    Migration { version: 6, name: "reminders", statements: reminders },
 ];
 
 /// What `sinergi check` reports.
@@ -697,6 +698,68 @@ fn activities_outcomes() -> Vec<Ddl> {
                 .table(Outcomes::Table)
                 .col(Outcomes::TenantCode)
                 .col(Outcomes::AgreementId)
+                .to_owned(),
+        ),
+    ]
+}
+
+fn reminders() -> Vec<Ddl> {
+    let outbox = Table::create()
+        .table(Outbox::Table)
+        .col(ColumnDef::new(Outbox::TenantCode).text().not_null())
+        .col(ColumnDef::new(Outbox::Id).uuid().not_null())
+        // What the message is about ("expiry:<agreement>:30"): the daily job may run twice, a
+        // reminder goes out once.
+        .col(ColumnDef::new(Outbox::DedupeKey).text().not_null())
+        .col(ColumnDef::new(Outbox::ToEmail).text().not_null())
+        .col(ColumnDef::new(Outbox::Subject).text().not_null())
+        .col(ColumnDef::new(Outbox::Body).text().not_null())
+        .col(ColumnDef::new(Outbox::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(Outbox::NextAttemptAt).big_integer().not_null())
+        .col(ColumnDef::new(Outbox::Attempts).integer().not_null().default(0))
+        .col(ColumnDef::new(Outbox::SentAt).big_integer().null())
+        .col(ColumnDef::new(Outbox::LastError).text().null())
+        .primary_key(Index::create().col(Outbox::TenantCode).col(Outbox::Id))
+        .to_owned();
+    let notifications = Table::create()
+        .table(Notifications::Table)
+        .col(ColumnDef::new(Notifications::TenantCode).text().not_null())
+        .col(ColumnDef::new(Notifications::Id).uuid().not_null())
+        .col(ColumnDef::new(Notifications::DedupeKey).text().not_null())
+        .col(ColumnDef::new(Notifications::Kind).text().not_null())
+        .col(ColumnDef::new(Notifications::Message).text().not_null())
+        .col(ColumnDef::new(Notifications::Link).text().not_null())
+        .col(ColumnDef::new(Notifications::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(Notifications::TenantCode).col(Notifications::Id))
+        .to_owned();
+    vec![
+        Ddl::Table(outbox),
+        Ddl::Index(
+            Index::create()
+                .name("outbox_dedupe")
+                .table(Outbox::Table)
+                .col(Outbox::TenantCode)
+                .col(Outbox::DedupeKey)
+                .col(Outbox::ToEmail)
+                .unique()
+                .to_owned(),
+        ),
+        Ddl::Index(
+            Index::create()
+                .name("outbox_pending")
+                .table(Outbox::Table)
+                .col(Outbox::SentAt)
+                .col(Outbox::NextAttemptAt)
+                .to_owned(),
+        ),
+        Ddl::Table(notifications),
+        Ddl::Index(
+            Index::create()
+                .name("notifications_dedupe")
+                .table(Notifications::Table)
+                .col(Notifications::TenantCode)
+                .col(Notifications::DedupeKey)
+                .unique()
                 .to_owned(),
         ),
     ]

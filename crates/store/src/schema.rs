@@ -280,3 +280,31 @@ pub(crate) enum Outcomes {
     RecordedOn,
     CreatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Outbox {
+    Table,
+    TenantCode,
+    Id,
+    DedupeKey,
+    ToEmail,
+    Subject,
+    Body,
+    CreatedAt,
+    NextAttemptAt,
+    Attempts,
+    SentAt,
+    LastError,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Notifications {
+    Table,
+    TenantCode,
+    Id,
+    DedupeKey,
+    Kind,
+    Message,
+    Link,
+    CreatedAt,
+}

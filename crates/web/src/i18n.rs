@@ -55,6 +55,13 @@ impl Tr {
         LOCALES.lookup_with_args(self.langid(), key, &args)
     }
 
+    /// A message with several arguments.
+    pub fn targs(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+        LOCALES.lookup_with_args(self.langid(), key, &map)
+    }
+
     /// The sentence for a field error reason (`required`, `invalid-email`, ...).
     pub fn reason(&self, reason: &str) -> String {
         self.t(&format!("error-{reason}"))

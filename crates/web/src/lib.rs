@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod ops;
 pub mod pages;
 pub mod routes;

@@ -419,3 +419,12 @@ error-invalid-amount = Enter a whole number without a comma (e.g. 1.500.000).
 
 action-download-xlsx = Download XLSX
 agreements-register = Cooperation register
+
+# Reminders
+reminder-dormant = The cooperation "{ $title }" stopped on paper: no follow-up for more than six months.
+reminder-dormant-subject = [Sinergi] No follow-up: { $title }
+reminder-expiry = The cooperation "{ $title }" ends on { $date } (in { $days } days). Decide: extend, expand or end it.
+reminder-expiry-subject = [Sinergi] Ending soon: { $title }
+reminder-overdue = The activity "{ $title }" planned for { $date } has not been done.
+reminder-overdue-subject = [Sinergi] Activity overdue: { $title }
+home-reminders = Reminders

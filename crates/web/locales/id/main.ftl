@@ -419,3 +419,12 @@ error-invalid-amount = Isi angka bulat tanpa koma (contoh: 1.500.000).
 
 action-download-xlsx = Unduh XLSX
 agreements-register = Register Kerja Sama
+
+# Reminders
+reminder-dormant = Kerja sama "{ $title }" berhenti di atas kertas: belum ada tindak lanjut lebih dari enam bulan.
+reminder-dormant-subject = [Sinergi] Belum ada tindak lanjut: { $title }
+reminder-expiry = Kerja sama "{ $title }" berakhir pada { $date } ({ $days } hari lagi). Putuskan: diperpanjang, diperluas, atau diakhiri.
+reminder-expiry-subject = [Sinergi] Segera berakhir: { $title }
+reminder-overdue = Kegiatan "{ $title }" yang direncanakan { $date } belum terlaksana.
+reminder-overdue-subject = [Sinergi] Kegiatan terlambat: { $title }
+home-reminders = Pengingat

@@ -32,6 +32,7 @@ struct HomePage {
     stats: Vec<Stat>,
     agencies: Vec<AgencyLink>,
     recent: Vec<EventRow>,
+    reminders: Vec<(String, String)>,
     role_help: String,
 }
 
@@ -62,8 +63,21 @@ pub async fn home(State(state): State<AppState>, auth: Authed) -> AppResult<Resp
     } else {
         Vec::new()
     };
+    let reminders = if actor.can(Permission::ViewDirectory) && actor.scope.tenant().is_some() {
+        state.store.notifications(actor, 5).await?.into_iter().map(|n| (n.link, n.message)).collect()
+    } else {
+        Vec::new()
+    };
     let greeting = tr.t1("home-greeting", "name", &auth.session.user.name);
     let role_help = tr.t(&format!("home-help-{}", auth.session.user.role.slug()));
 
-    Ok(render(&HomePage { shell: Shell::new(&auth.ctx, "home-title"), greeting, stats, agencies, recent, role_help }))
+    Ok(render(&HomePage {
+        shell: Shell::new(&auth.ctx, "home-title"),
+        greeting,
+        stats,
+        agencies,
+        recent,
+        reminders,
+        role_help,
+    }))
 }

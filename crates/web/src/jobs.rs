@@ -1,0 +1,179 @@
+//! The daily job and the mail sender. They live next to the translations because reminders are
+//! written in the Pemda's language (Bahasa Indonesia).
+//!
+//! `run_daily` finds agreements that stopped on paper, agreements nearing their end (90, 30 and
+//! 7 days) and overdue activities, and raises each once (the store dedupes by key, so running
+//! the job twice a day sends nothing twice). `deliver_mail` sends what the outbox holds.
+
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use lettre::transport::smtp::client::Tls;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sinergi_domain::cooperation::agreement::DocumentKind;
+use sinergi_domain::cooperation::dormancy::{
+    DEFAULT_REMINDER_DAYS, DormancyInput, DormancyRule, expiry_reminder, is_overdue, stopped_on_paper,
+};
+use sinergi_domain::format::{Locale, format_date};
+use sinergi_domain::{Actor, Scope};
+use sinergi_store::Store;
+use sinergi_store::reminders::Reminder;
+
+use crate::i18n::Tr;
+
+/// Where mail goes. `smtp://host:port` (plain, for a local relay) or `smtps://host:port`
+/// (TLS); `SINERGI_SMTP_URL`. Without it reminders stay in the app and the outbox waits.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: bool,
+    pub from: Mailbox,
+}
+
+impl MailConfig {
+    pub fn parse(url: &str, from: &str) -> Result<Self, String> {
+        let (tls, rest) = if let Some(r) = url.strip_prefix("smtps://") {
+            (true, r)
+        } else if let Some(r) = url.strip_prefix("smtp://") {
+            (false, r)
+        } else {
+            return Err("SMTP URL must start with smtp:// or smtps://".into());
+        };
+        let (host, port) = match rest.trim_end_matches('/').rsplit_once(':') {
+            Some((h, p)) => (h.to_owned(), p.parse::<u16>().map_err(|_| "bad SMTP port".to_owned())?),
+            None => (rest.trim_end_matches('/').to_owned(), if tls { 465 } else { 25 }),
+        };
+        let from = from.parse::<Mailbox>().map_err(|e| format!("bad sender address: {e}"))?;
+        Ok(Self { host, port, tls, from })
+    }
+}
+
+/// Today in WIB.
+pub fn today_wib() -> time::Date {
+    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc().to_offset(offset).date()
+}
+
+/// Compute and raise the day's reminders for every tenant. Returns how many were new.
+pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Result<usize, sinergi_store::StoreError> {
+    let system = Actor::system("daily job");
+    let tr = Tr::new(Locale::Id);
+    let mut reminders = Vec::new();
+    for tenant in store.tenants(&system).await? {
+        let actor = Actor { scope: Scope::Tenant(tenant.code.clone()), ..system.clone() };
+        let p = store.portfolio(&actor).await?;
+        for a in &p.agreements {
+            let link = format!("/cooperation/agreements/{}", a.id);
+            let mail = |message: &str| format!("{message}\n\n{base_url}{link}\n\n— Sinergi");
+            let activities: Vec<_> = p.activities.iter().filter(|x| x.agreement_id == a.id).collect();
+            let input = DormancyInput {
+                document: if a.pks_signed_on.is_some() { DocumentKind::Pks } else { DocumentKind::Kb },
+                signed_on: a.pks_signed_on.or(a.kb_signed_on),
+                has_pks_child: false,
+                last_activity_on: activities.iter().filter_map(|x| x.done_on).filter(|d| *d <= today).max(),
+                last_outcome_on: p.outcomes.iter().filter(|o| o.agreement_id == a.id).map(|o| o.recorded_on).max(),
+                terminal: a.stage.is_terminal(),
+            };
+            if let Some(d) = stopped_on_paper(&input, DormancyRule::default(), today) {
+                reminders.push(Reminder {
+                    tenant: tenant.code.clone(),
+                    dedupe_key: format!("dormant:{}:{}", a.id, d.since),
+                    kind: "dormant".into(),
+                    message: tr.t1("reminder-dormant", "title", &a.title),
+                    mail_body: mail(&tr.t1("reminder-dormant", "title", &a.title)),
+                    subject: tr.t1("reminder-dormant-subject", "title", &a.title),
+                    link: link.clone(),
+                });
+            }
+            if let Some(end) = a.ends_on
+                && !a.stage.is_terminal()
+                && let Some(threshold) = expiry_reminder(end, today, &DEFAULT_REMINDER_DAYS)
+            {
+                let days_left = (end - today).whole_days();
+                let message = tr.targs(
+                    "reminder-expiry",
+                    &[
+                        ("title", a.title.clone()),
+                        ("date", format_date(end, Locale::Id)),
+                        ("days", days_left.to_string()),
+                    ],
+                );
+                reminders.push(Reminder {
+                    tenant: tenant.code.clone(),
+                    // Once per threshold (90, 30, 7 days), whatever day the job ran.
+                    dedupe_key: format!("expiry:{}:{threshold}", a.id),
+                    kind: "expiry".into(),
+                    subject: tr.t1("reminder-expiry-subject", "title", &a.title),
+                    mail_body: mail(&message),
+                    message,
+                    link: link.clone(),
+                });
+            }
+            for x in activities {
+                if let Some(planned) = x.planned_on
+                    && is_overdue(planned, x.done_on.is_some(), today)
+                {
+                    let message = tr.targs(
+                        "reminder-overdue",
+                        &[("title", x.title.clone()), ("date", format_date(planned, Locale::Id))],
+                    );
+                    reminders.push(Reminder {
+                        tenant: tenant.code.clone(),
+                        dedupe_key: format!("overdue:{}:{}:{planned}", a.id, x.title),
+                        kind: "overdue".into(),
+                        mail_body: mail(&message),
+                        message,
+                        subject: tr.t1("reminder-overdue-subject", "title", &x.title),
+                        link: link.clone(),
+                    });
+                }
+            }
+        }
+    }
+    store.raise_reminders(&reminders).await
+}
+
+/// Send what the outbox holds. Each mail is marked sent, or failed with a later retry; an
+/// unreachable server loses nothing.
+pub async fn deliver_mail(store: &Store, config: &MailConfig) -> Result<(usize, usize), sinergi_store::StoreError> {
+    let builder = if config.tls {
+        AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host).map(|b| b.port(config.port))
+    } else {
+        Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host).port(config.port).tls(Tls::None))
+    };
+    let mailer = match builder {
+        Ok(b) => b.timeout(Some(Duration::from_secs(20))).build(),
+        Err(e) => {
+            tracing::error!(error = %e, "SMTP configuration");
+            return Ok((0, 0));
+        }
+    };
+    let (mut sent, mut failed) = (0, 0);
+    for mail in store.due_mail(100).await? {
+        let message = mail.to.parse::<Mailbox>().map_err(|e| e.to_string()).and_then(|to| {
+            Message::builder()
+                .from(config.from.clone())
+                .to(to)
+                .subject(&mail.subject)
+                .body(mail.body.clone())
+                .map_err(|e| e.to_string())
+        });
+        let result = match message {
+            Ok(m) => mailer.send(m).await.map(drop).map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => {
+                store.mail_sent(&mail).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, attempts = mail.attempts + 1, "mail not sent; will retry");
+                store.mail_failed(&mail, &e).await?;
+                failed += 1;
+            }
+        }
+    }
+    Ok((sent, failed))
+}
