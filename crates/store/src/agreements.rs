@@ -561,6 +561,34 @@ impl Store {
         rows.into_iter().map(Agreement::try_from).collect()
     }
 
+    /// The keeping tenant, when the actor may write to the agreement: only the keeper's
+    /// Bagian Kerja Sama changes the record; a party Pemda follows it (and keeps its own notes).
+    async fn keeper_tenant(&self, actor: &Actor, id: AgreementId) -> Result<RegionCode> {
+        check_manage(actor)?;
+        let owner = self.agreement_owner(actor, id).await?;
+        if actor.scope.tenant().is_some_and(|t| *t != owner) {
+            return Err(StoreError::Forbidden);
+        }
+        Ok(owner)
+    }
+
+    /// The name of a tenant, for the first party of its agreements.
+    async fn tenant_name(&self, tenant: &RegionCode) -> Result<Option<String>> {
+        #[derive(sqlx::FromRow)]
+        struct Name {
+            name: String,
+        }
+        let row: Option<Name> = self
+            .fetch_optional(
+                Query::select()
+                    .column(Tenants::Name)
+                    .from(Tenants::Table)
+                    .and_where(Expr::col(Tenants::Code).eq(tenant.as_str())),
+            )
+            .await?;
+        Ok(row.map(|r| r.name))
+    }
+
     /// The tenant that keeps an agreement the actor may see.
     async fn agreement_owner(&self, actor: &Actor, id: AgreementId) -> Result<RegionCode> {
         let stmt = select()
@@ -724,11 +752,7 @@ impl Store {
 
     /// Record an activity under an agreement (the keeper only).
     pub async fn add_activity(&self, actor: &Actor, id: AgreementId, activity: Activity) -> Result<()> {
-        check_manage(actor)?;
-        let owner = self.agreement_owner(actor, id).await?;
-        if actor.scope.tenant().is_some_and(|t| *t != owner) {
-            return Err(StoreError::Forbidden);
-        }
+        let owner = self.keeper_tenant(actor, id).await?;
         let mut tx = self.begin().await?;
         tx.execute(
             &Query::insert()
@@ -775,11 +799,7 @@ impl Store {
 
     /// Record a measured outcome, with its evidence (the keeper only).
     pub async fn add_outcome(&self, actor: &Actor, id: AgreementId, outcome: Outcome) -> Result<()> {
-        check_manage(actor)?;
-        let owner = self.agreement_owner(actor, id).await?;
-        if actor.scope.tenant().is_some_and(|t| *t != owner) {
-            return Err(StoreError::Forbidden);
-        }
+        let owner = self.keeper_tenant(actor, id).await?;
         let mut tx = self.begin().await?;
         tx.execute(
             &Query::insert()
@@ -834,18 +854,7 @@ impl Store {
     pub async fn create_agreement(&self, actor: &Actor, tenant: &RegionCode, new: NewAgreement) -> Result<Agreement> {
         check_manage(actor)?;
         let tenant = target_tenant(actor, Some(tenant))?.ok_or(StoreError::NotFound)?;
-        #[derive(sqlx::FromRow)]
-        struct Name {
-            name: String,
-        }
-        let own: Name = self
-            .fetch_one(
-                Query::select()
-                    .column(Tenants::Name)
-                    .from(Tenants::Table)
-                    .and_where(Expr::col(Tenants::Code).eq(tenant.as_str())),
-            )
-            .await?;
+        let own_name = self.tenant_name(&tenant).await?.ok_or(StoreError::NotFound)?;
         let agreement = Agreement {
             tenant: tenant.clone(),
             id: AgreementId::new(),
@@ -872,7 +881,7 @@ impl Store {
         let mut parties = vec![Party {
             partner_id: None,
             party_tenant: None,
-            name: own.name,
+            name: own_name,
             signatory_name: None,
             signatory_position: None,
             document_number: None,
@@ -896,31 +905,10 @@ impl Store {
         let need = self.need(actor, need_id).await?;
         let partner = self.partner(actor, partner_id).await?.partner;
         let tenant = need.tenant.clone();
-        #[derive(sqlx::FromRow)]
-        struct Name {
-            name: String,
-        }
-        let own: Name = self
-            .fetch_one(
-                Query::select()
-                    .column(Tenants::Name)
-                    .from(Tenants::Table)
-                    .and_where(Expr::col(Tenants::Code).eq(tenant.as_str())),
-            )
-            .await?;
+        let own_name = self.tenant_name(&tenant).await?.ok_or(StoreError::NotFound)?;
         // Another Pemda that is itself a tenant sees the agreement from its side.
         let party_tenant = match (&partner.kind, &partner.region_code) {
-            (PartnerKind::Region, Some(code)) => {
-                let found: Option<Name> = self
-                    .fetch_optional(
-                        Query::select()
-                            .column(Tenants::Name)
-                            .from(Tenants::Table)
-                            .and_where(Expr::col(Tenants::Code).eq(code.as_str())),
-                    )
-                    .await?;
-                found.map(|_| code.clone())
-            }
+            (PartnerKind::Region, Some(code)) => self.tenant_name(code).await?.map(|_| code.clone()),
             _ => None,
         };
         let now = now_ms();
@@ -951,7 +939,7 @@ impl Store {
             Party {
                 partner_id: None,
                 party_tenant: None,
-                name: own.name,
+                name: own_name,
                 signatory_name: None,
                 signatory_position: None,
                 document_number: None,
@@ -1004,12 +992,7 @@ impl Store {
         to: Stage,
         step: StageMove,
     ) -> Result<Agreement> {
-        check_manage(actor)?;
-        let owner = self.agreement_owner(actor, id).await?;
-        // Only the keeper moves the record; a party Pemda follows it.
-        if actor.scope.tenant().is_some_and(|t| *t != owner) {
-            return Err(StoreError::Forbidden);
-        }
+        let owner = self.keeper_tenant(actor, id).await?;
         let mut tx = self.begin().await?;
         let before = load(&mut tx, &owner, id).await?;
         let mut after = before.clone();
