@@ -8,6 +8,7 @@ use sinergi_domain::auth::{FieldError, required_text};
 use sinergi_domain::cooperation::agreement::{
     AgreementKind, DocumentKind, DprdApproval, Stage, StageFacts, TerminationReason, check_transition, dprd_approval,
 };
+use sinergi_domain::cooperation::dormancy::{Dormancy, DormancyInput, DormancyRule, stopped_on_paper};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind};
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::{Actor, AgreementId, NeedId, PartnerId, Permission, RegionCode, Scope};
@@ -270,6 +271,29 @@ pub struct Portfolio {
     pub agreements: Vec<Agreement>,
     pub activities: Vec<Activity>,
     pub outcomes: Vec<Outcome>,
+}
+
+impl Portfolio {
+    /// Whether an agreement stopped on paper, by the domain rule. One record walks from KB to
+    /// PKS here, so once its PKS is signed it is judged as a PKS. Only activities actually
+    /// done count as follow-up; a planned one does not.
+    pub fn dormancy(&self, a: &Agreement, rule: DormancyRule, today: Date) -> Option<Dormancy> {
+        let input = DormancyInput {
+            document: if a.pks_signed_on.is_some() { DocumentKind::Pks } else { DocumentKind::Kb },
+            signed_on: a.pks_signed_on.or(a.kb_signed_on),
+            has_pks_child: false,
+            last_activity_on: self
+                .activities
+                .iter()
+                .filter(|x| x.agreement_id == a.id)
+                .filter_map(|x| x.done_on)
+                .filter(|d| *d <= today)
+                .max(),
+            last_outcome_on: self.outcomes.iter().filter(|o| o.agreement_id == a.id).map(|o| o.recorded_on).max(),
+            terminal: a.stage.is_terminal(),
+        };
+        stopped_on_paper(&input, rule, today)
+    }
 }
 
 fn activity_select() -> SelectStatement {
@@ -536,15 +560,6 @@ async fn write_transition(
     )
     .await?;
     Ok(())
-}
-
-/// The kind of agreement a partner of this kind calls for.
-pub fn kind_for(partner: PartnerKind) -> AgreementKind {
-    match partner {
-        PartnerKind::Region => AgreementKind::KsddSukarela,
-        PartnerKind::Foreign => AgreementKind::Ksdll,
-        _ => AgreementKind::Ksdpk,
-    }
 }
 
 impl Store {
@@ -915,7 +930,7 @@ impl Store {
         let agreement = Agreement {
             tenant: tenant.clone(),
             id: AgreementId::new(),
-            kind: kind_for(partner.kind),
+            kind: AgreementKind::for_partner(partner.kind),
             document: DocumentKind::Kb,
             parent_id: None,
             title: need.title.clone(),

@@ -10,10 +10,7 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::client::Tls;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sinergi_domain::cooperation::agreement::DocumentKind;
-use sinergi_domain::cooperation::dormancy::{
-    DEFAULT_REMINDER_DAYS, DormancyInput, DormancyRule, expiry_reminder, is_overdue, stopped_on_paper,
-};
+use sinergi_domain::cooperation::dormancy::{DEFAULT_REMINDER_DAYS, DormancyRule, expiry_reminder, is_overdue};
 use sinergi_domain::format::{Locale, format_date};
 use sinergi_domain::{Actor, Scope};
 use sinergi_store::Store;
@@ -67,15 +64,7 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
             let link = format!("/cooperation/agreements/{}", a.id);
             let mail = |message: &str| format!("{message}\n\n{base_url}{link}\n\n— Sinergi");
             let activities: Vec<_> = p.activities.iter().filter(|x| x.agreement_id == a.id).collect();
-            let input = DormancyInput {
-                document: if a.pks_signed_on.is_some() { DocumentKind::Pks } else { DocumentKind::Kb },
-                signed_on: a.pks_signed_on.or(a.kb_signed_on),
-                has_pks_child: false,
-                last_activity_on: activities.iter().filter_map(|x| x.done_on).filter(|d| *d <= today).max(),
-                last_outcome_on: p.outcomes.iter().filter(|o| o.agreement_id == a.id).map(|o| o.recorded_on).max(),
-                terminal: a.stage.is_terminal(),
-            };
-            if let Some(d) = stopped_on_paper(&input, DormancyRule::default(), today) {
+            if let Some(d) = p.dormancy(a, DormancyRule::default(), today) {
                 reminders.push(Reminder {
                     tenant: tenant.code.clone(),
                     dedupe_key: format!("dormant:{}:{}", a.id, d.since),

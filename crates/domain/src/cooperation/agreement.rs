@@ -53,6 +53,17 @@ impl AgreementKind {
         }
     }
 
+    /// The kind of cooperation a partner of this kind calls for: another Pemda makes a KSDD
+    /// (voluntary unless the officer says otherwise), a body abroad a KSDLL, anyone else a KSDPK.
+    pub fn for_partner(partner: crate::cooperation::needs::PartnerKind) -> Self {
+        use crate::cooperation::needs::PartnerKind;
+        match partner {
+            PartnerKind::Region => AgreementKind::KsddSukarela,
+            PartnerKind::Foreign => AgreementKind::Ksdll,
+            _ => AgreementKind::Ksdpk,
+        }
+    }
+
     /// KSDD, wajib or sukarela: the only kinds the DPRD approval rule looks at.
     pub fn is_between_regions(self) -> bool {
         matches!(self, AgreementKind::KsddWajib | AgreementKind::KsddSukarela)

@@ -4,10 +4,8 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use sinergi_domain::cooperation::agreement::{DocumentKind, Stage};
-use sinergi_domain::cooperation::dormancy::{
-    DEFAULT_REMINDER_DAYS, DormancyInput, DormancyRule, expiry_reminder, stopped_on_paper,
-};
+use sinergi_domain::cooperation::agreement::Stage;
+use sinergi_domain::cooperation::dormancy::{DEFAULT_REMINDER_DAYS, DormancyRule, expiry_reminder};
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::format::format_date;
 
@@ -74,25 +72,7 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult
     let mut stopped = Vec::new();
     let mut expiring = Vec::new();
     for a in &p.agreements {
-        let last = |dates: Vec<time::Date>| dates.into_iter().max();
-        let last_activity = last(
-            p.activities
-                .iter()
-                .filter(|x| x.agreement_id == a.id)
-                .filter_map(|x| x.done_on.or(x.planned_on).filter(|d| *d <= today))
-                .collect(),
-        );
-        let last_outcome = last(p.outcomes.iter().filter(|o| o.agreement_id == a.id).map(|o| o.recorded_on).collect());
-        // One record walks from KB to PKS: once the PKS is signed it is judged as a PKS.
-        let input = DormancyInput {
-            document: if a.pks_signed_on.is_some() { DocumentKind::Pks } else { DocumentKind::Kb },
-            signed_on: a.pks_signed_on.or(a.kb_signed_on),
-            has_pks_child: false,
-            last_activity_on: last_activity,
-            last_outcome_on: last_outcome,
-            terminal: a.stage.is_terminal(),
-        };
-        if let Some(d) = stopped_on_paper(&input, rule, today) {
+        if let Some(d) = p.dormancy(a, rule, today) {
             stopped.push((
                 a.id.to_string(),
                 a.title.clone(),
