@@ -551,15 +551,34 @@ async function agreementsJourney(context, base) {
     const padBefore = (await page.locator('[data-testid=total-pad-earned] .stat').innerText()).trim();
     check(padBefore === 'Rp 0', `${label}: no PAD recorded yet`, padBefore);
     await goto(page, base, agreementUrl, `${label} back`);
-    await page.fill('input[name=title]', 'Uji sampel air limbah industri Cikande');
+    await page.fill('#atitle', 'Uji sampel air limbah industri Cikande');
     await page.fill('input[name=done_on]', '2026-11-20');
     await pressAndWaitForLoad(page, '[data-testid=add-activity]');
     await page.selectOption('select[name=kind]', 'pad-earned');
     await page.fill('input[name=value]', '15.000.000');
     await page.fill('input[name=period]', 'November 2026');
     await page.fill('input[name=evidence]', 'Bukti setor retribusi No. 118/LABKESDA/XI/2026');
+    const pdf = (text) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
+    await page.setInputFiles('#oevidence_file', { name: 'bukti-setor-retribusi.pdf', mimeType: 'application/pdf', buffer: pdf('Bukti setor 118') });
     await pressAndWaitForLoad(page, '[data-testid=add-outcome]');
     check((await pageText(page)).includes('Rp 15.000.000'), `${label}: the outcome is on the agreement`);
+    check((await page.locator('[data-testid=evidence-link]', { hasText: 'bukti-setor-retribusi.pdf' }).count()) === 1, `${label}: the outcome's evidence file is kept with it`);
+    where = `${label} signed scan`;
+    // A "scan" that is really text is refused by its content; the real PDF is kept with its checklist.
+    await page.selectOption('#purpose', 'signed-kb');
+    await page.setInputFiles('#dfile', { name: 'KB-ditandatangani.pdf', mimeType: 'application/pdf', buffer: Buffer.from('bukan PDF sebenarnya') });
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, '[data-testid=upload-document]');
+    allowedStatuses = new Set();
+    check((await pageText(page)).includes('Jenis berkas tidak diterima'), `${label}: a file that is not a PDF or image is refused by its content`);
+    await page.selectOption('#purpose', 'signed-kb');
+    await page.setInputFiles('#dfile', { name: 'KB-ditandatangani.pdf', mimeType: 'application/pdf', buffer: pdf('KB 30 Januari 2026') });
+    await page.check('form[action*="/documents?"] input[name=paraf]');
+    await page.check('form[action*="/documents?"] input[name=materai]');
+    await pressAndWaitForLoad(page, '[data-testid=upload-document]');
+    const status = (await page.locator('[data-testid=checklist-status]').first().innerText()).trim();
+    check(status === 'Belum: Stempel', `${label}: the signing checklist shows the missing stamp`, status);
+    await shot(page, 'agreement-documents-id');
     await goto(page, base, '/cooperation', `${label} dashboard after`);
     const pad = page.locator('[data-testid=total-pad-earned]');
     check((await pad.locator('.stat').innerText()).trim() === 'Rp 15.000.000', `${label}: the dashboard's PAD figure changed`);
@@ -578,6 +597,7 @@ async function agreementsJourney(context, base) {
     const text = await pageText(page);
     check(text.includes('Layanan uji laboratorium') && text.includes('Penyusunan PKS'), `${label}: Kabupaten Serang sees the shared agreement and its stage`);
     check(!text.includes('tarif retribusi dibahas'), `${label}: but not Kota Serang's internal note`);
+    check(text.includes('KB-ditandatangani.pdf'), `${label}: and the signed KB scan, which belongs to both sides`);
     await shot(page, 'agreement-shared-id');
   } catch (e) {
     fail(`${where}: ${firstLine(e)}`);

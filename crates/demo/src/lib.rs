@@ -7,8 +7,9 @@ use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, Stage};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind, PriorityRank};
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
+use sinergi_domain::files::{CheckedFile, MAX_FILE_BYTES, check_file};
 use sinergi_domain::org::AgencyKind;
-use sinergi_domain::{Actor, AgencyId, RegionCode, Role};
+use sinergi_domain::{ActivityId, Actor, AgencyId, OutcomeId, RegionCode, Role};
 use sinergi_store::agencies::AgencyInput;
 use sinergi_store::agreements::{Activity, NewAgreement, Outcome, Party, StageMove, parse_date};
 use sinergi_store::cooperation::{NeedInput, TargetInput};
@@ -976,17 +977,19 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
         for (title, done) in a.activities {
             let done_on = date(Some(done))?;
             let activity = Activity {
+                id: ActivityId::new(),
                 agreement_id: agreement.id,
                 title: (*title).to_owned(),
                 planned_on: done_on,
                 done_on,
                 budget: None,
             };
-            store.add_activity(system, agreement.id, activity).await?;
+            store.add_activity(system, agreement.id, activity, None).await?;
         }
         for (kind, label, unit, value, period, evidence, recorded) in a.outcomes {
             let recorded_on = date(Some(recorded))?.ok_or_else(|| DemoError::Data("outcome date".into()))?;
             let outcome = Outcome {
+                id: OutcomeId::new(),
                 agreement_id: agreement.id,
                 kind: *kind,
                 label: (*label).to_owned(),
@@ -996,7 +999,10 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
                 evidence: Some((*evidence).to_owned()),
                 recorded_on,
             };
-            store.add_outcome(system, agreement.id, outcome).await?;
+            // The evidence named in the record comes with a scanned copy, as an officer would
+            // upload it.
+            let scan = evidence_scan(evidence)?;
+            store.add_outcome(system, agreement.id, outcome, Some(scan)).await?;
         }
     }
     Ok(list.len())
@@ -1022,6 +1028,49 @@ fn lookup(ids: &[(&str, AgencyId)], key: &str) -> Result<AgencyId, DemoError> {
 
 fn parse_email(s: &str) -> Result<Email, DemoError> {
     Email::parse(s).map_err(|e| DemoError::Data(e.to_string()))
+}
+
+/// A one-page PDF standing in for a scanned document in the demo: a real PDF that any viewer
+/// opens, with the document's title on it.
+fn demo_pdf(title: &str) -> Vec<u8> {
+    // PDF strings escape backslashes and parentheses; the demo titles are plain Latin text.
+    let text: String = title
+        .chars()
+        .filter(char::is_ascii)
+        .flat_map(|c| match c {
+            '(' | ')' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let stream = format!("BT /F1 14 Tf 56 760 Td (Sinergi - contoh dokumen) Tj 0 -24 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
+            .to_owned(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+fn evidence_scan(title: &str) -> Result<CheckedFile, DemoError> {
+    check_file("evidence_file", &format!("{title}.pdf"), demo_pdf(title), MAX_FILE_BYTES)
+        .map_err(|e| DemoError::Data(format!("demo evidence {title}: {}", e.reason)))
 }
 
 #[cfg(test)]

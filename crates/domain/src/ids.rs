@@ -87,3 +87,16 @@ typed_id!(
     /// What a partner offers to provide.
     OfferId
 );
+typed_id!(
+    /// A file kept with an agreement: a signed scan, a surat kuasa, evidence of an activity or
+    /// an outcome.
+    DocumentId
+);
+typed_id!(
+    /// An activity carried out under an agreement.
+    ActivityId
+);
+typed_id!(
+    /// A measured outcome of an agreement.
+    OutcomeId
+);

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod auth;
 pub mod cooperation;
+pub mod files;
 pub mod format;
 pub mod ids;
 pub mod kbli;
@@ -14,7 +15,10 @@ pub mod partners;
 pub mod region;
 
 pub use access::{Actor, Permission, Role, Scope};
-pub use ids::{AgencyId, AgreementId, AuditEventId, ContactId, NeedId, OfferId, PartnerId, TargetId, TokenId, UserId};
+pub use ids::{
+    ActivityId, AgencyId, AgreementId, AuditEventId, ContactId, DocumentId, NeedId, OfferId, OutcomeId, PartnerId,
+    TargetId, TokenId, UserId,
+};
 pub use kbli::{KbliCode, KbliLevel};
 pub use region::{RegionCode, RegionLevel};
 

@@ -11,7 +11,8 @@ use sinergi_domain::cooperation::agreement::{
 use sinergi_domain::cooperation::dormancy::{Dormancy, DormancyInput, DormancyRule, stopped_on_paper};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind};
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
-use sinergi_domain::{Actor, AgreementId, NeedId, PartnerId, Permission, RegionCode, Scope};
+use sinergi_domain::files::CheckedFile;
+use sinergi_domain::{ActivityId, Actor, AgreementId, NeedId, OutcomeId, PartnerId, Permission, RegionCode, Scope};
 use time::Date;
 use time::macros::format_description;
 use uuid::Uuid;
@@ -19,6 +20,7 @@ use uuid::Uuid;
 use crate::agencies::target_tenant;
 use crate::audit::{Change, RecordType, record, snapshot};
 use crate::db::Tx;
+use crate::documents::{Document, NewDocument, documents_of, insert_document};
 use crate::schema::{
     Activities, AgreementNeeds, AgreementNotes, AgreementParties, AgreementTransitions, Agreements, Needs, Outcomes,
     Tenants,
@@ -261,6 +263,8 @@ pub struct AgreementDetail {
     pub need_ids: Vec<NeedId>,
     pub activities: Vec<Activity>,
     pub outcomes: Vec<Outcome>,
+    /// Signed scans, letters and evidence files (metadata; the bytes are fetched one by one).
+    pub documents: Vec<Document>,
     /// True when the viewer is a party Pemda, not the one that keeps the record.
     pub shared: bool,
 }
@@ -299,6 +303,7 @@ impl Portfolio {
 fn activity_select() -> SelectStatement {
     Query::select()
         .columns([
+            Activities::Id,
             Activities::AgreementId,
             Activities::Title,
             Activities::PlannedOn,
@@ -312,6 +317,7 @@ fn activity_select() -> SelectStatement {
 fn outcome_select() -> SelectStatement {
     Query::select()
         .columns([
+            Outcomes::Id,
             Outcomes::AgreementId,
             Outcomes::Kind,
             Outcomes::Label,
@@ -327,6 +333,7 @@ fn outcome_select() -> SelectStatement {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Activity {
+    pub id: ActivityId,
     pub agreement_id: AgreementId,
     pub title: String,
     pub planned_on: Option<Date>,
@@ -336,6 +343,7 @@ pub struct Activity {
 
 #[derive(sqlx::FromRow)]
 struct ActivityRow {
+    id: Uuid,
     agreement_id: Uuid,
     title: String,
     planned_on: Option<String>,
@@ -345,6 +353,7 @@ struct ActivityRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
+    pub id: OutcomeId,
     pub agreement_id: AgreementId,
     pub kind: OutcomeKind,
     pub label: String,
@@ -357,6 +366,7 @@ pub struct Outcome {
 
 #[derive(sqlx::FromRow)]
 struct OutcomeRow {
+    id: Uuid,
     agreement_id: Uuid,
     kind: String,
     label: String,
@@ -372,6 +382,7 @@ impl TryFrom<ActivityRow> for Activity {
     fn try_from(r: ActivityRow) -> Result<Self> {
         let corrupt = |_| StoreError::Corrupt(format!("activity of {}: date", r.agreement_id));
         Ok(Activity {
+            id: ActivityId::from_uuid(r.id),
             agreement_id: AgreementId::from_uuid(r.agreement_id),
             planned_on: parse_date("planned_on", r.planned_on.as_deref().unwrap_or("")).map_err(corrupt)?,
             done_on: parse_date("done_on", r.done_on.as_deref().unwrap_or("")).map_err(corrupt)?,
@@ -386,6 +397,7 @@ impl TryFrom<OutcomeRow> for Outcome {
     fn try_from(r: OutcomeRow) -> Result<Self> {
         let corrupt = |w: &str| StoreError::Corrupt(format!("outcome of {}: {w}", r.agreement_id));
         Ok(Outcome {
+            id: OutcomeId::from_uuid(r.id),
             agreement_id: AgreementId::from_uuid(r.agreement_id),
             kind: r.kind.parse().map_err(|_| corrupt("kind"))?,
             recorded_on: parse_date("recorded_on", &r.recorded_on).ok().flatten().ok_or_else(|| corrupt("date"))?,
@@ -578,7 +590,7 @@ impl Store {
 
     /// The keeping tenant, when the actor may write to the agreement: only the keeper's
     /// Bagian Kerja Sama changes the record; a party Pemda follows it (and keeps its own notes).
-    async fn keeper_tenant(&self, actor: &Actor, id: AgreementId) -> Result<RegionCode> {
+    pub(crate) async fn keeper_tenant(&self, actor: &Actor, id: AgreementId) -> Result<RegionCode> {
         check_manage(actor)?;
         let owner = self.agreement_owner(actor, id).await?;
         if actor.scope.tenant().is_some_and(|t| *t != owner) {
@@ -605,7 +617,7 @@ impl Store {
     }
 
     /// The tenant that keeps an agreement the actor may see.
-    async fn agreement_owner(&self, actor: &Actor, id: AgreementId) -> Result<RegionCode> {
+    pub(crate) async fn agreement_owner(&self, actor: &Actor, id: AgreementId) -> Result<RegionCode> {
         let stmt = select()
             .cond_where(visible(actor)?)
             .and_where(Expr::col((Agreements::Table, Agreements::Id)).eq(id.as_uuid()))
@@ -696,6 +708,7 @@ impl Store {
                     .order_by(Outcomes::CreatedAt, Order::Asc),
             )
             .await?;
+        let documents = documents_of(&mut tx, &owner, id).await?;
         tx.commit().await?;
         let corrupt = |w: &str| StoreError::Corrupt(format!("agreement {id}: {w}"));
         Ok(AgreementDetail {
@@ -735,6 +748,7 @@ impl Store {
             need_ids: needs.into_iter().map(|n| NeedId::from_uuid(n.need_id)).collect(),
             activities: activities.into_iter().map(Activity::try_from).collect::<Result<_>>()?,
             outcomes: outcomes.into_iter().map(Outcome::try_from).collect::<Result<_>>()?,
+            documents,
         })
     }
 
@@ -765,8 +779,15 @@ impl Store {
         })
     }
 
-    /// Record an activity under an agreement (the keeper only).
-    pub async fn add_activity(&self, actor: &Actor, id: AgreementId, activity: Activity) -> Result<()> {
+    /// Record an activity under an agreement (the keeper only), with its evidence file if any,
+    /// in one transaction.
+    pub async fn add_activity(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        activity: Activity,
+        evidence: Option<CheckedFile>,
+    ) -> Result<()> {
         let owner = self.keeper_tenant(actor, id).await?;
         let mut tx = self.begin().await?;
         tx.execute(
@@ -784,7 +805,7 @@ impl Store {
                 ])
                 .values_panic([
                     owner.as_str().into(),
-                    Uuid::now_v7().into(),
+                    activity.id.as_uuid().into(),
                     id.as_uuid().into(),
                     activity.title.clone().into(),
                     date_text(activity.planned_on).into(),
@@ -808,12 +829,30 @@ impl Store {
             },
         )
         .await?;
+        if let Some(file) = evidence {
+            let doc = NewDocument {
+                purpose: sinergi_domain::cooperation::documents::DocumentPurpose::Evidence,
+                title: activity.title.clone(),
+                file,
+                activity_id: Some(activity.id),
+                outcome_id: None,
+                checklist: Default::default(),
+            };
+            insert_document(&mut tx, actor, &owner, id, &doc).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
 
-    /// Record a measured outcome, with its evidence (the keeper only).
-    pub async fn add_outcome(&self, actor: &Actor, id: AgreementId, outcome: Outcome) -> Result<()> {
+    /// Record a measured outcome, with its evidence (the keeper only): a description and, if
+    /// given, a file, in one transaction.
+    pub async fn add_outcome(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        outcome: Outcome,
+        evidence: Option<CheckedFile>,
+    ) -> Result<()> {
         let owner = self.keeper_tenant(actor, id).await?;
         let mut tx = self.begin().await?;
         tx.execute(
@@ -834,7 +873,7 @@ impl Store {
                 ])
                 .values_panic([
                     owner.as_str().into(),
-                    Uuid::now_v7().into(),
+                    outcome.id.as_uuid().into(),
                     id.as_uuid().into(),
                     outcome.kind.slug().into(),
                     outcome.label.clone().into(),
@@ -861,6 +900,17 @@ impl Store {
             },
         )
         .await?;
+        if let Some(file) = evidence {
+            let doc = NewDocument {
+                purpose: sinergi_domain::cooperation::documents::DocumentPurpose::Evidence,
+                title: outcome.label.clone(),
+                file,
+                activity_id: None,
+                outcome_id: Some(outcome.id),
+                checklist: Default::default(),
+            };
+            insert_document(&mut tx, actor, &owner, id, &doc).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "agreements", statements: agreements },
     Migration { version: 5, name: "activities_outcomes", statements: activities_outcomes },
     Migration { version: 6, name: "reminders", statements: reminders },
+    Migration { version: 7, name: "agreement_documents", statements: agreement_documents },
 ];
 
 /// What `sinergi check` reports.
@@ -760,6 +761,64 @@ fn reminders() -> Vec<Ddl> {
                 .col(Notifications::TenantCode)
                 .col(Notifications::DedupeKey)
                 .unique()
+                .to_owned(),
+        ),
+    ]
+}
+
+fn agreement_documents() -> Vec<Ddl> {
+    let files = Table::create()
+        .table(Files::Table)
+        .col(ColumnDef::new(Files::TenantCode).text().not_null())
+        .col(ColumnDef::new(Files::Id).uuid().not_null())
+        .col(ColumnDef::new(Files::Name).text().not_null())
+        // Detected from the content at upload, never taken from the sender.
+        .col(ColumnDef::new(Files::ContentType).text().not_null())
+        .col(ColumnDef::new(Files::SizeBytes).big_integer().not_null())
+        .col(ColumnDef::new(Files::Sha256).text().not_null())
+        .col(ColumnDef::new(Files::Content).blob().not_null())
+        .col(ColumnDef::new(Files::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(Files::CreatedBy).text().not_null())
+        .primary_key(Index::create().col(Files::TenantCode).col(Files::Id))
+        .to_owned();
+    let documents = Table::create()
+        .table(AgreementDocuments::Table)
+        .col(ColumnDef::new(AgreementDocuments::TenantCode).text().not_null())
+        .col(ColumnDef::new(AgreementDocuments::Id).uuid().not_null())
+        .col(ColumnDef::new(AgreementDocuments::AgreementId).uuid().not_null())
+        .col(ColumnDef::new(AgreementDocuments::FileId).uuid().not_null())
+        .col(ColumnDef::new(AgreementDocuments::Purpose).text().not_null())
+        .col(ColumnDef::new(AgreementDocuments::Title).text().not_null())
+        // Evidence names what it proves: an activity or an outcome of the same agreement.
+        .col(ColumnDef::new(AgreementDocuments::ActivityId).uuid().null())
+        .col(ColumnDef::new(AgreementDocuments::OutcomeId).uuid().null())
+        .col(ColumnDef::new(AgreementDocuments::Paraf).boolean().not_null().default(false))
+        .col(ColumnDef::new(AgreementDocuments::Materai).boolean().not_null().default(false))
+        .col(ColumnDef::new(AgreementDocuments::Stempel).boolean().not_null().default(false))
+        .col(ColumnDef::new(AgreementDocuments::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(AgreementDocuments::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(AgreementDocuments::TenantCode).col(AgreementDocuments::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(AgreementDocuments::Table, (AgreementDocuments::TenantCode, AgreementDocuments::AgreementId))
+                .to(Agreements::Table, (Agreements::TenantCode, Agreements::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(AgreementDocuments::Table, (AgreementDocuments::TenantCode, AgreementDocuments::FileId))
+                .to(Files::Table, (Files::TenantCode, Files::Id)),
+        )
+        .to_owned();
+    vec![
+        Ddl::Table(files),
+        Ddl::Table(documents),
+        Ddl::Index(
+            Index::create()
+                .name("agreement_documents_tenant_agreement")
+                .table(AgreementDocuments::Table)
+                .col(AgreementDocuments::TenantCode)
+                .col(AgreementDocuments::AgreementId)
                 .to_owned(),
         ),
     ]

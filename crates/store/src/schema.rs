@@ -308,3 +308,37 @@ pub(crate) enum Notifications {
     Link,
     CreatedAt,
 }
+
+/// Uploaded files, kept in the database: a backup or a transaction then covers them with the
+/// records that point at them, and a modest server has no second store to keep in step.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Files {
+    Table,
+    TenantCode,
+    Id,
+    Name,
+    ContentType,
+    SizeBytes,
+    Sha256,
+    Content,
+    CreatedAt,
+    CreatedBy,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AgreementDocuments {
+    Table,
+    TenantCode,
+    Id,
+    AgreementId,
+    FileId,
+    Purpose,
+    Title,
+    ActivityId,
+    OutcomeId,
+    Paraf,
+    Materai,
+    Stempel,
+    CreatedAt,
+    UpdatedAt,
+}

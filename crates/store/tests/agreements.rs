@@ -1,11 +1,16 @@
 //! Agreements between two Pemda, through their stages, on both databases.
 
 use sinergi_domain::cooperation::agreement::{AgreementKind, Stage, TerminationReason};
+use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind};
+use sinergi_domain::cooperation::outcomes::OutcomeKind;
+use sinergi_domain::files::check_file;
+use sinergi_domain::{ActivityId, OutcomeId};
 use sinergi_domain::{Actor, RegionCode, Role, Scope};
 use sinergi_store::agencies::AgencyInput;
-use sinergi_store::agreements::{StageMove, parse_date};
+use sinergi_store::agreements::{Activity, NewAgreement, Outcome, Party, StageMove, parse_date};
 use sinergi_store::cooperation::NeedInput;
+use sinergi_store::documents::NewDocument;
 use sinergi_store::partners::PartnerInput;
 use sinergi_store::tenants::NewTenant;
 use sinergi_store::{StoreError, store_tests};
@@ -81,5 +86,72 @@ store_tests! {
         assert_eq!(detail.transitions.len(), 5, "draft and four moves, each recorded");
         assert_eq!(detail.transitions[4].note.as_deref(), Some("Ditandatangani Wali Kota dan Wakil Bupati"));
         let _ = TerminationReason::AimMet;
+    }
+
+    async fn documents_are_kept_with_their_checklist_and_evidence_is_atomic(store: Store) {
+        let root = Actor::system("t");
+        for (c, n) in [("36.73", "Kota Serang"), ("36.04", "Kabupaten Serang"), ("36.71", "Kota Tangerang")] {
+            store.create_tenant(&root, NewTenant::parse(c, n, None).expect("t")).await.expect("tenant");
+        }
+        let (kota, kab, other) = (admin("36.73"), admin("36.04"), admin("36.71"));
+        let kb = store
+            .create_agreement(&kota, &code("36.73"), NewAgreement {
+                kind: AgreementKind::KsddSukarela, title: "KB Kota dan Kabupaten Serang".into(), scope: "UMKM, industri, Labkesda".into(),
+                urusan_code: "2.17".into(), starts_on: None, ends_on: None, value: None, funding: None,
+                parties: vec![Party { partner_id: None, party_tenant: Some(code("36.04")), name: "Pemerintah Kabupaten Serang".into(),
+                    signatory_name: None, signatory_position: None, document_number: None }],
+                need_ids: vec![],
+            })
+            .await
+            .expect("kb");
+        let pdf = |text: &str| check_file("file", "scan.pdf", format!("%PDF-1.4\n% {text}\n%%EOF\n").into_bytes(), 4096).expect("pdf");
+        let signed = store
+            .add_document(&kota, kb.id, NewDocument {
+                purpose: DocumentPurpose::SignedKb, title: "KB bertanda tangan".into(), file: pdf("KB 30 Januari 2026"),
+                activity_id: None, outcome_id: None, checklist: SigningChecklist { paraf: true, materai: false, stempel: true },
+            })
+            .await
+            .expect("document");
+        assert_eq!(signed.checklist.missing(), vec!["materai"]);
+        // A party Pemda reads the signed KB but does not change it; a third Pemda sees nothing.
+        let file = store.document_file(&kab, kb.id, signed.id).await.expect("shared file");
+        assert!(String::from_utf8_lossy(&file.bytes).contains("KB 30 Januari 2026"));
+        assert!(matches!(store.document_file(&other, kb.id, signed.id).await, Err(StoreError::NotFound)));
+        let full = SigningChecklist { paraf: true, materai: true, stempel: true };
+        assert!(matches!(store.set_signing_checklist(&kab, kb.id, signed.id, full).await, Err(StoreError::Forbidden)));
+        assert!(store.set_signing_checklist(&kota, kb.id, signed.id, full).await.expect("checklist").checklist.is_complete());
+        // A checklist on a letter is refused; a blank title is refused and nothing is kept.
+        let letter = store
+            .add_document(&kota, kb.id, NewDocument {
+                purpose: DocumentPurpose::SuratKuasa, title: "Surat kuasa Sekda".into(), file: pdf("kuasa"),
+                activity_id: None, outcome_id: None, checklist: full,
+            })
+            .await
+            .expect("letter");
+        assert_eq!(letter.checklist, SigningChecklist::default(), "a letter carries no checklist");
+        let refused = store.set_signing_checklist(&kota, kb.id, letter.id, full).await;
+        assert!(matches!(&refused, Err(StoreError::Invalid(e)) if e.reason == "checklist-not-applicable"), "{refused:?}");
+        let blank = store
+            .add_document(&kota, kb.id, NewDocument {
+                purpose: DocumentPurpose::Other, title: "  ".into(), file: pdf("x"), activity_id: None, outcome_id: None, checklist: full,
+            })
+            .await;
+        assert!(matches!(&blank, Err(StoreError::Invalid(e)) if e.field == "title"), "{blank:?}");
+
+        // Evidence comes with its activity, in one transaction.
+        let activity = Activity { id: ActivityId::new(), agreement_id: kb.id, title: "Rapat teknis PKS Labkesda".into(),
+            planned_on: None, done_on: parse_date("d", "2026-02-10").expect("d"), budget: None };
+        store.add_activity(&kota, kb.id, activity.clone(), Some(pdf("notulen"))).await.expect("activity");
+        let detail = store.agreement(&kota, kb.id).await.expect("detail");
+        assert_eq!(detail.documents.len(), 3);
+        let evidence = detail.documents.iter().find(|d| d.activity_id == Some(activity.id)).expect("evidence linked");
+        assert_eq!((evidence.purpose, evidence.title.as_str()), (DocumentPurpose::Evidence, "Rapat teknis PKS Labkesda"));
+        // An outcome whose evidence cannot be kept (blank label → blank title) leaves nothing behind.
+        let outcome = Outcome { id: OutcomeId::new(), agreement_id: kb.id, kind: OutcomeKind::Other, label: " ".into(), unit: "UMKM".into(),
+            value: 12, period: "2026".into(), evidence: None, recorded_on: parse_date("d", "2026-03-01").expect("d").expect("d") };
+        assert!(store.add_outcome(&kota, kb.id, outcome, Some(pdf("foto"))).await.is_err());
+        let after = store.agreement(&kota, kb.id).await.expect("detail");
+        assert!(after.outcomes.is_empty(), "the outcome was rolled back with its evidence");
+        assert_eq!(after.documents.len(), 3);
     }
 }

@@ -3,6 +3,7 @@
 //! cannot be forgotten and the route-walk test sees every route without anyone listing them.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -59,6 +60,17 @@ impl Routes {
 
     fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Self {
         self.add(Method::POST, path, access, h)
+    }
+
+    /// A form that carries a file: a larger body than the default, up to the upload limit.
+    fn upload<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, access: Access, h: H) -> Self {
+        let route: MethodRouter<AppState> = on(MethodFilter::POST, h)
+            .route_layer(from_fn_with_state(access, auth::enforce))
+            .route_layer(from_fn(ops::track))
+            .layer(DefaultBodyLimit::max(pages::upload::BODY_LIMIT));
+        self.router = self.router.route(path, route);
+        self.specs.push(RouteSpec { method: Method::POST, path, access });
+        self
     }
 
     fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Self {
@@ -129,8 +141,15 @@ fn table() -> Routes {
         .get("/cooperation/agreements/{agreement_id}", directory, agreements::show)
         .post("/cooperation/agreements/{agreement_id}/stage", agreements_w, agreements::move_stage)
         .post("/cooperation/agreements/{agreement_id}/notes", directory, agreements::add_note)
-        .post("/cooperation/agreements/{agreement_id}/activities", agreements_w, agreements::add_activity)
-        .post("/cooperation/agreements/{agreement_id}/outcomes", agreements_w, agreements::add_outcome)
+        .upload("/cooperation/agreements/{agreement_id}/activities", agreements_w, agreements::add_activity)
+        .upload("/cooperation/agreements/{agreement_id}/outcomes", agreements_w, agreements::add_outcome)
+        .upload("/cooperation/agreements/{agreement_id}/documents", agreements_w, agreements::add_document)
+        .get("/cooperation/agreements/{agreement_id}/documents/{document_id}", directory, agreements::download_document)
+        .post(
+            "/cooperation/agreements/{agreement_id}/documents/{document_id}/checklist",
+            agreements_w,
+            agreements::set_checklist,
+        )
         .post("/cooperation/needs/{need_id}/draft", agreements_w, agreements::draft_from_need)
         .get("/partners", directory, partners::list)
         .get("/partners/new", partners_w, partners::new_form)

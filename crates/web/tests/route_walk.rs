@@ -22,16 +22,18 @@ use sinergi_web::route_specs;
 const VICTIM: &str = "kota-serang";
 const ATTACKER: &str = "kabupaten-serang";
 /// Strings that exist only in Kota Serang's records.
-const MARKERS: [&str; 4] = [
+const MARKERS: [&str; 5] = [
     "Mitra Rahasia Kota Serang 7731",
     "Dinas Rahasia Kota Serang 7731",
     "@kota-serang.demo.sinergi.id",
     "Kebutuhan Rahasia Kota Serang 7731",
+    "Dokumen Rahasia Kota Serang 7731",
 ];
 
 struct Victim {
     agency_id: String,
     agreement_id: String,
+    document_id: String,
     partner_id: String,
     need_id: String,
     user_id: String,
@@ -50,6 +52,7 @@ fn fill(path: &str, v: &Victim) -> String {
             "need_id" => v.need_id.clone(),
             "partner_id" => v.partner_id.clone(),
             "agreement_id" => v.agreement_id.clone(),
+            "document_id" => v.document_id.clone(),
             "tenant_code" => "36.73".to_owned(),
             "token_id" => v.token_id.clone(),
             "name" => "app.css".to_owned(),
@@ -211,6 +214,24 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         .await
         .expect("partner");
     let agreement = app.store.draft_agreement_from_match(&admin.actor(), need.id, partner.id).await.expect("agreement");
+    // A signed scan whose bytes carry a marker: downloading it from the other side would show.
+    let scan = format!("%PDF-1.4\n% {}\n%%EOF\n", MARKERS[4]).into_bytes();
+    let document = app
+        .store
+        .add_document(
+            &admin.actor(),
+            agreement.id,
+            sinergi_store::documents::NewDocument {
+                purpose: sinergi_domain::cooperation::documents::DocumentPurpose::SignedKb,
+                title: MARKERS[4].into(),
+                file: sinergi_domain::files::check_file("file", "kb.pdf", scan, 1024).expect("pdf"),
+                activity_id: None,
+                outcome_id: None,
+                checklist: Default::default(),
+            },
+        )
+        .await
+        .expect("document");
     let viewer = app.user(Role::Viewer, VICTIM).await;
     let token = app
         .store
@@ -220,6 +241,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
     let victim = Victim {
         agency_id: secret.id.to_string(),
         agreement_id: agreement.id.to_string(),
+        document_id: document.id.to_string(),
         partner_id: partner.id.to_string(),
         need_id: need.id.to_string(),
         user_id: viewer.id.to_string(),

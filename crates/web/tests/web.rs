@@ -590,3 +590,113 @@ async fn the_needs_map_and_register_download_as_real_xlsx() {
     let apjatel = rows.iter().find(|r| r.first().is_some_and(|c| c.text.contains("APJATEL"))).expect("APJATEL row");
     assert_eq!(apjatel[8].number, Some(2_400_000_000.0), "APBD saved is a number the officer can sum");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_scans_are_checked_by_content_and_shared_with_the_partner_pemda() {
+    let app = TestApp::start().await;
+    let kota = app.session(Role::RegionAdmin, "kota-serang").await;
+    let agreements = app.store.agreements(&kota.user.actor(), &Default::default()).await.expect("agreements");
+    let kb = agreements.iter().find(|a| a.title.contains("Laboratorium Kesehatan Daerah Kota")).expect("demo KB");
+    let upload = |name: &str, bytes: Vec<u8>, checks: &[&str]| {
+        let mut form = reqwest::multipart::Form::new()
+            .text("purpose", "signed-kb")
+            .text("title", "")
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+        for c in checks {
+            form = form.text(c.to_string(), "true");
+        }
+        app.http
+            .post(app.url(&format!("/cooperation/agreements/{}/documents?csrf_token={}", kb.id, kota.csrf)))
+            .header("cookie", format!("sinergi_session={}", kota.token))
+            .multipart(form)
+            .send()
+    };
+    // A program renamed to .pdf is refused, named in the user's language, and nothing is kept.
+    let r =
+        upload("KB-ditandatangani.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\xff\xff".to_vec(), &[]).await.expect("up");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("Jenis berkas tidak diterima"), "{}", &html[html.len().saturating_sub(3000)..]);
+    // Too large: refused with the limit named.
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(sinergi_domain::files::MAX_FILE_BYTES + 1, b' ');
+    let r = upload("besar.pdf", big, &[]).await.expect("up");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("html").contains("paling besar 10 MB"));
+    assert!(
+        app.store
+            .agreement(&kota.user.actor(), kb.id)
+            .await
+            .expect("kb")
+            .documents
+            .iter()
+            .all(|d| d.file_name != "besar.pdf")
+    );
+
+    let scan = b"%PDF-1.4\n% KB Kota-Kabupaten Serang 30 Januari 2026\n%%EOF\n".to_vec();
+    let r = upload("C:\\scan\\KB Serang.png", scan.clone(), &["paraf", "stempel"]).await.expect("up");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = app
+        .get(Some(&kota), &format!("/cooperation/agreements/{}", kb.id))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("KB Serang.pdf") && html.contains("Belum: Materai"), "named by content, checklist shown");
+    let doc = app
+        .store
+        .agreement(&kota.user.actor(), kb.id)
+        .await
+        .expect("kb")
+        .documents
+        .into_iter()
+        .find(|d| d.file_name == "KB Serang.pdf")
+        .expect("kept");
+    // Kabupaten Serang, the other party, downloads the same bytes; Kota Tangerang cannot.
+    let kab = app.session(Role::Viewer, "kabupaten-serang").await;
+    let r = app
+        .get(Some(&kab), &format!("/cooperation/agreements/{}/documents/{}", kb.id, doc.id))
+        .send()
+        .await
+        .expect("dl");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers()["content-disposition"].to_str().expect("ascii").starts_with("attachment;"));
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), scan);
+    let tng = app.session(Role::RegionAdmin, "kota-tangerang").await;
+    let r = app
+        .get(Some(&tng), &format!("/cooperation/agreements/{}/documents/{}", kb.id, doc.id))
+        .send()
+        .await
+        .expect("dl");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Completing the checklist is the keeper's, and audited.
+    let path = format!("/cooperation/agreements/{}/documents/{}/checklist", kb.id, doc.id);
+    let r = app
+        .post_form(Some(&kota), &path, &[("paraf", "true"), ("materai", "true"), ("stempel", "true")])
+        .send()
+        .await
+        .expect("ok");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = app
+        .get(Some(&kota), &format!("/cooperation/agreements/{}", kb.id))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Lengkap"));
+    let events = app
+        .store
+        .audit_events(
+            &kota.user.actor(),
+            &sinergi_store::audit::AuditFilter { record_id: Some(kb.id.to_string()), limit: 50, ..Default::default() },
+        )
+        .await
+        .expect("audit");
+    assert!(events.iter().any(|e| e.action == "checklist") && events.iter().any(|e| e.action == "add_document"));
+}

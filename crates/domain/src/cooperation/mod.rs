@@ -2,6 +2,7 @@
 //! when an agreement has stopped on paper.
 
 pub mod agreement;
+pub mod documents;
 pub mod dormancy;
 pub mod needs;
 pub mod outcomes;

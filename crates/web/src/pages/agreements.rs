@@ -3,15 +3,20 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use sinergi_domain::auth::required_text;
+use sinergi_domain::auth::{FieldError, required_text};
 use sinergi_domain::cooperation::agreement::{Stage, StageFacts, TerminationReason, next_stages};
+use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
 use sinergi_domain::cooperation::outcomes::{OutcomeKind, parse_amount};
-use sinergi_domain::{AgreementId, NeedId, PartnerId, Permission};
+use sinergi_domain::files::{CheckedFile, MAX_FILE_BYTES, check_file};
+use sinergi_domain::{ActivityId, AgreementId, DocumentId, NeedId, OutcomeId, PartnerId, Permission};
 use sinergi_store::agreements::{Activity, AgreementFilter, Outcome, StageMove, parse_date};
+use sinergi_store::documents::{Document, NewDocument};
 
+use super::upload::{MultipartForm, send_file};
 use super::{FormErrors, Shell, render, render_invalid, see_other};
 use crate::AppState;
 use crate::auth::Authed;
@@ -88,13 +93,48 @@ struct AgreementPage {
     notes: Vec<(String, String, String)>,
     kb_signed_on: String,
     pks_signed_on: String,
-    activities: Vec<(String, String, String, String)>,
-    outcomes: Vec<(String, String, String, String)>,
+    activities: Vec<(String, String, String, String, Vec<FileLink>)>,
+    outcomes: Vec<(String, String, String, String, Vec<FileLink>)>,
+    documents: Vec<DocumentView>,
+    purposes: Vec<(String, String)>,
     outcome_kinds: Vec<(String, String)>,
     keeper: bool,
     errors: FormErrors,
     can_note: bool,
     can_audit: bool,
+}
+
+/// A link to a kept file: where, and what the link says ("foto-serah-terima.jpg · 240 KB").
+pub struct FileLink {
+    pub href: String,
+    pub label: String,
+}
+
+pub struct DocumentView {
+    pub id: String,
+    pub title: String,
+    pub purpose: String,
+    pub link: FileLink,
+    pub uploaded: String,
+    /// Only for a signed KB, PKS or addendum.
+    pub checklist: Option<ChecklistView>,
+}
+
+pub struct ChecklistView {
+    pub paraf: bool,
+    pub materai: bool,
+    pub stempel: bool,
+    /// "Lengkap" or "Belum: materai, stempel".
+    pub status: String,
+    pub complete: bool,
+}
+
+fn file_link(tr: Tr, d: &Document) -> FileLink {
+    let kb = (d.size_bytes + 1023) / 1024;
+    FileLink {
+        href: format!("/cooperation/agreements/{}/documents/{}", d.agreement_id, d.id),
+        label: format!("{} · {} KB", d.file_name, tr.number(kb)),
+    }
 }
 
 fn agreement_id(s: &str) -> AppResult<AgreementId> {
@@ -204,6 +244,11 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
                     date(x.planned_on),
                     date(x.done_on),
                     x.budget.map(|b| tr.rupiah(b)).unwrap_or_else(|| "—".into()),
+                    d.documents
+                        .iter()
+                        .filter(|doc| doc.activity_id == Some(x.id))
+                        .map(|doc| file_link(tr, doc))
+                        .collect(),
                 )
             })
             .collect(),
@@ -216,8 +261,47 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
                     outcome_value(tr, o),
                     o.period.clone(),
                     o.evidence.clone().unwrap_or_else(|| "—".into()),
+                    d.documents
+                        .iter()
+                        .filter(|doc| doc.outcome_id == Some(o.id))
+                        .map(|doc| file_link(tr, doc))
+                        .collect(),
                 )
             })
+            .collect(),
+        documents: d
+            .documents
+            .iter()
+            .filter(|doc| doc.activity_id.is_none() && doc.outcome_id.is_none())
+            .map(|doc| DocumentView {
+                id: doc.id.to_string(),
+                title: doc.title.clone(),
+                purpose: tr.t(&format!("document-purpose-{}", doc.purpose.slug())),
+                link: file_link(tr, doc),
+                uploaded: tr.datetime_ms(doc.created_at_ms),
+                checklist: doc.purpose.is_signed_agreement().then(|| {
+                    let c = doc.checklist;
+                    let missing: Vec<String> =
+                        c.missing().into_iter().map(|k| tr.t(&format!("checklist-{k}"))).collect();
+                    ChecklistView {
+                        paraf: c.paraf,
+                        materai: c.materai,
+                        stempel: c.stempel,
+                        complete: c.is_complete(),
+                        status: if missing.is_empty() {
+                            tr.t("checklist-complete")
+                        } else {
+                            tr.t1("checklist-missing", "items", missing.join(", "))
+                        },
+                    }
+                }),
+            })
+            .collect(),
+        purposes: DocumentPurpose::ALL
+            .into_iter()
+            .filter(|p| *p != DocumentPurpose::Evidence)
+            .chain([DocumentPurpose::Evidence])
+            .map(|p| (p.slug().to_owned(), tr.t(&format!("document-purpose-{}", p.slug()))))
             .collect(),
         outcome_kinds: OutcomeKind::ALL
             .into_iter()
@@ -340,102 +424,189 @@ pub async fn draft_from_need(
     Ok(see_other(&format!("/cooperation/agreements/{}", agreement.id)))
 }
 
-#[derive(Deserialize, Default)]
-pub struct ActivityForm {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    planned_on: String,
-    #[serde(default)]
-    done_on: String,
-    #[serde(default)]
-    budget: String,
+/// A file sent with a form, checked by its content; none sent is fine.
+fn evidence_file(
+    form: &mut MultipartForm,
+    field: &'static str,
+    errors: &mut Vec<FieldError>,
+) -> Option<Option<CheckedFile>> {
+    match form.take_file(field) {
+        None => Some(None),
+        Some(f) => check_file(field, &f.name, f.bytes, MAX_FILE_BYTES).map(Some).map_err(|e| errors.push(e)).ok(),
+    }
+}
+
+fn show_errors(tr: Tr, errors: &[FieldError]) -> FormErrors {
+    let mut shown = FormErrors::default();
+    errors.iter().for_each(|e| shown.add(tr, e));
+    shown
 }
 
 pub async fn add_activity(
     State(state): State<AppState>,
     auth: Authed,
     Path(agreement_id): Path<String>,
-    Form(f): Form<ActivityForm>,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let tr = auth.ctx.tr();
     let id = self::agreement_id(&agreement_id)?;
     state.store.agreement(&auth.actor, id).await?;
+    let mut f = match MultipartForm::read(multipart).await {
+        Ok(f) => f,
+        Err(AppError::Invalid(e)) => return Ok(render_invalid(&page(&state, &auth, id, show_errors(tr, &[e])).await?)),
+        Err(e) => return Err(e),
+    };
     let mut errors = Vec::new();
-    let title = required_text("title", &f.title, 200).map_err(|e| errors.push(e)).ok();
-    let planned_on = parse_date("planned_on", &f.planned_on).map_err(|e| errors.push(e)).ok();
-    let done_on = parse_date("done_on", &f.done_on).map_err(|e| errors.push(e)).ok();
-    let budget = if f.budget.trim().is_empty() {
+    let title = required_text("title", f.text("title"), 200).map_err(|e| errors.push(e)).ok();
+    let planned_on = parse_date("planned_on", f.text("planned_on")).map_err(|e| errors.push(e)).ok();
+    let done_on = parse_date("done_on", f.text("done_on")).map_err(|e| errors.push(e)).ok();
+    let budget = if f.text("budget").trim().is_empty() {
         Some(None)
     } else {
-        parse_amount("budget", &f.budget).map(Some).map_err(|e| errors.push(e)).ok()
+        parse_amount("budget", f.text("budget")).map(Some).map_err(|e| errors.push(e)).ok()
     };
-    if let (Some(title), Some(planned_on), Some(done_on), Some(budget), true) =
-        (title, planned_on, done_on, budget, errors.is_empty())
+    let file = evidence_file(&mut f, "evidence_file", &mut errors);
+    if let (Some(title), Some(planned_on), Some(done_on), Some(budget), Some(file), true) =
+        (title, planned_on, done_on, budget, file, errors.is_empty())
     {
-        state
-            .store
-            .add_activity(&auth.actor, id, Activity { agreement_id: id, title, planned_on, done_on, budget })
-            .await?;
+        let activity = Activity { id: ActivityId::new(), agreement_id: id, title, planned_on, done_on, budget };
+        state.store.add_activity(&auth.actor, id, activity, file).await?;
         return Ok(see_other(&format!("/cooperation/agreements/{id}")));
     }
-    let mut shown = FormErrors::default();
-    errors.iter().for_each(|e| shown.add(tr, e));
-    Ok(render_invalid(&page(&state, &auth, id, shown).await?))
-}
-
-#[derive(Deserialize, Default)]
-pub struct OutcomeForm {
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    label: String,
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    value: String,
-    #[serde(default)]
-    period: String,
-    #[serde(default)]
-    evidence: String,
+    Ok(render_invalid(&page(&state, &auth, id, show_errors(tr, &errors)).await?))
 }
 
 pub async fn add_outcome(
     State(state): State<AppState>,
     auth: Authed,
     Path(agreement_id): Path<String>,
-    Form(f): Form<OutcomeForm>,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let tr = auth.ctx.tr();
     let id = self::agreement_id(&agreement_id)?;
     state.store.agreement(&auth.actor, id).await?;
+    let mut f = match MultipartForm::read(multipart).await {
+        Ok(f) => f,
+        Err(AppError::Invalid(e)) => return Ok(render_invalid(&page(&state, &auth, id, show_errors(tr, &[e])).await?)),
+        Err(e) => return Err(e),
+    };
     let mut errors = Vec::new();
-    let kind: Option<OutcomeKind> = f.kind.parse().map_err(|e| errors.push(e)).ok();
+    let kind: Option<OutcomeKind> = f.text("kind").parse().map_err(|e| errors.push(e)).ok();
     // A standard kind names itself and brings its unit; a free outcome needs both.
-    let label = match (kind, f.label.trim()) {
+    let label = match (kind, f.text("label").trim()) {
         (Some(k), "") if k != OutcomeKind::Other => Some(tr.t(&format!("outcome-{}", k.slug()))),
         (_, l) => required_text("label", l, 200).map_err(|e| errors.push(e)).ok(),
     };
     let unit = match kind.and_then(OutcomeKind::unit) {
         Some(u) => Some(u.to_owned()),
-        None => required_text("unit", &f.unit, 40).map_err(|e| errors.push(e)).ok(),
+        None => required_text("unit", f.text("unit"), 40).map_err(|e| errors.push(e)).ok(),
     };
-    let value = parse_amount("value", &f.value).map_err(|e| errors.push(e)).ok();
-    let period = required_text("period", &f.period, 40).map_err(|e| errors.push(e)).ok();
-    let evidence = match f.evidence.trim() {
-        "" => None,
-        e => required_text("evidence", e, 1000).map_err(|e| errors.push(e)).ok(),
+    let value = parse_amount("value", f.text("value")).map_err(|e| errors.push(e)).ok();
+    let period = required_text("period", f.text("period"), 40).map_err(|e| errors.push(e)).ok();
+    let evidence = match f.text("evidence").trim() {
+        "" => Some(None),
+        e => required_text("evidence", e, 1000).map(Some).map_err(|e| errors.push(e)).ok(),
     };
-    if let (Some(kind), Some(label), Some(unit), Some(value), Some(period), true) =
-        (kind, label, unit, value, period, errors.is_empty())
+    let file = evidence_file(&mut f, "evidence_file", &mut errors);
+    if let (Some(kind), Some(label), Some(unit), Some(value), Some(period), Some(evidence), Some(file), true) =
+        (kind, label, unit, value, period, evidence, file, errors.is_empty())
     {
-        let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-        let recorded_on = time::OffsetDateTime::now_utc().to_offset(offset).date();
-        let outcome = Outcome { agreement_id: id, kind, label, unit, value, period, evidence, recorded_on };
-        state.store.add_outcome(&auth.actor, id, outcome).await?;
+        let outcome = Outcome {
+            id: OutcomeId::new(),
+            agreement_id: id,
+            kind,
+            label,
+            unit,
+            value,
+            period,
+            evidence,
+            recorded_on: today(),
+        };
+        state.store.add_outcome(&auth.actor, id, outcome, file).await?;
         return Ok(see_other(&format!("/cooperation/agreements/{id}")));
     }
-    let mut shown = FormErrors::default();
-    errors.iter().for_each(|e| shown.add(tr, e));
-    Ok(render_invalid(&page(&state, &auth, id, shown).await?))
+    Ok(render_invalid(&page(&state, &auth, id, show_errors(tr, &errors)).await?))
+}
+
+/// Today in Western Indonesia Time, where the demo Pemda are.
+fn today() -> time::Date {
+    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::now_utc().to_offset(offset).date()
+}
+
+/// Keep a signed scan, a letter or other evidence with the agreement.
+pub async fn add_document(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(agreement_id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let id = self::agreement_id(&agreement_id)?;
+    state.store.agreement(&auth.actor, id).await?;
+    let mut f = match MultipartForm::read(multipart).await {
+        Ok(f) => f,
+        Err(AppError::Invalid(e)) => return Ok(render_invalid(&page(&state, &auth, id, show_errors(tr, &[e])).await?)),
+        Err(e) => return Err(e),
+    };
+    let mut errors = Vec::new();
+    let purpose: Option<DocumentPurpose> = f.text("purpose").parse().map_err(|e| errors.push(e)).ok();
+    let file = match f.take_file("file") {
+        Some(sent) => check_file("file", &sent.name, sent.bytes, MAX_FILE_BYTES).map_err(|e| errors.push(e)).ok(),
+        None => {
+            errors.push(FieldError::new("file", "required"));
+            None
+        }
+    };
+    // Without a title the purpose names the document ("KB bertanda tangan").
+    let title = match (f.text("title").trim(), purpose) {
+        ("", Some(p)) => tr.t(&format!("document-purpose-{}", p.slug())),
+        (t, _) => t.to_owned(),
+    };
+    let checklist =
+        SigningChecklist { paraf: f.checked("paraf"), materai: f.checked("materai"), stempel: f.checked("stempel") };
+    if let (Some(purpose), Some(file), true) = (purpose, file, errors.is_empty()) {
+        let new = NewDocument { purpose, title, file, activity_id: None, outcome_id: None, checklist };
+        match state.store.add_document(&auth.actor, id, new).await {
+            Ok(_) => return Ok(see_other(&format!("/cooperation/agreements/{id}#documents"))),
+            Err(e) => {
+                let mut shown = show_errors(tr, &errors);
+                shown.absorb(tr, e.into())?;
+                return Ok(render_invalid(&page(&state, &auth, id, shown).await?));
+            }
+        }
+    }
+    Ok(render_invalid(&page(&state, &auth, id, show_errors(tr, &errors)).await?))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChecklistForm {
+    paraf: Option<String>,
+    materai: Option<String>,
+    stempel: Option<String>,
+}
+
+pub async fn set_checklist(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path((agreement_id, document_id)): Path<(String, String)>,
+    Form(f): Form<ChecklistForm>,
+) -> AppResult<Response> {
+    let id = self::agreement_id(&agreement_id)?;
+    let doc: DocumentId = document_id.parse().map_err(|_| AppError::NotFound)?;
+    let checklist =
+        SigningChecklist { paraf: f.paraf.is_some(), materai: f.materai.is_some(), stempel: f.stempel.is_some() };
+    state.store.set_signing_checklist(&auth.actor, id, doc, checklist).await?;
+    Ok(see_other(&format!("/cooperation/agreements/{id}#documents")))
+}
+
+pub async fn download_document(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path((agreement_id, document_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let id = self::agreement_id(&agreement_id)?;
+    let doc: DocumentId = document_id.parse().map_err(|_| AppError::NotFound)?;
+    let file = state.store.document_file(&auth.actor, id, doc).await?;
+    Ok(send_file(&file.name, file.file_type, file.bytes))
 }

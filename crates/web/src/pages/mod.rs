@@ -14,6 +14,7 @@ pub mod partners;
 pub mod reference;
 pub mod targets;
 pub mod tenants;
+pub mod upload;
 pub mod users;
 
 use std::collections::HashMap;
