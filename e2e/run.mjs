@@ -546,6 +546,24 @@ async function agreementsJourney(context, base) {
     await page.fill('input[name=note]', 'Ditandatangani Wali Kota Serang dan Wakil Bupati Serang');
     await pressAndWaitForLoad(page, '[data-testid=move-stage]');
     check((await pageText(page)).includes('Penyusunan PKS'), `${label}: the KB moved to drafting the PKS`);
+    where = `${label} details`;
+    await pressAndWaitForLoad(page, '[data-testid=edit-agreement]');
+    await page.fill('#starts_on', '2026-01-30');
+    await page.fill('#ends_on', '2025-01-30');
+    await page.fill('#signatory_name_0', 'Budi Rustandi');
+    await page.fill('#signatory_position_0', 'Wali Kota Serang');
+    await page.fill('#document_number_0', '000.7/03-KB/Huk/2026');
+    await page.selectOption('#funding_source', 'shared');
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, '[data-testid=save-agreement]');
+    allowedStatuses = new Set();
+    check((await pageText(page)).includes('Tanggal berakhir tidak boleh sebelum tanggal mulai'), `${label}: an end before the start is refused, naming the field`);
+    check((await page.inputValue('#signatory_name_0')) === 'Budi Rustandi', `${label}: and what was typed is kept`);
+    await shot(page, 'agreement-edit-id');
+    await page.fill('#ends_on', '2031-01-30');
+    await pressAndWaitForLoad(page, '[data-testid=save-agreement]');
+    const facts = await pageText(page);
+    check(facts.includes('Budi Rustandi, Wali Kota Serang') && facts.includes('000.7/03-KB/Huk/2026') && facts.includes('30 Januari 2031'), `${label}: signatory, number and term are on the agreement`);
     where = `${label} outcome`;
     await goto(page, base, '/cooperation', `${label} dashboard before`);
     const padBefore = (await page.locator('[data-testid=total-pad-earned] .stat').innerText()).trim();
@@ -586,6 +604,15 @@ async function agreementsJourney(context, base) {
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), pad.locator('a').first().click()]);
     check(new URL(page.url()).pathname === agreementUrl, `${label}: the figure drills down to the agreement behind it`, page.url());
     await shot(page, 'dashboard-drilldown-id');
+    where = `${label} evaluation`;
+    await page.fill('#eperiod', '2026');
+    for (const f of ['aim', 'timeliness', 'contribution', 'indicator', 'impact', 'relevance']) {
+      await page.selectOption(`#score_${f}`, '4');
+    }
+    await page.selectOption('#recommendation', 'continue');
+    await pressAndWaitForLoad(page, '[data-testid=add-evaluation]');
+    const evaluation = await page.locator('[data-testid=evaluation]').first().innerText();
+    check(evaluation.includes('Lanjutkan') && evaluation.includes('4 / 5'), `${label}: the monitoring and evaluation is recorded`, evaluation);
     await page.fill('textarea[name=body]', 'Catatan internal Kota Serang: tarif retribusi dibahas dengan Bapenda');
     await pressAndWaitForLoad(page, 'form[action$="/notes"] button[type=submit]');
     await shot(page, 'agreement-id');

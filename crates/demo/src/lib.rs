@@ -5,14 +5,20 @@
 
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, Stage};
+use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
+use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
+use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind, PriorityRank};
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::files::{CheckedFile, MAX_FILE_BYTES, check_file};
 use sinergi_domain::org::AgencyKind;
 use sinergi_domain::{ActivityId, Actor, AgencyId, OutcomeId, RegionCode, Role};
 use sinergi_store::agencies::AgencyInput;
-use sinergi_store::agreements::{Activity, NewAgreement, Outcome, Party, StageMove, parse_date};
+use sinergi_store::agreements::{
+    Activity, AgreementDetails, NewAgreement, NewEvaluation, Outcome, Party, PartySigning, StageMove, parse_date,
+};
 use sinergi_store::cooperation::{NeedInput, TargetInput};
+use sinergi_store::documents::NewDocument;
 use sinergi_store::partners::{ContactInput, OfferInput, PartnerInput};
 use sinergi_store::tenants::NewTenant;
 use sinergi_store::users::NewUser;
@@ -774,6 +780,8 @@ struct DemoAgreement {
     pks_signed: Option<&'static str>,
     reach: Stage,
     ends: Option<&'static str>,
+    /// Who pays, in what form, and the value when reported.
+    funding: Option<(FundingSource, FundingForm, Option<i64>)>,
     /// (title, done on)
     activities: &'static [(&'static str, &'static str)],
     /// (kind, label, unit, value, period, evidence, recorded on)
@@ -782,6 +790,8 @@ struct DemoAgreement {
 
 fn demo_agreements(slug: &str) -> &'static [DemoAgreement] {
     use AgreementKind::*;
+    use FundingForm::*;
+    use FundingSource::*;
     use OutcomeKind::*;
     match slug {
         "kota-serang" => &[
@@ -795,6 +805,7 @@ fn demo_agreements(slug: &str) -> &'static [DemoAgreement] {
                 pks_signed: None,
                 reach: Stage::PenyusunanPks,
                 ends: Some("2031-01-30"),
+                funding: Some((Shared, Mixed, None)),
                 activities: &[("Rapat teknis tarif uji Labkesda bersama Bapenda", "2026-09-15")],
                 outcomes: &[],
             },
@@ -808,6 +819,7 @@ fn demo_agreements(slug: &str) -> &'static [DemoAgreement] {
                 pks_signed: Some("2025-04-15"),
                 reach: Stage::Pelaksanaan,
                 ends: Some("2026-12-31"),
+                funding: Some((Partner, Goods, Some(350_000_000))),
                 activities: &[("Pelatihan pengemasan klaster sate bandeng", "2026-08-20")],
                 outcomes: &[
                     (
@@ -840,6 +852,7 @@ fn demo_agreements(slug: &str) -> &'static [DemoAgreement] {
                 pks_signed: None,
                 reach: Stage::PenyusunanPks,
                 ends: None,
+                funding: None,
                 activities: &[],
                 outcomes: &[],
             },
@@ -855,6 +868,7 @@ fn demo_agreements(slug: &str) -> &'static [DemoAgreement] {
                 pks_signed: Some("2025-05-20"),
                 reach: Stage::Pelaksanaan,
                 ends: Some("2028-05-20"),
+                funding: Some((Partner, Services, Some(2_400_000_000))),
                 activities: &[
                     ("Penataan kabel ruas Jl. Raya Serpong tahap 1", "2025-09-30"),
                     ("Penataan kabel ruas Jl. Siliwangi", "2026-08-31"),
@@ -899,6 +913,7 @@ fn demo_agreements(slug: &str) -> &'static [DemoAgreement] {
                 pks_signed: None,
                 reach: Stage::PenyusunanPks,
                 ends: None,
+                funding: Some((Shared, Services, None)),
                 activities: &[("Penyusunan kurikulum pelatihan STEM", "2026-10-10")],
                 outcomes: &[],
             },
@@ -913,6 +928,7 @@ fn demo_agreements(slug: &str) -> &'static [DemoAgreement] {
             pks_signed: None,
             reach: Stage::PenyusunanPks,
             ends: None,
+            funding: None,
             activities: &[],
             outcomes: &[],
         }],
@@ -943,6 +959,7 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
             signatory_name: None,
             signatory_position: None,
             document_number: None,
+            signs_by_authority: false,
         };
         let new = NewAgreement {
             kind: a.kind,
@@ -951,8 +968,10 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
             urusan_code: a.urusan.to_owned(),
             starts_on: date(a.kb_signed)?,
             ends_on: date(a.ends)?,
-            value: None,
-            funding: None,
+            value: a.funding.and_then(|(_, _, value)| value),
+            funding: a.funding.map(|(source, _, _)| source),
+            funding_form: a.funding.map(|(_, form, _)| form),
+            location_codes: vec![tenant.clone()],
             parties: vec![party],
             need_ids: Vec::new(),
         };
@@ -973,6 +992,35 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
                 ..Default::default()
             };
             store.move_agreement(system, agreement.id, to, step).await?;
+        }
+        if let Some((signing, kb_scan)) = demo_signing(a.title) {
+            let details = AgreementDetails {
+                title: agreement.title.clone(),
+                scope: agreement.scope.clone(),
+                urusan_code: agreement.urusan_code.clone(),
+                location_codes: agreement.location_codes.clone(),
+                starts_on: agreement.starts_on,
+                ends_on: agreement.ends_on,
+                value: agreement.value,
+                funding: agreement.funding,
+                funding_form: agreement.funding_form,
+                burdens_public: agreement.burdens_public,
+                budgeted_in_apbd: agreement.budgeted_in_apbd,
+            };
+            store.update_agreement(system, agreement.id, details, signing).await?;
+            let scan = NewDocument {
+                purpose: DocumentPurpose::SignedKb,
+                title: kb_scan.to_owned(),
+                file: evidence_scan(kb_scan)?,
+                activity_id: None,
+                outcome_id: None,
+                // Stamped and initialled; the materai on the Kabupaten's copy is still awaited.
+                checklist: SigningChecklist { paraf: true, materai: false, stempel: true },
+            };
+            store.add_document(system, agreement.id, scan).await?;
+        }
+        if let Some(evaluation) = demo_evaluation(a.title)? {
+            store.add_evaluation(system, agreement.id, evaluation).await?;
         }
         for (title, done) in a.activities {
             let done_on = date(Some(done))?;
@@ -1028,6 +1076,47 @@ fn lookup(ids: &[(&str, AgencyId)], key: &str) -> Result<AgencyId, DemoError> {
 
 fn parse_email(s: &str) -> Result<Email, DemoError> {
     Email::parse(s).map_err(|e| DemoError::Data(e.to_string()))
+}
+
+/// Who signed the Kota–Kabupaten Serang KB of 30 January 2026, as the field report tells it:
+/// the Wali Kota for the city, the Wakil Bupati for the regency (for the Bupati, by letter of
+/// authority), each with its own register number.
+fn demo_signing(title: &str) -> Option<(Vec<PartySigning>, &'static str)> {
+    title.starts_with("Kerja sama UMKM, industri, dan Laboratorium").then(|| {
+        let party = |seq, name: &str, position: &str, number: &str, by_authority| PartySigning {
+            seq,
+            signatory_name: Some(name.to_owned()),
+            signatory_position: Some(position.to_owned()),
+            document_number: Some(number.to_owned()),
+            signs_by_authority: by_authority,
+        };
+        (
+            vec![
+                party(0, "Budi Rustandi", "Wali Kota Serang", "000.7/03-KB/Huk/2026", false),
+                party(1, "Muhammad Najib Hamas", "Wakil Bupati Serang", "000.7/05/KB.Pemkab/2026", true),
+            ],
+            "KB Kota-Kabupaten Serang 30 Januari 2026 (pindaian)",
+        )
+    })
+}
+
+/// The yearly monitoring of the APJATEL cable tidying: it works, and the Pemda wants more roads.
+fn demo_evaluation(title: &str) -> Result<Option<NewEvaluation>, DemoError> {
+    if !title.starts_with("Penataan kabel fiber optik") {
+        return Ok(None);
+    }
+    let bad = |e: Vec<sinergi_domain::auth::FieldError>| DemoError::Data(format!("demo evaluation: {e:?}"));
+    Ok(Some(NewEvaluation {
+        period: "2025–2026".into(),
+        evaluated_on: parse_date("date", "2026-10-15")
+            .ok()
+            .flatten()
+            .ok_or_else(|| DemoError::Data("evaluation date".into()))?,
+        scores: Scores::parse(["5", "4", "5", "4", "5", "5"]).map_err(bad)?,
+        recommendation: Recommendation::Expand,
+        notes: "Perluas ke ruas Jl. Raya Puspiptek dan Jl. Ciater Raya; koordinasi jadwal galian dengan DSDABMBK."
+            .into(),
+    }))
 }
 
 /// A one-page PDF standing in for a scanned document in the demo: a real PDF that any viewer

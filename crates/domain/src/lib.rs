@@ -13,6 +13,7 @@ pub mod kbli;
 pub mod org;
 pub mod partners;
 pub mod region;
+pub mod slug;
 
 pub use access::{Actor, Permission, Role, Scope};
 pub use ids::{

@@ -9,6 +9,8 @@ use sinergi_domain::cooperation::agreement::{
     AgreementKind, DocumentKind, DprdApproval, Stage, StageFacts, TerminationReason, check_transition, dprd_approval,
 };
 use sinergi_domain::cooperation::dormancy::{Dormancy, DormancyInput, DormancyRule, stopped_on_paper};
+use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
+use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind};
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::files::CheckedFile;
@@ -22,8 +24,8 @@ use crate::audit::{Change, RecordType, record, snapshot};
 use crate::db::Tx;
 use crate::documents::{Document, NewDocument, documents_of, insert_document};
 use crate::schema::{
-    Activities, AgreementNeeds, AgreementNotes, AgreementParties, AgreementTransitions, Agreements, Needs, Outcomes,
-    Tenants,
+    Activities, AgreementNeeds, AgreementNotes, AgreementParties, AgreementTransitions, Agreements, Evaluations, Needs,
+    Outcomes, Tenants,
 };
 use crate::{Result, Store, StoreError, now_ms};
 
@@ -35,6 +37,10 @@ pub fn parse_date(field: &'static str, s: &str) -> Result<Option<Date>, FieldErr
             .map(Some)
             .map_err(|_| FieldError::new(field, "invalid-date")),
     }
+}
+
+fn location_text(codes: &[RegionCode]) -> String {
+    codes.iter().map(RegionCode::as_str).collect::<Vec<_>>().join(",")
 }
 
 fn date_text(d: Option<Date>) -> Option<String> {
@@ -59,7 +65,10 @@ pub struct Agreement {
     pub pks_signed_on: Option<Date>,
     /// Rupiah; None when not reported (never shown as zero).
     pub value: Option<i64>,
-    pub funding: Option<String>,
+    pub funding: Option<FundingSource>,
+    pub funding_form: Option<FundingForm>,
+    /// Where the cooperation takes place.
+    pub location_codes: Vec<RegionCode>,
     pub burdens_public: bool,
     pub budgeted_in_apbd: bool,
     pub feasibility_done: bool,
@@ -102,6 +111,8 @@ struct AgreementRow {
     pks_signed_on: Option<String>,
     value_rupiah: Option<i64>,
     funding: Option<String>,
+    funding_form: Option<String>,
+    location_codes: String,
     burdens_public: bool,
     budgeted_in_apbd: bool,
     feasibility_done: bool,
@@ -136,7 +147,15 @@ impl TryFrom<AgreementRow> for Agreement {
             scope: r.scope,
             urusan_code: r.urusan_code,
             value: r.value_rupiah,
-            funding: r.funding,
+            funding: r.funding.as_deref().map(str::parse).transpose().map_err(|_| corrupt("funding"))?,
+            funding_form: r.funding_form.as_deref().map(str::parse).transpose().map_err(|_| corrupt("funding form"))?,
+            location_codes: r
+                .location_codes
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(RegionCode::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|_| corrupt("location"))?,
             burdens_public: r.burdens_public,
             budgeted_in_apbd: r.budgeted_in_apbd,
             feasibility_done: r.feasibility_done,
@@ -146,7 +165,7 @@ impl TryFrom<AgreementRow> for Agreement {
     }
 }
 
-const COLUMNS: [Agreements; 22] = [
+const COLUMNS: [Agreements; 24] = [
     Agreements::TenantCode,
     Agreements::Id,
     Agreements::Kind,
@@ -162,6 +181,8 @@ const COLUMNS: [Agreements; 22] = [
     Agreements::PksSignedOn,
     Agreements::ValueRupiah,
     Agreements::Funding,
+    Agreements::FundingForm,
+    Agreements::LocationCodes,
     Agreements::BurdensPublic,
     Agreements::BudgetedInApbd,
     Agreements::FeasibilityDone,
@@ -187,7 +208,9 @@ fn values(a: &Agreement) -> Vec<sea_query::Expr> {
         date_text(a.kb_signed_on).into(),
         date_text(a.pks_signed_on).into(),
         a.value.into(),
-        a.funding.clone().into(),
+        a.funding.map(|f| f.slug()).into(),
+        a.funding_form.map(|f| f.slug()).into(),
+        location_text(&a.location_codes).into(),
         a.burdens_public.into(),
         a.budgeted_in_apbd.into(),
         a.feasibility_done.into(),
@@ -209,6 +232,8 @@ pub struct Party {
     pub signatory_position: Option<String>,
     /// Each party numbers the document in its own register.
     pub document_number: Option<String>,
+    /// The signatory acts for the regional head under a surat kuasa.
+    pub signs_by_authority: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -219,6 +244,7 @@ struct PartyRow {
     signatory_name: Option<String>,
     signatory_position: Option<String>,
     document_number: Option<String>,
+    signs_by_authority: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -265,6 +291,8 @@ pub struct AgreementDetail {
     pub outcomes: Vec<Outcome>,
     /// Signed scans, letters and evidence files (metadata; the bytes are fetched one by one).
     pub documents: Vec<Document>,
+    /// Monitoring and evaluation, newest first.
+    pub evaluations: Vec<Evaluation>,
     /// True when the viewer is a party Pemda, not the one that keeps the record.
     pub shared: bool,
 }
@@ -420,7 +448,9 @@ pub struct NewAgreement {
     pub starts_on: Option<Date>,
     pub ends_on: Option<Date>,
     pub value: Option<i64>,
-    pub funding: Option<String>,
+    pub funding: Option<FundingSource>,
+    pub funding_form: Option<FundingForm>,
+    pub location_codes: Vec<RegionCode>,
     /// The other parties; the Pemda itself is added first.
     pub parties: Vec<Party>,
     pub need_ids: Vec<NeedId>,
@@ -495,6 +525,7 @@ async fn insert(tx: &mut Tx, actor: &Actor, a: &Agreement, parties: &[Party], ne
                     AgreementParties::SignatoryName,
                     AgreementParties::SignatoryPosition,
                     AgreementParties::DocumentNumber,
+                    AgreementParties::SignsByAuthority,
                 ])
                 .values_panic([
                     a.tenant.as_str().into(),
@@ -506,6 +537,7 @@ async fn insert(tx: &mut Tx, actor: &Actor, a: &Agreement, parties: &[Party], ne
                     p.signatory_name.clone().into(),
                     p.signatory_position.clone().into(),
                     p.document_number.clone().into(),
+                    p.signs_by_authority.into(),
                 ])
                 .to_owned(),
         )
@@ -643,6 +675,7 @@ impl Store {
                         AgreementParties::SignatoryName,
                         AgreementParties::SignatoryPosition,
                         AgreementParties::DocumentNumber,
+                        AgreementParties::SignsByAuthority,
                     ])
                     .from(AgreementParties::Table)
                     .and_where(Expr::col(AgreementParties::TenantCode).eq(owner.as_str()))
@@ -709,6 +742,7 @@ impl Store {
             )
             .await?;
         let documents = documents_of(&mut tx, &owner, id).await?;
+        let evaluations = evaluations_of(&mut tx, &owner, id).await?;
         tx.commit().await?;
         let corrupt = |w: &str| StoreError::Corrupt(format!("agreement {id}: {w}"));
         Ok(AgreementDetail {
@@ -729,6 +763,7 @@ impl Store {
                         signatory_name: p.signatory_name,
                         signatory_position: p.signatory_position,
                         document_number: p.document_number,
+                        signs_by_authority: p.signs_by_authority,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -749,6 +784,7 @@ impl Store {
             activities: activities.into_iter().map(Activity::try_from).collect::<Result<_>>()?,
             outcomes: outcomes.into_iter().map(Outcome::try_from).collect::<Result<_>>()?,
             documents,
+            evaluations,
         })
     }
 
@@ -936,6 +972,8 @@ impl Store {
             pks_signed_on: None,
             value: new.value,
             funding: new.funding,
+            funding_form: new.funding_form,
+            location_codes: new.location_codes,
             burdens_public: false,
             budgeted_in_apbd: true,
             feasibility_done: false,
@@ -950,6 +988,7 @@ impl Store {
             signatory_name: None,
             signatory_position: None,
             document_number: None,
+            signs_by_authority: false,
         }];
         parties.extend(new.parties);
         let mut tx = self.begin().await?;
@@ -993,6 +1032,8 @@ impl Store {
             pks_signed_on: None,
             value: None,
             funding: None,
+            funding_form: None,
+            location_codes: Vec::new(),
             burdens_public: false,
             budgeted_in_apbd: true,
             feasibility_done: false,
@@ -1008,6 +1049,7 @@ impl Store {
                 signatory_name: None,
                 signatory_position: None,
                 document_number: None,
+                signs_by_authority: false,
             },
             Party {
                 partner_id: Some(partner.id),
@@ -1016,6 +1058,7 @@ impl Store {
                 signatory_name: None,
                 signatory_position: None,
                 document_number: None,
+                signs_by_authority: false,
             },
         ];
         let mut tx = self.begin().await?;
@@ -1152,5 +1195,318 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// The facts of an agreement an officer records after drafting: what it is about, where, for
+/// how long, and who pays. The stage and the signing facts move only through `move_agreement`.
+#[derive(Debug, Clone)]
+pub struct AgreementDetails {
+    pub title: String,
+    pub scope: String,
+    pub urusan_code: String,
+    pub location_codes: Vec<RegionCode>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub value: Option<i64>,
+    pub funding: Option<FundingSource>,
+    pub funding_form: Option<FundingForm>,
+    /// Inputs to the DPRD rule for a KSDD.
+    pub burdens_public: bool,
+    pub budgeted_in_apbd: bool,
+}
+
+/// One party's signing details, by its position in the list of parties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartySigning {
+    pub seq: usize,
+    pub signatory_name: Option<String>,
+    pub signatory_position: Option<String>,
+    pub document_number: Option<String>,
+    pub signs_by_authority: bool,
+}
+
+/// A monitoring and evaluation to record.
+#[derive(Debug, Clone)]
+pub struct NewEvaluation {
+    pub period: String,
+    pub evaluated_on: Date,
+    pub scores: Scores,
+    pub recommendation: Recommendation,
+    pub notes: String,
+}
+
+/// A monitoring and evaluation (monev) of an agreement for one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub agreement_id: AgreementId,
+    pub period: String,
+    pub evaluated_on: Date,
+    pub scores: Scores,
+    pub recommendation: Recommendation,
+    pub notes: String,
+    pub created_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct EvaluationRow {
+    agreement_id: Uuid,
+    period: String,
+    evaluated_on: String,
+    aim: i16,
+    timeliness: i16,
+    contribution: i16,
+    indicator: i16,
+    impact: i16,
+    relevance: i16,
+    recommendation: String,
+    notes: String,
+    created_by: String,
+}
+
+impl TryFrom<EvaluationRow> for Evaluation {
+    type Error = StoreError;
+    fn try_from(r: EvaluationRow) -> Result<Self> {
+        let corrupt = |w: &str| StoreError::Corrupt(format!("evaluation of {}: {w}", r.agreement_id));
+        let marks = [r.aim, r.timeliness, r.contribution, r.indicator, r.impact, r.relevance].map(|m| m.to_string());
+        Ok(Evaluation {
+            agreement_id: AgreementId::from_uuid(r.agreement_id),
+            evaluated_on: parse_date("evaluated_on", &r.evaluated_on).ok().flatten().ok_or_else(|| corrupt("date"))?,
+            scores: Scores::parse(marks.each_ref().map(String::as_str)).map_err(|_| corrupt("scores"))?,
+            recommendation: r.recommendation.parse().map_err(|_| corrupt("recommendation"))?,
+            period: r.period,
+            notes: r.notes,
+            created_by: r.created_by,
+        })
+    }
+}
+
+/// A signing detail as stored: trimmed, and absent rather than blank.
+fn optional_text(field: &'static str, s: Option<&str>, max: usize) -> Result<Option<String>> {
+    match s.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => Ok(Some(required_text(field, t, max)?)),
+    }
+}
+
+pub(crate) async fn evaluations_of(tx: &mut Tx, tenant: &RegionCode, id: AgreementId) -> Result<Vec<Evaluation>> {
+    let rows: Vec<EvaluationRow> = tx
+        .fetch_all(
+            Query::select()
+                .columns([
+                    Evaluations::AgreementId,
+                    Evaluations::Period,
+                    Evaluations::EvaluatedOn,
+                    Evaluations::Aim,
+                    Evaluations::Timeliness,
+                    Evaluations::Contribution,
+                    Evaluations::Indicator,
+                    Evaluations::Impact,
+                    Evaluations::Relevance,
+                    Evaluations::Recommendation,
+                    Evaluations::Notes,
+                    Evaluations::CreatedBy,
+                ])
+                .from(Evaluations::Table)
+                .and_where(Expr::col(Evaluations::TenantCode).eq(tenant.as_str()))
+                .and_where(Expr::col(Evaluations::AgreementId).eq(id.as_uuid()))
+                .order_by(Evaluations::EvaluatedOn, Order::Desc)
+                .order_by(Evaluations::CreatedAt, Order::Desc),
+        )
+        .await?;
+    rows.into_iter().map(Evaluation::try_from).collect()
+}
+
+impl Store {
+    /// Record what the agreement is about, where, when and who pays, and who signs for each
+    /// party (the keeper only), in one transaction. Parties not named keep what they had.
+    pub async fn update_agreement(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        details: AgreementDetails,
+        signing: Vec<PartySigning>,
+    ) -> Result<Agreement> {
+        let owner = self.keeper_tenant(actor, id).await?;
+        let title = required_text("title", &details.title, 300)?;
+        if let (Some(s), Some(e)) = (details.starts_on, details.ends_on)
+            && e < s
+        {
+            return Err(StoreError::Invalid(FieldError::new("ends_on", "ends-before-start")));
+        }
+        if details.value.is_some_and(|v| v < 0) {
+            return Err(StoreError::Invalid(FieldError::new("value", "negative-amount")));
+        }
+        let parties = self.agreement(actor, id).await?.parties;
+        let mut changed_parties = Vec::new();
+        for s in &signing {
+            let before = parties.get(s.seq).ok_or(StoreError::NotFound)?;
+            let after = Party {
+                signatory_name: optional_text("signatory_name", s.signatory_name.as_deref(), 200)?,
+                signatory_position: optional_text("signatory_position", s.signatory_position.as_deref(), 200)?,
+                document_number: optional_text("document_number", s.document_number.as_deref(), 120)?,
+                signs_by_authority: s.signs_by_authority,
+                ..before.clone()
+            };
+            if after != *before {
+                changed_parties.push((s.seq, before.clone(), after));
+            }
+        }
+        let mut tx = self.begin().await?;
+        let before = load(&mut tx, &owner, id).await?;
+        let after = Agreement {
+            title,
+            scope: details.scope.trim().to_owned(),
+            urusan_code: details.urusan_code,
+            location_codes: details.location_codes,
+            starts_on: details.starts_on,
+            ends_on: details.ends_on,
+            value: details.value,
+            funding: details.funding,
+            funding_form: details.funding_form,
+            burdens_public: details.burdens_public,
+            budgeted_in_apbd: details.budgeted_in_apbd,
+            updated_at_ms: now_ms(),
+            ..before.clone()
+        };
+        tx.execute(
+            &Query::update()
+                .table(Agreements::Table)
+                .values([
+                    (Agreements::Title, after.title.clone().into()),
+                    (Agreements::Scope, after.scope.clone().into()),
+                    (Agreements::UrusanCode, after.urusan_code.clone().into()),
+                    (Agreements::LocationCodes, location_text(&after.location_codes).into()),
+                    (Agreements::StartsOn, date_text(after.starts_on).into()),
+                    (Agreements::EndsOn, date_text(after.ends_on).into()),
+                    (Agreements::ValueRupiah, after.value.into()),
+                    (Agreements::Funding, after.funding.map(|f| f.slug()).into()),
+                    (Agreements::FundingForm, after.funding_form.map(|f| f.slug()).into()),
+                    (Agreements::BurdensPublic, after.burdens_public.into()),
+                    (Agreements::BudgetedInApbd, after.budgeted_in_apbd.into()),
+                    (Agreements::UpdatedAt, after.updated_at_ms.into()),
+                ])
+                .and_where(Expr::col(Agreements::TenantCode).eq(owner.as_str()))
+                .and_where(Expr::col(Agreements::Id).eq(id.as_uuid()))
+                .to_owned(),
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant: Some(&owner),
+                action: "update",
+                record_type: RecordType::Agreement,
+                record_id: id.to_string(),
+                before: snapshot(&before),
+                after: snapshot(&after),
+            },
+        )
+        .await?;
+        for (seq, before, after) in changed_parties {
+            tx.execute(
+                &Query::update()
+                    .table(AgreementParties::Table)
+                    .values([
+                        (AgreementParties::SignatoryName, after.signatory_name.clone().into()),
+                        (AgreementParties::SignatoryPosition, after.signatory_position.clone().into()),
+                        (AgreementParties::DocumentNumber, after.document_number.clone().into()),
+                        (AgreementParties::SignsByAuthority, after.signs_by_authority.into()),
+                    ])
+                    .and_where(Expr::col(AgreementParties::TenantCode).eq(owner.as_str()))
+                    .and_where(Expr::col(AgreementParties::AgreementId).eq(id.as_uuid()))
+                    .and_where(Expr::col(AgreementParties::Seq).eq(seq as i32))
+                    .to_owned(),
+            )
+            .await?;
+            record(
+                &mut tx,
+                actor,
+                Change {
+                    tenant: Some(&owner),
+                    action: "party",
+                    record_type: RecordType::Agreement,
+                    record_id: id.to_string(),
+                    before: snapshot(&before),
+                    after: snapshot(&after),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Record a monitoring and evaluation for a period (the keeper only).
+    pub async fn add_evaluation(&self, actor: &Actor, id: AgreementId, new: NewEvaluation) -> Result<Evaluation> {
+        let owner = self.keeper_tenant(actor, id).await?;
+        let NewEvaluation { period, evaluated_on, scores, recommendation, notes } = new;
+        let evaluation = Evaluation {
+            agreement_id: id,
+            period: required_text("period", &period, 40)?,
+            evaluated_on,
+            scores,
+            recommendation,
+            notes: notes.trim().chars().take(4000).collect(),
+            created_by: actor.label.clone(),
+        };
+        let mut tx = self.begin().await?;
+        let [aim, timeliness, contribution, indicator, impact, relevance] = scores.as_array().map(i16::from);
+        tx.execute(
+            &Query::insert()
+                .into_table(Evaluations::Table)
+                .columns([
+                    Evaluations::TenantCode,
+                    Evaluations::Id,
+                    Evaluations::AgreementId,
+                    Evaluations::Period,
+                    Evaluations::EvaluatedOn,
+                    Evaluations::Aim,
+                    Evaluations::Timeliness,
+                    Evaluations::Contribution,
+                    Evaluations::Indicator,
+                    Evaluations::Impact,
+                    Evaluations::Relevance,
+                    Evaluations::Recommendation,
+                    Evaluations::Notes,
+                    Evaluations::CreatedAt,
+                    Evaluations::CreatedBy,
+                ])
+                .values_panic([
+                    owner.as_str().into(),
+                    Uuid::now_v7().into(),
+                    id.as_uuid().into(),
+                    evaluation.period.clone().into(),
+                    evaluated_on.to_string().into(),
+                    aim.into(),
+                    timeliness.into(),
+                    contribution.into(),
+                    indicator.into(),
+                    impact.into(),
+                    relevance.into(),
+                    recommendation.slug().into(),
+                    evaluation.notes.clone().into(),
+                    now_ms().into(),
+                    actor.label.clone().into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            Change {
+                tenant: Some(&owner),
+                action: "evaluation",
+                record_type: RecordType::Agreement,
+                record_id: id.to_string(),
+                before: None,
+                after: snapshot(&evaluation),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(evaluation)
     }
 }

@@ -6,7 +6,7 @@
 
 use sea_query::{
     ColumnDef, Expr, ExprTrait, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, PostgresQueryBuilder, Query,
-    SqliteQueryBuilder, Table, TableCreateStatement,
+    SqliteQueryBuilder, Table, TableAlterStatement, TableCreateStatement, TableRef,
 };
 
 use crate::db::Tx;
@@ -23,6 +23,8 @@ pub struct Migration {
 enum Ddl {
     Table(TableCreateStatement),
     Index(IndexCreateStatement),
+    /// One added column per statement: SQLite alters a table one column at a time.
+    Alter(TableAlterStatement),
 }
 
 impl Ddl {
@@ -30,6 +32,7 @@ impl Ddl {
         match self {
             Ddl::Table(t) => (t.to_string(SqliteQueryBuilder), t.to_string(PostgresQueryBuilder)),
             Ddl::Index(i) => (i.to_string(SqliteQueryBuilder), i.to_string(PostgresQueryBuilder)),
+            Ddl::Alter(a) => (a.to_string(SqliteQueryBuilder), a.to_string(PostgresQueryBuilder)),
         }
     }
 }
@@ -42,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "activities_outcomes", statements: activities_outcomes },
     Migration { version: 6, name: "reminders", statements: reminders },
     Migration { version: 7, name: "agreement_documents", statements: agreement_documents },
+    Migration { version: 9, name: "agreement_details_evaluations", statements: agreement_details_evaluations },
 ];
 
 /// What `sinergi check` reports.
@@ -819,6 +823,58 @@ fn agreement_documents() -> Vec<Ddl> {
                 .table(AgreementDocuments::Table)
                 .col(AgreementDocuments::TenantCode)
                 .col(AgreementDocuments::AgreementId)
+                .to_owned(),
+        ),
+    ]
+}
+
+fn agreement_details_evaluations() -> Vec<Ddl> {
+    let add = |table: TableRef, col: &mut ColumnDef| Ddl::Alter(Table::alter().table(table).add_column(col).to_owned());
+    let evaluations = Table::create()
+        .table(Evaluations::Table)
+        .col(ColumnDef::new(Evaluations::TenantCode).text().not_null())
+        .col(ColumnDef::new(Evaluations::Id).uuid().not_null())
+        .col(ColumnDef::new(Evaluations::AgreementId).uuid().not_null())
+        .col(ColumnDef::new(Evaluations::Period).text().not_null())
+        .col(ColumnDef::new(Evaluations::EvaluatedOn).text().not_null())
+        // Marks 1..5, checked in the domain before they get here.
+        .col(ColumnDef::new(Evaluations::Aim).small_integer().not_null())
+        .col(ColumnDef::new(Evaluations::Timeliness).small_integer().not_null())
+        .col(ColumnDef::new(Evaluations::Contribution).small_integer().not_null())
+        .col(ColumnDef::new(Evaluations::Indicator).small_integer().not_null())
+        .col(ColumnDef::new(Evaluations::Impact).small_integer().not_null())
+        .col(ColumnDef::new(Evaluations::Relevance).small_integer().not_null())
+        .col(ColumnDef::new(Evaluations::Recommendation).text().not_null())
+        .col(ColumnDef::new(Evaluations::Notes).text().not_null())
+        .col(ColumnDef::new(Evaluations::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(Evaluations::CreatedBy).text().not_null())
+        .primary_key(Index::create().col(Evaluations::TenantCode).col(Evaluations::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(Evaluations::Table, (Evaluations::TenantCode, Evaluations::AgreementId))
+                .to(Agreements::Table, (Agreements::TenantCode, Agreements::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+    vec![
+        add(Agreements::Table.into(), ColumnDef::new(Agreements::FundingForm).text().null()),
+        // Region codes of where the cooperation takes place, comma-separated.
+        add(Agreements::Table.into(), ColumnDef::new(Agreements::LocationCodes).text().not_null().default("")),
+        // The signatory acts for the regional head under a surat kuasa.
+        add(
+            AgreementParties::Table.into(),
+            ColumnDef::new(AgreementParties::SignsByAuthority).boolean().not_null().default(false),
+        ),
+        // "Stopped on paper" after this many months without follow-up (Permendagri leaves it
+        // to the Pemda; six is the default the Tangerang Selatan meeting used).
+        add(Tenants::Table.into(), ColumnDef::new(Tenants::DormancyMonths).integer().not_null().default(6)),
+        Ddl::Table(evaluations),
+        Ddl::Index(
+            Index::create()
+                .name("evaluations_tenant_agreement")
+                .table(Evaluations::Table)
+                .col(Evaluations::TenantCode)
+                .col(Evaluations::AgreementId)
                 .to_owned(),
         ),
     ]

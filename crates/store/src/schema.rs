@@ -24,6 +24,7 @@ pub(crate) enum Tenants {
     Active,
     CreatedAt,
     UpdatedAt,
+    DormancyMonths,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -203,6 +204,8 @@ pub(crate) enum Agreements {
     TerminationReason,
     CreatedAt,
     UpdatedAt,
+    FundingForm,
+    LocationCodes,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -217,6 +220,7 @@ pub(crate) enum AgreementParties {
     SignatoryName,
     SignatoryPosition,
     DocumentNumber,
+    SignsByAuthority,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -341,4 +345,24 @@ pub(crate) enum AgreementDocuments {
     Stempel,
     CreatedAt,
     UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Evaluations {
+    Table,
+    TenantCode,
+    Id,
+    AgreementId,
+    Period,
+    EvaluatedOn,
+    Aim,
+    Timeliness,
+    Contribution,
+    Indicator,
+    Impact,
+    Relevance,
+    Recommendation,
+    Notes,
+    CreatedAt,
+    CreatedBy,
 }

@@ -3,6 +3,7 @@
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 use sinergi_domain::auth::{FieldError, required_text};
+use sinergi_domain::cooperation::dormancy::DormancyRule;
 use sinergi_domain::org::{TenantSlug, tenant_code};
 use sinergi_domain::{Actor, Permission, RegionCode, Scope};
 
@@ -16,6 +17,8 @@ pub struct Tenant {
     pub slug: TenantSlug,
     pub name: String,
     pub active: bool,
+    /// When an agreement counts as stopped on paper, as this Pemda decided.
+    pub dormancy: DormancyRule,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -28,6 +31,7 @@ struct TenantRow {
     active: bool,
     created_at: i64,
     updated_at: i64,
+    dormancy_months: i32,
 }
 
 impl TryFrom<TenantRow> for Tenant {
@@ -38,6 +42,11 @@ impl TryFrom<TenantRow> for Tenant {
             slug: TenantSlug::parse(&r.slug).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             name: r.name,
             active: r.active,
+            dormancy: u8::try_from(r.dormancy_months)
+                .ok()
+                .filter(|m| DormancyRule::MONTHS.contains(m))
+                .map(|months| DormancyRule { months })
+                .ok_or_else(|| StoreError::Corrupt(format!("tenant {}: dormancy months", r.code)))?,
             created_at_ms: r.created_at,
             updated_at_ms: r.updated_at,
         })
@@ -69,6 +78,8 @@ impl NewTenant {
 pub struct TenantUpdate {
     pub name: String,
     pub active: bool,
+    /// `None` keeps the current setting.
+    pub dormancy: Option<DormancyRule>,
 }
 
 /// Every column, in one order for SELECT and INSERT.
@@ -76,7 +87,7 @@ const COLUMNS: [Tenants; 6] =
     [Tenants::Code, Tenants::Slug, Tenants::Name, Tenants::Active, Tenants::CreatedAt, Tenants::UpdatedAt];
 
 fn select() -> sea_query::SelectStatement {
-    Query::select().columns(COLUMNS).from(Tenants::Table).to_owned()
+    Query::select().columns(COLUMNS).column(Tenants::DormancyMonths).from(Tenants::Table).to_owned()
 }
 
 impl Store {
@@ -109,6 +120,7 @@ impl Store {
             slug: new.slug,
             name: new.name,
             active: true,
+            dormancy: DormancyRule::default(),
             created_at_ms: now,
             updated_at_ms: now,
         };
@@ -168,13 +180,20 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?
             .try_into()?;
-        let after = Tenant { name, active: update.active, updated_at_ms: now_ms(), ..before.clone() };
+        let after = Tenant {
+            name,
+            active: update.active,
+            dormancy: update.dormancy.unwrap_or(before.dormancy),
+            updated_at_ms: now_ms(),
+            ..before.clone()
+        };
         tx.execute(
             &Query::update()
                 .table(Tenants::Table)
                 .values([
                     (Tenants::Name, after.name.clone().into()),
                     (Tenants::Active, after.active.into()),
+                    (Tenants::DormancyMonths, i32::from(after.dormancy.months).into()),
                     (Tenants::UpdatedAt, after.updated_at_ms.into()),
                 ])
                 .and_where(Expr::col(Tenants::Code).eq(code.as_str()))

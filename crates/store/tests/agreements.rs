@@ -2,13 +2,17 @@
 
 use sinergi_domain::cooperation::agreement::{AgreementKind, Stage, TerminationReason};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
+use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
+use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind};
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::files::check_file;
 use sinergi_domain::{ActivityId, OutcomeId};
 use sinergi_domain::{Actor, RegionCode, Role, Scope};
 use sinergi_store::agencies::AgencyInput;
-use sinergi_store::agreements::{Activity, NewAgreement, Outcome, Party, StageMove, parse_date};
+use sinergi_store::agreements::{
+    Activity, AgreementDetails, NewAgreement, NewEvaluation, Outcome, Party, PartySigning, StageMove, parse_date,
+};
 use sinergi_store::cooperation::NeedInput;
 use sinergi_store::documents::NewDocument;
 use sinergi_store::partners::PartnerInput;
@@ -98,8 +102,9 @@ store_tests! {
             .create_agreement(&kota, &code("36.73"), NewAgreement {
                 kind: AgreementKind::KsddSukarela, title: "KB Kota dan Kabupaten Serang".into(), scope: "UMKM, industri, Labkesda".into(),
                 urusan_code: "2.17".into(), starts_on: None, ends_on: None, value: None, funding: None,
+                funding_form: None, location_codes: vec![],
                 parties: vec![Party { partner_id: None, party_tenant: Some(code("36.04")), name: "Pemerintah Kabupaten Serang".into(),
-                    signatory_name: None, signatory_position: None, document_number: None }],
+                    signatory_name: None, signatory_position: None, document_number: None, signs_by_authority: false }],
                 need_ids: vec![],
             })
             .await
@@ -153,5 +158,71 @@ store_tests! {
         let after = store.agreement(&kota, kb.id).await.expect("detail");
         assert!(after.outcomes.is_empty(), "the outcome was rolled back with its evidence");
         assert_eq!(after.documents.len(), 3);
+    }
+
+    async fn details_signatories_and_evaluations_are_the_keepers_and_audited(store: Store) {
+        let root = Actor::system("t");
+        for (c, n) in [("36.73", "Kota Serang"), ("36.04", "Kabupaten Serang")] {
+            store.create_tenant(&root, NewTenant::parse(c, n, None).expect("t")).await.expect("tenant");
+        }
+        let (kota, kab) = (admin("36.73"), admin("36.04"));
+        let kb = store
+            .create_agreement(&kota, &code("36.73"), NewAgreement {
+                kind: AgreementKind::KsddSukarela, title: "KB Serang".into(), scope: "".into(),
+                urusan_code: "2.17".into(), starts_on: None, ends_on: None, value: None, funding: None,
+                funding_form: None, location_codes: vec![],
+                parties: vec![Party { partner_id: None, party_tenant: Some(code("36.04")), name: "Pemerintah Kabupaten Serang".into(),
+                    signatory_name: None, signatory_position: None, document_number: None, signs_by_authority: false }],
+                need_ids: vec![],
+            })
+            .await
+            .expect("kb");
+        let details = |starts: &str, ends: &str| AgreementDetails {
+            title: "KB Kota dan Kabupaten Serang".into(), scope: "UMKM, industri, Labkesda".into(), urusan_code: "2.17".into(),
+            location_codes: vec![code("36.73"), code("36.04")], starts_on: parse_date("s", starts).expect("d"),
+            ends_on: parse_date("e", ends).expect("d"), value: None, funding: Some(FundingSource::Shared),
+            funding_form: Some(FundingForm::Mixed), burdens_public: false, budgeted_in_apbd: false,
+        };
+        let signing = vec![
+            PartySigning { seq: 0, signatory_name: Some("Budi Rustandi".into()), signatory_position: Some("Wali Kota Serang".into()), document_number: Some(" 000.7/03-KB/Huk/2026 ".into()), signs_by_authority: false },
+            PartySigning { seq: 1, signatory_name: Some("Muhammad Najib Hamas".into()), signatory_position: Some("Wakil Bupati Serang".into()), document_number: Some("".into()), signs_by_authority: true },
+        ];
+        // The end before the start is refused, naming the field, and nothing changes.
+        let bad = store.update_agreement(&kota, kb.id, details("2026-01-30", "2025-01-30"), signing.clone()).await;
+        assert!(matches!(&bad, Err(StoreError::Invalid(e)) if e.field == "ends_on"), "{bad:?}");
+        assert_eq!(store.agreement(&kota, kb.id).await.expect("d").parties[0].signatory_name, None);
+        // The party Pemda reads but does not write.
+        let theirs = store.update_agreement(&kab, kb.id, details("2026-01-30", "2031-01-30"), signing.clone()).await;
+        assert!(matches!(theirs, Err(StoreError::Forbidden)));
+        // A party beyond the list is not invented.
+        let ghost = vec![PartySigning { seq: 5, signatory_name: None, signatory_position: None, document_number: None, signs_by_authority: false }];
+        assert!(matches!(store.update_agreement(&kota, kb.id, details("2026-01-30", "2031-01-30"), ghost).await, Err(StoreError::NotFound)));
+
+        let saved = store.update_agreement(&kota, kb.id, details("2026-01-30", "2031-01-30"), signing).await.expect("saved");
+        assert!(saved.dprd().required, "a KSDD not budgeted in the APBD needs the DPRD");
+        let d = store.agreement(&kab, kb.id).await.expect("shared");
+        assert_eq!(d.agreement.location_codes, vec![code("36.73"), code("36.04")]);
+        assert_eq!((d.agreement.funding, d.agreement.funding_form), (Some(FundingSource::Shared), Some(FundingForm::Mixed)));
+        assert_eq!(d.parties[0].document_number.as_deref(), Some("000.7/03-KB/Huk/2026"), "trimmed");
+        assert_eq!(d.parties[1].document_number, None, "blank is absent");
+        assert!(d.parties[1].signs_by_authority);
+
+        let scores = Scores::parse(["5", "4", "5", "4", "5", "5"]).expect("scores");
+        let eval = |period: &str| NewEvaluation { period: period.into(), evaluated_on: parse_date("d", "2026-10-15").expect("d").expect("d"),
+            scores, recommendation: Recommendation::Expand, notes: "Perluas".into() };
+        assert!(matches!(store.add_evaluation(&kab, kb.id, eval("2026")).await, Err(StoreError::Forbidden)));
+        let blank = store.add_evaluation(&kota, kb.id, eval(" ")).await;
+        assert!(matches!(&blank, Err(StoreError::Invalid(e)) if e.field == "period"));
+        store.add_evaluation(&kota, kb.id, eval("2026")).await.expect("evaluation");
+        let d = store.agreement(&kab, kb.id).await.expect("shared");
+        assert_eq!(d.evaluations.len(), 1);
+        assert_eq!(d.evaluations[0].scores, scores);
+        let events = store
+            .audit_events(&kota, &sinergi_store::audit::AuditFilter { record_id: Some(kb.id.to_string()), limit: 50, ..Default::default() })
+            .await
+            .expect("audit");
+        let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"update") && actions.contains(&"party") && actions.contains(&"evaluation"), "{actions:?}");
+        assert_eq!(actions.iter().filter(|a| **a == "party").count(), 2);
     }
 }

@@ -78,7 +78,7 @@ store_tests! {
         let refused = store.create_tenant(&kota.actor(), NewTenant::parse("36.74", "Kota Tangerang Selatan", None).expect("t")).await;
         assert!(matches!(refused, Err(StoreError::Forbidden)));
         let renamed = store
-            .update_tenant(&kota.actor(), &code("36.73"), TenantUpdate { name: "Pemerintah Kota Serang".into(), active: true })
+            .update_tenant(&kota.actor(), &code("36.73"), TenantUpdate { name: "Pemerintah Kota Serang".into(), active: true, dormancy: None })
             .await
             .expect("rename");
         assert_eq!(renamed.name, "Pemerintah Kota Serang");

@@ -10,7 +10,7 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::client::Tls;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sinergi_domain::cooperation::dormancy::{DEFAULT_REMINDER_DAYS, DormancyRule, expiry_reminder, is_overdue};
+use sinergi_domain::cooperation::dormancy::{DEFAULT_REMINDER_DAYS, expiry_reminder, is_overdue};
 use sinergi_domain::format::{Locale, format_date};
 use sinergi_domain::{Actor, Scope};
 use sinergi_store::Store;
@@ -64,7 +64,7 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
             let link = format!("/cooperation/agreements/{}", a.id);
             let mail = |message: &str| format!("{message}\n\n{base_url}{link}\n\n— Sinergi");
             let activities: Vec<_> = p.activities.iter().filter(|x| x.agreement_id == a.id).collect();
-            if let Some(d) = p.dormancy(a, DormancyRule::default(), today) {
+            if let Some(d) = p.dormancy(a, tenant.dormancy, today) {
                 reminders.push(Reminder {
                     tenant: tenant.code.clone(),
                     dedupe_key: format!("dormant:{}:{}", a.id, d.since),

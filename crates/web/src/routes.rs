@@ -19,8 +19,8 @@ use crate::api::{self, ApiDoc};
 use crate::auth::{self, Access};
 use crate::ops;
 use crate::pages::{
-    self, account, agencies, agreements, audit, dashboard, exports, home, needs, partners, reference, targets, tenants,
-    users,
+    self, account, agencies, agreement_edit, agreements, audit, dashboard, exports, home, needs, partners, reference,
+    targets, tenants, users,
 };
 
 /// One route as the walk test sees it.
@@ -139,6 +139,9 @@ fn table() -> Routes {
         .get("/cooperation/agreements.xlsx", directory, exports::agreements_xlsx)
         .get("/cooperation/needs.xlsx", directory, exports::needs_xlsx)
         .get("/cooperation/agreements/{agreement_id}", directory, agreements::show)
+        .get("/cooperation/agreements/{agreement_id}/edit", agreements_w, agreement_edit::edit_form)
+        .post("/cooperation/agreements/{agreement_id}", agreements_w, agreement_edit::update)
+        .post("/cooperation/agreements/{agreement_id}/evaluations", agreements_w, agreements::add_evaluation)
         .post("/cooperation/agreements/{agreement_id}/stage", agreements_w, agreements::move_stage)
         .post("/cooperation/agreements/{agreement_id}/notes", directory, agreements::add_note)
         .upload("/cooperation/agreements/{agreement_id}/activities", agreements_w, agreements::add_activity)

@@ -700,3 +700,26 @@ async fn signed_scans_are_checked_by_content_and_shared_with_the_partner_pemda()
         .expect("audit");
     assert!(events.iter().any(|e| e.action == "checklist") && events.iter().any(|e| e.action == "add_document"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_pemda_sets_when_an_agreement_stopped_on_paper() {
+    let app = TestApp::start().await;
+    let admin = app.session(Role::RegionAdmin, "kota-serang").await;
+    let html = app.get(Some(&admin), "/cooperation").send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("lebih dari 6 bulan"), "the default is six months");
+    assert!(html.split("data-testid=\"stopped\"").nth(1).expect("list").contains("literasi keuangan dan KUR"));
+    let form = |months: &'static str| vec![("name", "Kota Serang"), ("active", "true"), ("dormancy_months", months)];
+    let r = app.post_form(Some(&admin), "/tenants/36.73", &form("30")).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("html").contains("antara 1 dan 24"));
+    // Two years: the Bank BJB KB signed in June 2025 is no longer flagged.
+    let r = app.post_form(Some(&admin), "/tenants/36.73", &form("24")).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = app.get(Some(&admin), "/cooperation").send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("lebih dari 24 bulan"));
+    assert!(!html.split("data-testid=\"stopped\"").nth(1).expect("list").contains("literasi keuangan dan KUR"));
+    // Another Pemda keeps its own setting.
+    let tangsel = app.session(Role::RegionAdmin, "kota-tangerang-selatan").await;
+    let html = app.get(Some(&tangsel), "/cooperation").send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("lebih dari 6 bulan"));
+}

@@ -22,10 +22,25 @@ pub struct DormancyInput {
 }
 
 /// How long a signed document may sit idle before it is flagged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DormancyRule {
     /// Calendar months. Zero flags a document on the day it is signed.
     pub months: u8,
+}
+
+impl DormancyRule {
+    /// The months a Pemda may choose: at least one (zero would flag every KB on the day it
+    /// is signed), at most two years (longer hides the agreements this rule is for).
+    pub const MONTHS: std::ops::RangeInclusive<u8> = 1..=24;
+
+    /// A Pemda's own setting, from a form.
+    pub fn parse_months(input: &str) -> Result<DormancyRule, crate::auth::FieldError> {
+        let err = crate::auth::FieldError::new("dormancy_months", "dormancy-months-out-of-range");
+        match input.trim().parse::<u8>() {
+            Ok(m) if Self::MONTHS.contains(&m) => Ok(DormancyRule { months: m }),
+            _ => Err(err),
+        }
+    }
 }
 
 impl Default for DormancyRule {
@@ -307,6 +322,16 @@ mod tests {
         assert!(!is_overdue(due, false, due));
         assert!(is_overdue(due, false, date!(2026 - 02 - 01)));
         assert!(!is_overdue(due, true, date!(2026 - 02 - 01)));
+    }
+
+    #[test]
+    fn a_pemda_chooses_one_to_twenty_four_months() {
+        assert_eq!(DormancyRule::parse_months(" 6 ").unwrap(), DormancyRule::default());
+        assert_eq!(DormancyRule::parse_months("1").unwrap().months, 1);
+        assert_eq!(DormancyRule::parse_months("24").unwrap().months, 24);
+        for bad in ["0", "25", "-1", "enam", "", "300"] {
+            assert_eq!(DormancyRule::parse_months(bad).unwrap_err().field, "dormancy_months", "{bad}");
+        }
     }
 
     fn any_date() -> impl Strategy<Value = Date> {

@@ -4,5 +4,7 @@
 pub mod agreement;
 pub mod documents;
 pub mod dormancy;
+pub mod evaluation;
+pub mod funding;
 pub mod needs;
 pub mod outcomes;

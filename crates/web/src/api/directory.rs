@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::auth::{Email, FieldError, NewPassword};
+use sinergi_domain::cooperation::dormancy::DormancyRule;
 use sinergi_domain::{AgencyId, RegionCode, Scope, UserId};
 use sinergi_store::agencies::{Agency, AgencyInput};
 use sinergi_store::hash_password;
@@ -25,6 +26,8 @@ pub struct TenantDto {
     pub slug: String,
     pub name: String,
     pub active: bool,
+    /// Months without follow-up after which an agreement counts as stopped on paper.
+    pub dormancy_months: u8,
     pub updated_at: String,
 }
 
@@ -35,6 +38,7 @@ impl From<Tenant> for TenantDto {
             slug: t.slug.to_string(),
             name: t.name,
             active: t.active,
+            dormancy_months: t.dormancy.months,
             updated_at: rfc3339(t.updated_at_ms),
         }
     }
@@ -52,6 +56,9 @@ pub struct TenantChange {
     pub name: String,
     #[serde(default = "yes")]
     pub active: bool,
+    /// 1 to 24; left out, the current setting stays.
+    #[serde(default)]
+    pub dormancy_months: Option<u8>,
 }
 
 fn yes() -> bool {
@@ -98,8 +105,15 @@ pub async fn update_tenant(
     ApiJson(body): ApiJson<TenantChange>,
 ) -> AppResult<Json<TenantDto>> {
     let code = self::tenant_code(&tenant_code)?;
-    let t =
-        state.store.update_tenant(&auth.actor, &code, TenantUpdate { name: body.name, active: body.active }).await?;
+    let dormancy = body
+        .dormancy_months
+        .map(|m| DormancyRule::parse_months(&m.to_string()))
+        .transpose()
+        .map_err(AppError::Invalid)?;
+    let t = state
+        .store
+        .update_tenant(&auth.actor, &code, TenantUpdate { name: body.name, active: body.active, dormancy })
+        .await?;
     Ok(Json(t.into()))
 }
 

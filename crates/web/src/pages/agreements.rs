@@ -10,10 +10,11 @@ use serde::Deserialize;
 use sinergi_domain::auth::{FieldError, required_text};
 use sinergi_domain::cooperation::agreement::{Stage, StageFacts, TerminationReason, next_stages};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
+use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
 use sinergi_domain::cooperation::outcomes::{OutcomeKind, parse_amount};
 use sinergi_domain::files::{CheckedFile, MAX_FILE_BYTES, check_file};
 use sinergi_domain::{ActivityId, AgreementId, DocumentId, NeedId, OutcomeId, PartnerId, Permission};
-use sinergi_store::agreements::{Activity, AgreementFilter, Outcome, StageMove, parse_date};
+use sinergi_store::agreements::{Activity, AgreementFilter, NewEvaluation, Outcome, StageMove, parse_date};
 use sinergi_store::documents::{Document, NewDocument};
 
 use super::upload::{MultipartForm, send_file};
@@ -97,6 +98,10 @@ struct AgreementPage {
     outcomes: Vec<(String, String, String, String, Vec<FileLink>)>,
     documents: Vec<DocumentView>,
     purposes: Vec<(String, String)>,
+    evaluations: Vec<EvaluationView>,
+    recommendations: Vec<(String, String)>,
+    score_fields: Vec<(&'static str, String)>,
+    today: String,
     outcome_kinds: Vec<(String, String)>,
     keeper: bool,
     errors: FormErrors,
@@ -118,6 +123,18 @@ pub struct DocumentView {
     pub uploaded: String,
     /// Only for a signed KB, PKS or addendum.
     pub checklist: Option<ChecklistView>,
+}
+
+pub struct EvaluationView {
+    pub period: String,
+    pub evaluated_on: String,
+    /// (scale label, mark)
+    pub marks: Vec<(String, u8)>,
+    pub average: String,
+    pub recommendation: String,
+    pub contradicts: bool,
+    pub notes: String,
+    pub by: String,
 }
 
 pub struct ChecklistView {
@@ -166,6 +183,32 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
         ),
         (tr.t("field-value"), a.value.map(|v| tr.rupiah(v)).unwrap_or_else(|| tr.t("agreements-not-reported"))),
         (
+            tr.t("field-funding-source"),
+            match (a.funding, a.funding_form) {
+                (None, None) => tr.t("agreements-not-reported"),
+                (source, form) => [
+                    source.map(|s| tr.t(&format!("funding-source-{}", s.slug()))),
+                    form.map(|f| tr.t(&format!("funding-form-{}", f.slug()))),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            },
+        ),
+        (
+            tr.t("field-location"),
+            if a.location_codes.is_empty() {
+                "—".to_owned()
+            } else {
+                a.location_codes
+                    .iter()
+                    .map(|c| sinergi_reference::region(c).map(|r| r.name.clone()).unwrap_or_else(|| c.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        (
             tr.t("agreements-dprd"),
             format!(
                 "{} ({})",
@@ -208,11 +251,17 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
             .iter()
             .map(|p| {
                 let href = if d.shared { None } else { p.partner_id.map(|id| format!("/partners/{id}")) };
-                let who = match (&p.signatory_name, &p.signatory_position) {
+                let mut who = match (&p.signatory_name, &p.signatory_position) {
                     (Some(n), Some(pos)) => format!("{} — {n}, {pos}", p.name),
                     (Some(n), None) => format!("{} — {n}", p.name),
                     _ => p.name.clone(),
                 };
+                if p.signs_by_authority {
+                    who.push_str(&format!(" ({})", tr.t("agreements-by-authority")));
+                }
+                if let Some(no) = &p.document_number {
+                    who.push_str(&format!(" · {} {no}", tr.t("field-document-number")));
+                }
                 (who, href)
             })
             .collect(),
@@ -303,6 +352,30 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
             .chain([DocumentPurpose::Evidence])
             .map(|p| (p.slug().to_owned(), tr.t(&format!("document-purpose-{}", p.slug()))))
             .collect(),
+        evaluations: d
+            .evaluations
+            .iter()
+            .map(|e| EvaluationView {
+                period: e.period.clone(),
+                evaluated_on: sinergi_domain::format::format_date(e.evaluated_on, tr.locale),
+                marks: Scores::FIELDS
+                    .iter()
+                    .zip(e.scores.as_array())
+                    .map(|(f, m)| (tr.t(&format!("score-{f}")), m))
+                    .collect(),
+                average: tr.decimal(f64::from(e.scores.average_tenths()) / 10.0),
+                recommendation: tr.t(&format!("recommendation-{}", e.recommendation.slug())),
+                contradicts: e.scores.contradicts(e.recommendation),
+                notes: e.notes.clone(),
+                by: e.created_by.clone(),
+            })
+            .collect(),
+        recommendations: Recommendation::ALL
+            .iter()
+            .map(|r| (r.slug().to_owned(), tr.t(&format!("recommendation-{}", r.slug()))))
+            .collect(),
+        score_fields: Scores::FIELDS.iter().map(|f| (*f, tr.t(&format!("score-{f}")))).collect(),
+        today: today().to_string(),
         outcome_kinds: OutcomeKind::ALL
             .into_iter()
             .map(|k| (k.slug().to_owned(), tr.t(&format!("outcome-{}", k.slug()))))
@@ -609,4 +682,72 @@ pub async fn download_document(
     let doc: DocumentId = document_id.parse().map_err(|_| AppError::NotFound)?;
     let file = state.store.document_file(&auth.actor, id, doc).await?;
     Ok(send_file(&file.name, file.file_type, file.bytes))
+}
+
+#[derive(Deserialize, Default)]
+pub struct EvaluationForm {
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    evaluated_on: String,
+    #[serde(default)]
+    aim: String,
+    #[serde(default)]
+    timeliness: String,
+    #[serde(default)]
+    contribution: String,
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    impact: String,
+    #[serde(default)]
+    relevance: String,
+    #[serde(default)]
+    recommendation: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// Record a monitoring and evaluation (monev) for a period.
+pub async fn add_evaluation(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(agreement_id): Path<String>,
+    Form(f): Form<EvaluationForm>,
+) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let id = self::agreement_id(&agreement_id)?;
+    state.store.agreement(&auth.actor, id).await?;
+    let mut errors = Vec::new();
+    let scores = Scores::parse(
+        [&f.aim, &f.timeliness, &f.contribution, &f.indicator, &f.impact, &f.relevance].map(String::as_str),
+    )
+    .map_err(|e| errors.extend(e))
+    .ok();
+    let recommendation: Option<Recommendation> = f.recommendation.parse().map_err(|e| errors.push(e)).ok();
+    let evaluated_on = match parse_date("evaluated_on", &f.evaluated_on) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            errors.push(FieldError::new("evaluated_on", "required"));
+            None
+        }
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    if let (Some(scores), Some(recommendation), Some(evaluated_on), true) =
+        (scores, recommendation, evaluated_on, errors.is_empty())
+    {
+        let new = NewEvaluation { period: f.period, evaluated_on, scores, recommendation, notes: f.notes };
+        match state.store.add_evaluation(&auth.actor, id, new).await {
+            Ok(_) => return Ok(see_other(&format!("/cooperation/agreements/{id}#evaluations"))),
+            Err(e) => {
+                let mut shown = FormErrors::default();
+                shown.absorb(tr, e.into())?;
+                return Ok(render_invalid(&page(&state, &auth, id, shown).await?));
+            }
+        }
+    }
+    Ok(render_invalid(&page(&state, &auth, id, show_errors(tr, &errors)).await?))
 }

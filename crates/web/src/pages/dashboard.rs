@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use sinergi_domain::cooperation::agreement::Stage;
-use sinergi_domain::cooperation::dormancy::{DEFAULT_REMINDER_DAYS, DormancyRule, expiry_reminder};
+use sinergi_domain::cooperation::dormancy::{DEFAULT_REMINDER_DAYS, expiry_reminder};
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::format::format_date;
 
@@ -43,7 +43,11 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult
     let tr = auth.ctx.tr();
     let p = state.store.portfolio(&auth.actor).await?;
     let today = today();
-    let rule = DormancyRule::default();
+    // Each Pemda sets its own limit; the platform's view judges each agreement by its keeper's.
+    let rules: std::collections::HashMap<_, _> =
+        state.store.tenants(&auth.actor).await?.into_iter().map(|t| (t.code, t.dormancy)).collect();
+    let rule_of = |a: &sinergi_store::agreements::Agreement| rules.get(&a.tenant).copied().unwrap_or_default();
+    let rule = auth.actor.scope.tenant().and_then(|t| rules.get(t).copied()).unwrap_or_default();
     let title_of = |id| p.agreements.iter().find(|a| a.id == id).map(|a| a.title.clone()).unwrap_or_default();
 
     let totals = [
@@ -72,7 +76,7 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult
     let mut stopped = Vec::new();
     let mut expiring = Vec::new();
     for a in &p.agreements {
-        if let Some(d) = p.dormancy(a, rule, today) {
+        if let Some(d) = p.dormancy(a, rule_of(a), today) {
             stopped.push((
                 a.id.to_string(),
                 a.title.clone(),

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod agencies;
+pub mod agreement_edit;
 pub mod agreements;
 pub mod audit;
 pub mod dashboard;

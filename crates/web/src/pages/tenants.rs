@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
+use sinergi_domain::cooperation::dormancy::DormancyRule;
 use sinergi_domain::{Permission, RegionCode};
 use sinergi_store::tenants::{NewTenant, TenantUpdate};
 
@@ -59,6 +60,8 @@ pub struct TenantForm {
     slug: String,
     #[serde(default)]
     active: Option<String>,
+    #[serde(default)]
+    dormancy_months: String,
 }
 
 pub struct TenantFormValues {
@@ -66,6 +69,7 @@ pub struct TenantFormValues {
     pub name: String,
     pub slug: String,
     pub active: bool,
+    pub dormancy_months: String,
 }
 
 #[derive(Template)]
@@ -103,7 +107,13 @@ fn page(
 }
 
 pub async fn new_form(auth: Authed) -> Response {
-    let form = TenantFormValues { code: String::new(), name: String::new(), slug: String::new(), active: true };
+    let form = TenantFormValues {
+        code: String::new(),
+        name: String::new(),
+        slug: String::new(),
+        active: true,
+        dormancy_months: DormancyRule::default().months.to_string(),
+    };
     render(&page(&auth, None, form, FormErrors::default(), None))
 }
 
@@ -117,7 +127,13 @@ pub async fn create(State(state): State<AppState>, auth: Authed, Form(form): For
         },
         Err(e) => errors.add(tr, &e),
     }
-    let values = TenantFormValues { code: form.code, name: form.name, slug: form.slug, active: true };
+    let values = TenantFormValues {
+        code: form.code,
+        name: form.name,
+        slug: form.slug,
+        active: true,
+        dormancy_months: form.dormancy_months,
+    };
     Ok(render_invalid(&page(&auth, None, values, errors, None)))
 }
 
@@ -132,7 +148,13 @@ pub async fn edit_form(
 ) -> AppResult<Response> {
     let code = parse_code(&tenant_code)?;
     let t = state.store.tenant(&auth.actor, &code).await?;
-    let form = TenantFormValues { code: t.code.to_string(), name: t.name, slug: t.slug.to_string(), active: t.active };
+    let form = TenantFormValues {
+        code: t.code.to_string(),
+        name: t.name,
+        slug: t.slug.to_string(),
+        active: t.active,
+        dormancy_months: t.dormancy.months.to_string(),
+    };
     Ok(render(&page(&auth, Some(&code), form, FormErrors::default(), None)))
 }
 
@@ -146,13 +168,18 @@ pub async fn update(
     let code = parse_code(&tenant_code)?;
     let current = state.store.tenant(&auth.actor, &code).await?;
     let mut errors = FormErrors::default();
-    let update = TenantUpdate { name: form.name.clone(), active: form.active.is_some() };
+    let dormancy = DormancyRule::parse_months(&form.dormancy_months).map_err(|e| errors.add(tr, &e)).ok();
+    let update = TenantUpdate { name: form.name.clone(), active: form.active.is_some(), dormancy };
     let values = TenantFormValues {
         code: code.to_string(),
         name: form.name,
         slug: current.slug.to_string(),
         active: update.active,
+        dormancy_months: form.dormancy_months,
     };
+    if !errors.is_empty() {
+        return Ok(render_invalid(&page(&auth, Some(&code), values, errors, None)));
+    }
     match state.store.update_tenant(&auth.actor, &code, update).await {
         Ok(_) => Ok(render(&page(&auth, Some(&code), values, errors, Some(tr.t("saved"))))),
         Err(e) => {
