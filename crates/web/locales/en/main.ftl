@@ -428,3 +428,4 @@ reminder-expiry-subject = [Sinergi] Ending soon: { $title }
 reminder-overdue = The activity "{ $title }" planned for { $date } has not been done.
 reminder-overdue-subject = [Sinergi] Activity overdue: { $title }
 home-reminders = Reminders
+error-ends-before-start = The end date cannot be before the start date.

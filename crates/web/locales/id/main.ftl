@@ -428,3 +428,4 @@ reminder-expiry-subject = [Sinergi] Segera berakhir: { $title }
 reminder-overdue = Kegiatan "{ $title }" yang direncanakan { $date } belum terlaksana.
 reminder-overdue-subject = [Sinergi] Kegiatan terlambat: { $title }
 home-reminders = Pengingat
+error-ends-before-start = Tanggal berakhir tidak boleh sebelum tanggal mulai.
