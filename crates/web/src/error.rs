@@ -55,12 +55,19 @@ pub struct ErrorInfo {
     /// Stable, machine-readable: `not_found`, `invalid`, ...
     pub code: &'static str,
     pub field: Option<&'static str>,
+    /// For `invalid`: the domain's stable reason (`required`, `not-next`, `kb-not-signed`...),
+    /// so an API client can act on it without parsing the sentence.
+    pub reason: Option<&'static str>,
     /// Translation key of the sentence for the user.
     pub message_key: String,
 }
 
 impl AppError {
     pub fn info(&self) -> ErrorInfo {
+        let reason = match self {
+            AppError::Invalid(e) => Some(e.reason),
+            _ => None,
+        };
         let (status, code, field, key) = match self {
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", None, "error-not-found".to_owned()),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", None, "error-forbidden".to_owned()),
@@ -80,7 +87,7 @@ impl AppError {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request", None, "error-bad-request".to_owned()),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None, "error-internal".to_owned()),
         };
-        ErrorInfo { status, code, field, message_key: key }
+        ErrorInfo { status, code, field, reason, message_key: key }
     }
 }
 

@@ -99,7 +99,9 @@ fn json_body(v: &Victim) -> serde_json::Value {
         "tenant": "36.73", "code": "36.73", "name": "Disusupi", "kind": "dinas",
         "email": "penyusup@kota-serang.test.id", "role": "viewer", "password": "penyusup-rahasia", "active": true,
         "year": 2026, "title": "Disusupi", "problem": "Disusupi", "urusan": "2.17", "partner_kind": "company",
-        "expected_benefit": "Disusupi", "status": "submitted", "indicator": "Disusupi", "unit": "unit", "target_value": 1.0
+        "expected_benefit": "Disusupi", "status": "submitted", "indicator": "Disusupi", "unit": "unit", "target_value": 1.0,
+        "description": "Disusupi", "scope": "Disusupi", "stage": "penawaran", "partner_id": v.partner_id,
+        "body": "Disusupi", "value": 1, "period": "2026", "confirm_new": true
     })
 }
 

@@ -35,7 +35,7 @@ impl PlanQuery {
 }
 
 /// The tenant a write goes to: one's own, or for the platform the one the body names.
-fn write_tenant(auth: &Authed, named: Option<&str>) -> AppResult<RegionCode> {
+pub(crate) fn write_tenant(auth: &Authed, named: Option<&str>) -> AppResult<RegionCode> {
     match (&auth.actor.scope, named.map(str::trim).filter(|s| !s.is_empty())) {
         (Scope::Tenant(own), _) => Ok(own.clone()),
         (Scope::Platform, Some(t)) => {

@@ -1,8 +1,10 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI 3 document generated from the
 //! handlers' annotations (`/api/v1/openapi.json`, readable at `/api/docs`).
 
+pub mod agreements;
 pub mod cooperation;
 pub mod directory;
+pub mod partners;
 pub mod reference;
 pub mod tokens;
 
@@ -37,10 +39,13 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code: not_found, forbidden, unauthenticated, csrf, invalid, conflict, bad_request, too_many_attempts, internal.
+    /// Stable code: not_found, forbidden, unauthenticated, csrf, invalid, conflict, duplicate, bad_request, too_many_attempts, internal.
     pub code: String,
     /// The request field at fault, when there is one.
     pub field: Option<String>,
+    /// For `invalid` (and `duplicate`): the stable reason, e.g. required, invalid-date,
+    /// not-next, kb-not-signed, same-nib.
+    pub reason: Option<String>,
     /// A sentence for people, in the caller's language.
     pub message: String,
 }
@@ -69,6 +74,11 @@ impl Modify for BearerAuth {
         cooperation::list_targets, cooperation::create_target,
         cooperation::list_needs, cooperation::get_need, cooperation::create_need, cooperation::update_need,
         cooperation::set_need_status,
+        partners::list_partners, partners::create_partner, partners::get_partner, partners::update_partner,
+        partners::add_contact, partners::list_partner_offers, partners::add_offer, partners::list_offers,
+        agreements::list_agreements, agreements::create_agreement, agreements::get_agreement, agreements::move_stage,
+        agreements::draft_from_need, agreements::list_activities, agreements::add_activity,
+        agreements::list_outcomes, agreements::add_outcome, agreements::add_note,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -77,6 +87,8 @@ impl Modify for BearerAuth {
         (name = "directory", description = "Tenants (Pemda), agencies (perangkat daerah) and users"),
         (name = "reference", description = "Regions, KBLI 2020, government affairs"),
         (name = "cooperation", description = "Performance targets and cooperation needs"),
+        (name = "partners", description = "The partner registry: partners, contacts, offers"),
+        (name = "agreements", description = "Agreements (KB, PKS) through the stages of Permendagri 22/2020, with activities, outcomes and internal notes"),
     )
 )]
 pub struct ApiDoc;

@@ -206,7 +206,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let message = tr.t(&info.message_key);
     if wants_json {
         let body = serde_json::json!({
-            "error": { "code": info.code, "field": info.field, "message": message }
+            "error": { "code": info.code, "field": info.field, "reason": info.reason, "message": message }
         });
         return (info.status, axum::Json(body)).into_response();
     }

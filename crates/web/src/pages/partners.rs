@@ -7,7 +7,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use sinergi_domain::auth::{FieldError, required_text};
 use sinergi_domain::cooperation::needs::PartnerKind;
-use sinergi_domain::{PartnerId, Permission, RegionCode};
+use sinergi_domain::partners::{Npwp, Phone};
+use sinergi_domain::{Actor, PartnerId, Permission, RegionCode};
 use sinergi_store::partners::{ContactInput, OfferInput, PartnerFilter, PartnerInput, Similar};
 
 use super::needs::urusan_label;
@@ -123,7 +124,7 @@ async fn partner_page(state: &AppState, auth: &Authed, id: PartnerId, errors: Fo
         (tr.t("field-kind"), kind_label(tr, p.kind)),
         (tr.t("field-region"), region_text(p.region_code.as_ref())),
         ("NIB".to_owned(), dash(p.nib.as_ref().map(|n| n.to_string()))),
-        ("NPWP".to_owned(), dash(p.npwp.as_ref().map(|n| if can_manage { n.formatted() } else { n.masked() }))),
+        ("NPWP".to_owned(), dash(p.npwp.as_ref().map(|n| visible_npwp(n, &auth.actor)))),
         (
             "KBLI".to_owned(),
             dash(p.kbli.as_ref().map(|k| match sinergi_reference::kbli(k) {
@@ -137,7 +138,6 @@ async fn partner_page(state: &AppState, auth: &Authed, id: PartnerId, errors: Fo
         (tr.t("field-description"), dash(p.description.clone())),
         (tr.t("field-status"), tr.t(if p.active { "status-active" } else { "status-inactive" })),
     ];
-    // A phone number is personal data: only those who keep the registry see it whole.
     let contacts = detail
         .contacts
         .iter()
@@ -145,11 +145,7 @@ async fn partner_page(state: &AppState, auth: &Authed, id: PartnerId, errors: Fo
             name: c.name.clone(),
             position: c.position.clone().unwrap_or_else(|| "—".into()),
             email: c.email.as_ref().map(|e| e.to_string()).unwrap_or_else(|| "—".into()),
-            phone: c
-                .phone
-                .as_ref()
-                .map(|ph| if can_manage { ph.expose().to_owned() } else { ph.masked() })
-                .unwrap_or_else(|| "—".into()),
+            phone: c.phone.as_ref().map(|ph| visible_phone(ph, &auth.actor)).unwrap_or_else(|| "—".into()),
         })
         .collect();
     let offers = detail
@@ -228,20 +224,35 @@ impl PartnerForm {
             &self.description,
             self.active.is_some(),
         )?;
-        // The shape is checked by the store types; that the code names a real place is a
-        // question for the reference data.
-        if let Some(code) = &input.region_code
-            && sinergi_reference::region(code).is_none()
-        {
-            return Err(vec![FieldError::new("region_code", "unknown-region")]);
-        }
-        if let Some(k) = &input.kbli
-            && sinergi_reference::kbli(k).is_none()
-        {
-            return Err(vec![FieldError::new("kbli", "invalid-kbli")]);
-        }
-        Ok(input)
+        check_references(input)
     }
+}
+
+/// The shape of a region code or KBLI is checked by the store types; that it names a real
+/// place or activity is a question for the reference data. Shared by the form and the API.
+pub(crate) fn check_references(input: PartnerInput) -> Result<PartnerInput, Vec<FieldError>> {
+    if let Some(code) = &input.region_code
+        && sinergi_reference::region(code).is_none()
+    {
+        return Err(vec![FieldError::new("region_code", "unknown-region")]);
+    }
+    if let Some(k) = &input.kbli
+        && sinergi_reference::kbli(k).is_none()
+    {
+        return Err(vec![FieldError::new("kbli", "invalid-kbli")]);
+    }
+    Ok(input)
+}
+
+/// A phone number is personal data: only those who keep the registry see it whole. The page
+/// and the API show it through this one rule.
+pub(crate) fn visible_phone(phone: &Phone, actor: &Actor) -> String {
+    if actor.can(Permission::ManagePartners) { phone.expose().to_owned() } else { phone.masked() }
+}
+
+/// A taxpayer number, whole (formatted) for those who keep the registry, masked for others.
+pub(crate) fn visible_npwp(npwp: &Npwp, actor: &Actor) -> String {
+    if actor.can(Permission::ManagePartners) { npwp.formatted() } else { npwp.masked() }
 }
 
 #[derive(Template)]
@@ -426,14 +437,35 @@ pub async fn add_offer(
     let tr = auth.ctx.tr();
     let id = self::partner_id(&partner_id)?;
     state.store.partner(&auth.actor, id).await?;
+    match parse_offer(&form.title, &form.description, &form.urusan, &form.area_code) {
+        Ok(input) => {
+            state.store.add_offer(&auth.actor, id, input).await?;
+            Ok(see_other(&format!("/partners/{id}")))
+        }
+        Err(errors) => {
+            let mut shown = FormErrors::default();
+            errors.iter().for_each(|e| shown.add(tr, e));
+            Ok(render_invalid(&partner_page(&state, &auth, id, shown).await?))
+        }
+    }
+}
+
+/// An offer from text, every error collected; the urusan and the area must exist in the
+/// reference data. Shared by the form and the API.
+pub(crate) fn parse_offer(
+    title: &str,
+    description: &str,
+    urusan: &str,
+    area_code: &str,
+) -> Result<OfferInput, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let title = required_text("title", &form.title, 200).map_err(|e| errors.push(e)).ok();
-    let description = required_text("description", &form.description, 4000).map_err(|e| errors.push(e)).ok();
-    let urusan = sinergi_reference::urusan(form.urusan.trim()).map(|u| u.code.clone());
+    let title = required_text("title", title, 200).map_err(|e| errors.push(e)).ok();
+    let description = required_text("description", description, 4000).map_err(|e| errors.push(e)).ok();
+    let urusan = sinergi_reference::urusan(urusan.trim()).map(|u| u.code.clone());
     if urusan.is_none() {
         errors.push(FieldError::new("urusan", "invalid-choice"));
     }
-    let area = match form.area_code.trim() {
+    let area = match area_code.trim() {
         "" => Some(None),
         c => match RegionCode::parse(c).ok().filter(|c| sinergi_reference::region(c).is_some()) {
             Some(c) => Some(Some(c)),
@@ -443,13 +475,10 @@ pub async fn add_offer(
             }
         },
     };
-    if let (Some(title), Some(description), Some(urusan_code), Some(area_code), true) =
-        (title, description, urusan, area, errors.is_empty())
-    {
-        state.store.add_offer(&auth.actor, id, OfferInput { urusan_code, title, description, area_code }).await?;
-        return Ok(see_other(&format!("/partners/{id}")));
+    match (title, description, urusan, area) {
+        (Some(title), Some(description), Some(urusan_code), Some(area_code)) if errors.is_empty() => {
+            Ok(OfferInput { urusan_code, title, description, area_code })
+        }
+        _ => Err(errors),
     }
-    let mut shown = FormErrors::default();
-    errors.iter().for_each(|e| shown.add(tr, e));
-    Ok(render_invalid(&partner_page(&state, &auth, id, shown).await?))
 }
