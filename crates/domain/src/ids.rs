@@ -87,3 +87,11 @@ typed_id!(
     /// What a partner offers to provide.
     OfferId
 );
+typed_id!(
+    /// A meeting: a rapat, an FGD, a mapping meeting or a CSR forum.
+    MeetingId
+);
+typed_id!(
+    /// A follow-up agreed in a meeting, with an owner and a due date.
+    ActionItemId
+);

@@ -14,6 +14,7 @@ pub mod partners;
 pub mod region;
 
 pub use access::{Actor, Permission, Role, Scope};
+pub use ids::{ActionItemId, MeetingId};
 pub use ids::{AgencyId, AgreementId, AuditEventId, ContactId, NeedId, OfferId, PartnerId, TargetId, TokenId, UserId};
 pub use kbli::{KbliCode, KbliLevel};
 pub use region::{RegionCode, RegionLevel};

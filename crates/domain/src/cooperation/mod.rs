@@ -3,5 +3,6 @@
 
 pub mod agreement;
 pub mod dormancy;
+pub mod meetings;
 pub mod needs;
 pub mod outcomes;
