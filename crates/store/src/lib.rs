@@ -16,6 +16,7 @@ pub mod agencies;
 pub mod agreements;
 pub mod audit;
 pub mod cooperation;
+pub mod meetings;
 pub mod partners;
 pub mod reminders;
 pub mod sessions;

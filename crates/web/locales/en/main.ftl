@@ -428,3 +428,9 @@ reminder-expiry-subject = [Sinergi] Ending soon: { $title }
 reminder-overdue = The activity "{ $title }" planned for { $date } has not been done.
 reminder-overdue-subject = [Sinergi] Activity overdue: { $title }
 home-reminders = Reminders
+
+# Meetings
+record-meeting = meeting
+audit-action-add-attendee = Added an attendee to
+audit-action-add-action-item = Added an action item to
+audit-action-action-status = Changed an action item's status on

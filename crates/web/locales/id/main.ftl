@@ -428,3 +428,9 @@ reminder-expiry-subject = [Sinergi] Segera berakhir: { $title }
 reminder-overdue = Kegiatan "{ $title }" yang direncanakan { $date } belum terlaksana.
 reminder-overdue-subject = [Sinergi] Kegiatan terlambat: { $title }
 home-reminders = Pengingat
+
+# Meetings
+record-meeting = Rapat
+audit-action-add-attendee = Menambah peserta pada
+audit-action-add-action-item = Menambah tindak lanjut pada
+audit-action-action-status = Mengubah status tindak lanjut pada
