@@ -3,6 +3,7 @@
 
 pub mod cooperation;
 pub mod directory;
+pub mod meetings;
 pub mod reference;
 pub mod tokens;
 
@@ -69,6 +70,8 @@ impl Modify for BearerAuth {
         cooperation::list_targets, cooperation::create_target,
         cooperation::list_needs, cooperation::get_need, cooperation::create_need, cooperation::update_need,
         cooperation::set_need_status,
+        meetings::list_meetings, meetings::get_meeting, meetings::create_meeting, meetings::add_attendee,
+        meetings::add_action_item, meetings::set_action_status,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -77,6 +80,7 @@ impl Modify for BearerAuth {
         (name = "directory", description = "Tenants (Pemda), agencies (perangkat daerah) and users"),
         (name = "reference", description = "Regions, KBLI 2020, government affairs"),
         (name = "cooperation", description = "Performance targets and cooperation needs"),
+        (name = "meetings", description = "Meetings (rapat, FGD, mapping meetings, CSR forums), attendees and action items"),
     )
 )]
 pub struct ApiDoc;
