@@ -319,9 +319,9 @@ async fn load(tx: &mut Tx, tenant: &RegionCode, id: MeetingId) -> Result<Meeting
 
 /// Every linked need must be the tenant's own; every linked agreement one the tenant keeps or
 /// is a party to. Checked in the writing transaction.
-async fn check_links(tx: &mut Tx, tenant: &RegionCode, input: &MeetingInput) -> Result<()> {
-    if !input.need_ids.is_empty() {
-        let ids: Vec<Uuid> = input.need_ids.iter().map(|n| n.as_uuid()).collect();
+async fn check_links(tx: &mut Tx, tenant: &RegionCode, needs: &[NeedId], agreements: &[AgreementId]) -> Result<()> {
+    if !needs.is_empty() {
+        let ids: Vec<Uuid> = needs.iter().map(|n| n.as_uuid()).collect();
         let found: Vec<IdRow> = tx
             .fetch_all(
                 Query::select()
@@ -331,12 +331,12 @@ async fn check_links(tx: &mut Tx, tenant: &RegionCode, input: &MeetingInput) -> 
                     .and_where(Expr::col(Needs::Id).is_in(ids)),
             )
             .await?;
-        if found.len() != dedup_len(&input.need_ids) {
+        if found.len() != dedup_len(needs) {
             return Err(invalid("need_ids"));
         }
     }
-    if !input.agreement_ids.is_empty() {
-        let ids: Vec<Uuid> = input.agreement_ids.iter().map(|a| a.as_uuid()).collect();
+    if !agreements.is_empty() {
+        let ids: Vec<Uuid> = agreements.iter().map(|a| a.as_uuid()).collect();
         let visible = Condition::any().add(Expr::col(Agreements::TenantCode).eq(tenant.as_str())).add(
             Expr::col(Agreements::Id).in_subquery(
                 Query::select()
@@ -355,7 +355,7 @@ async fn check_links(tx: &mut Tx, tenant: &RegionCode, input: &MeetingInput) -> 
                     .and_where(Expr::col(Agreements::Id).is_in(ids)),
             )
             .await?;
-        if found.len() != dedup_len(&input.agreement_ids) {
+        if found.len() != dedup_len(agreements) {
             return Err(invalid("agreement_ids"));
         }
     }
@@ -369,7 +369,13 @@ fn dedup_len<T: Ord + Clone>(ids: &[T]) -> usize {
     v.len()
 }
 
-async fn write_links(tx: &mut Tx, tenant: &RegionCode, meeting: MeetingId, input: &MeetingInput) -> Result<()> {
+async fn write_links(
+    tx: &mut Tx,
+    tenant: &RegionCode,
+    meeting: MeetingId,
+    needs: &[NeedId],
+    agreements: &[AgreementId],
+) -> Result<()> {
     tx.execute(
         &Query::delete()
             .from_table(MeetingLinks::Table)
@@ -378,11 +384,10 @@ async fn write_links(tx: &mut Tx, tenant: &RegionCode, meeting: MeetingId, input
             .to_owned(),
     )
     .await?;
-    let mut links: Vec<(LinkKind, Uuid)> = input
-        .need_ids
+    let mut links: Vec<(LinkKind, Uuid)> = needs
         .iter()
         .map(|n| (LinkKind::Need, n.as_uuid()))
-        .chain(input.agreement_ids.iter().map(|a| (LinkKind::Agreement, a.as_uuid())))
+        .chain(agreements.iter().map(|a| (LinkKind::Agreement, a.as_uuid())))
         .collect();
     links.sort_by_key(|(k, id)| (k.as_str(), *id));
     links.dedup();
@@ -630,21 +635,21 @@ impl Store {
     pub async fn create_meeting(&self, actor: &Actor, tenant: &RegionCode, input: MeetingInput) -> Result<Meeting> {
         check_manage(actor)?;
         let tenant = target_tenant(actor, Some(tenant))?.ok_or(StoreError::NotFound)?;
-        let d = &input.draft;
+        let MeetingInput { draft, need_ids, agreement_ids } = input;
         let meeting = Meeting {
             tenant: tenant.clone(),
             id: MeetingId::new(),
-            kind: d.kind,
-            title: d.title.clone(),
-            held_on: d.held_on,
-            place: d.place.clone(),
-            agenda: d.agenda.clone(),
-            minutes: d.minutes.clone(),
-            decisions: d.decisions.clone(),
+            kind: draft.kind,
+            title: draft.title,
+            held_on: draft.held_on,
+            place: draft.place,
+            agenda: draft.agenda,
+            minutes: draft.minutes,
+            decisions: draft.decisions,
             updated_at_ms: now_ms(),
         };
         let mut tx = self.begin().await?;
-        check_links(&mut tx, &tenant, &input).await?;
+        check_links(&mut tx, &tenant, &need_ids, &agreement_ids).await?;
         let mut values = meeting_values(&meeting);
         values.push(meeting.updated_at_ms.into());
         tx.execute(
@@ -655,10 +660,8 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        write_links(&mut tx, &tenant, meeting.id, &input).await?;
-        let after = serde_json::json!({
-            "meeting": meeting, "need_ids": input.need_ids, "agreement_ids": input.agreement_ids,
-        });
+        write_links(&mut tx, &tenant, meeting.id, &need_ids, &agreement_ids).await?;
+        let after = serde_json::json!({ "meeting": meeting, "need_ids": need_ids, "agreement_ids": agreement_ids });
         record(&mut tx, actor, Change { after: Some(after), ..meeting_change(&tenant, "create", meeting.id) }).await?;
         tx.commit().await?;
         Ok(meeting)
@@ -671,16 +674,16 @@ impl Store {
         check_manage(actor)?;
         let mut tx = self.begin().await?;
         let before = load(&mut tx, &tenant, id).await?;
-        check_links(&mut tx, &tenant, &input).await?;
-        let d = &input.draft;
+        let MeetingInput { draft, need_ids, agreement_ids } = input;
+        check_links(&mut tx, &tenant, &need_ids, &agreement_ids).await?;
         let after = Meeting {
-            kind: d.kind,
-            title: d.title.clone(),
-            held_on: d.held_on,
-            place: d.place.clone(),
-            agenda: d.agenda.clone(),
-            minutes: d.minutes.clone(),
-            decisions: d.decisions.clone(),
+            kind: draft.kind,
+            title: draft.title,
+            held_on: draft.held_on,
+            place: draft.place,
+            agenda: draft.agenda,
+            minutes: draft.minutes,
+            decisions: draft.decisions,
             updated_at_ms: now_ms(),
             ..before.clone()
         };
@@ -698,10 +701,8 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        write_links(&mut tx, &tenant, id, &input).await?;
-        let after_json = serde_json::json!({
-            "meeting": after, "need_ids": input.need_ids, "agreement_ids": input.agreement_ids,
-        });
+        write_links(&mut tx, &tenant, id, &need_ids, &agreement_ids).await?;
+        let after_json = serde_json::json!({ "meeting": after, "need_ids": need_ids, "agreement_ids": agreement_ids });
         record(
             &mut tx,
             actor,

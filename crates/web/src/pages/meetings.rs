@@ -53,8 +53,8 @@ pub struct MeetingRowView {
     pub kind: String,
     pub held_on: String,
     pub place: String,
-    pub items: usize,
-    pub open: usize,
+    /// "2 dari 4 terbuka", or empty without action items.
+    pub items: String,
     pub overdue: usize,
 }
 
@@ -72,8 +72,13 @@ pub async fn meeting_rows(state: &AppState, auth: &Authed, filter: &MeetingFilte
             kind: kind_label(tr, s.meeting.kind),
             held_on: format_date(s.meeting.held_on, tr.locale),
             place: s.meeting.place.unwrap_or_default(),
-            items: s.action_items.len(),
-            open: s.action_items.iter().filter(|i| !i.status.is_closed()).count(),
+            items: match s.action_items.len() {
+                0 => String::new(),
+                total => {
+                    let open = s.action_items.iter().filter(|i| !i.status.is_closed()).count();
+                    tr.targs("meetings-open-of", &[("open", open.to_string()), ("total", total.to_string())])
+                }
+            },
             overdue: s.action_items.iter().filter(|i| i.is_overdue(today)).count(),
             title: s.meeting.title,
         })
