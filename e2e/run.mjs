@@ -635,6 +635,79 @@ async function agreementsJourney(context, base) {
   }
 }
 
+// Kota Serang's region admin sees the demo meeting's late follow-up flagged, records a meeting
+// from the Kota–Kabupaten Serang KB (the form comes pre-linked to it), adds an attendee and an
+// action item, marks the item done, and finds the meeting under the agreement's related meetings.
+async function meetingsJourney(context, base) {
+  const label = 'meetings journey';
+  const page = await freshPage(context, null);
+  try {
+    where = `${label} login`;
+    await loginAs(page, base, REGION_ADMIN, label);
+    await goto(page, base, '/meetings', `${label} list`);
+    let text = await pageText(page);
+    check(text.includes('Pertemuan Wali Kota Serang') && text.includes('30 Januari 2026'), `${label}: the demo meeting is listed with its date`);
+    check(await page.locator('[data-testid=overdue-flag]').first().isVisible(), `${label}: a late follow-up is flagged in the list`);
+    await shot(page, 'meetings-id');
+    await pressAndWaitForLoad(page, 'a:has-text("Pertemuan Wali Kota Serang")');
+    check(await page.locator('[data-testid=action-items] tr.overdue').count() === 1, `${label}: the late follow-up is highlighted on the meeting`);
+    await shot(page, 'meeting-demo-id');
+
+    where = `${label} from the agreement`;
+    await goto(page, base, '/cooperation/agreements', `${label} agreements`);
+    await pressAndWaitForLoad(page, 'a:has-text("Laboratorium Kesehatan Daerah Kota")');
+    const agreementUrl = new URL(page.url()).pathname;
+    await pressAndWaitForLoad(page, '[data-testid=new-meeting]');
+    check(pathname(page) === '/meetings/new', `${label}: "record a meeting" opens the form`, page.url());
+    check(await page.locator('input[name=agreement_id]:checked').count() === 1, `${label}: the form comes linked to the agreement`);
+    await shot(page, 'meeting-new-id');
+    await page.fill('input[name=title]', 'Rapat teknis PKS layanan uji Labkesda');
+    await page.fill('input[name=held_on]', '2026-11-20');
+    await page.fill('input[name=place]', 'Ruang rapat Bagian Kerja Sama');
+    await page.fill('textarea[name=agenda]', '1. Pasal tarif retribusi\n2. Jadwal penandatanganan PKS');
+    await page.fill('textarea[name=decisions]', 'Draf PKS dikirim ke Kabupaten Serang\nTarif mengikuti Perda retribusi');
+    await pressAndWaitForLoad(page, '[data-testid=save-meeting]');
+    check(/^\/meetings\/[0-9a-f-]{36}$/.test(pathname(page)), `${label}: the meeting is saved`, page.url());
+
+    where = `${label} attendee`;
+    await page.locator('details:has([data-testid=add-attendee]) summary').click();
+    await page.fill('input[name=name]', 'Hendra Gunawan');
+    await page.fill('input[name=organisation]', 'Bagian Kerja Sama Kabupaten Serang');
+    await pressAndWaitForLoad(page, '[data-testid=add-attendee]');
+    check((await page.locator('[data-testid=attendees]').innerText()).includes('Hendra Gunawan'), `${label}: the attendee is listed`);
+
+    where = `${label} action item`;
+    await page.fill('input[name=item_title]', 'Kirim draf PKS ke Kabupaten Serang');
+    await page.selectOption('select[name=owner_user_id]', { label: 'Rina Marlina — Bagian Kerja Sama' });
+    await page.fill('input[name=due_on]', '2026-12-04');
+    await pressAndWaitForLoad(page, '[data-testid=add-action-item]');
+    const row = page.locator('[data-testid=action-items] tr', { hasText: 'Kirim draf PKS' });
+    check((await row.innerText()).includes('Belum dimulai') && (await row.innerText()).includes('Rina Marlina'), `${label}: the action item is open, with its owner`);
+    await shot(page, 'meeting-item-added-id');
+    await row.locator('select[name=status]').selectOption('done');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), row.locator('[data-testid=set-status]').click()]);
+    const done = page.locator('[data-testid=action-items] tr', { hasText: 'Kirim draf PKS' });
+    check((await done.locator('[data-testid=item-status]').innerText()).trim() === 'Selesai', `${label}: the action item is marked done`);
+    check(await done.locator('select[name=status]').count() === 0, `${label}: a done item offers no further move`);
+    await shot(page, 'meeting-id');
+
+    where = `${label} back on the agreement`;
+    await goto(page, base, agreementUrl, `${label} agreement`);
+    const related = page.locator('[data-testid=meetings]');
+    text = await related.innerText();
+    check(text.includes('Rapat teknis PKS layanan uji Labkesda') && text.includes('Pertemuan Wali Kota Serang'), `${label}: the agreement lists both meetings`);
+    await goto(page, base, '/cooperation', `${label} dashboard`);
+    check((await page.locator('[data-testid=overdue-actions]').innerText()).includes('Kajian kesiapan BUMD'), `${label}: the dashboard lists the late follow-up`);
+    await shot(page, 'dashboard-overdue-actions-id');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'meetings-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -668,6 +741,7 @@ async function main() {
     await needsJourney(context, s.base);
     await partnersJourney(context, s.base);
     await agreementsJourney(context, s.base);
+    await meetingsJourney(context, s.base);
   } catch (e) {
     const msg = String(e?.message ?? e);
     if (msg.includes('\n')) console.log(msg); // e.g. Playwright's launch log

@@ -8,6 +8,7 @@ use sinergi_domain::cooperation::agreement::{AgreementKind, Stage};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
 use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
 use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
+use sinergi_domain::cooperation::meetings::{ActionItemDraft, ActionStatus, AttendeeRef, MeetingDraft, MeetingKind};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind, PriorityRank};
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::files::{CheckedFile, MAX_FILE_BYTES, check_file};
@@ -17,8 +18,9 @@ use sinergi_store::agencies::AgencyInput;
 use sinergi_store::agreements::{
     Activity, AgreementDetails, NewAgreement, NewEvaluation, Outcome, Party, PartySigning, StageMove, parse_date,
 };
-use sinergi_store::cooperation::{NeedInput, TargetInput};
+use sinergi_store::cooperation::{NeedInput, PlanFilter, TargetInput};
 use sinergi_store::documents::NewDocument;
+use sinergi_store::meetings::MeetingInput;
 use sinergi_store::partners::{ContactInput, OfferInput, PartnerInput};
 use sinergi_store::tenants::NewTenant;
 use sinergi_store::users::NewUser;
@@ -607,6 +609,7 @@ pub struct DemoReport {
     pub needs_created: usize,
     pub partners_created: usize,
     pub agreements_created: usize,
+    pub meetings_created: usize,
 }
 
 /// Whether the database has no tenant yet (`serve --demo` loads only then).
@@ -688,6 +691,8 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
                 .await?;
             report.users_created += 1;
         }
+        // After the people: meetings name them as attendees and owners.
+        report.meetings_created += load_meetings(store, &system, &tenant.code, pemda.slug).await?;
     }
     Ok(report)
 }
@@ -1051,6 +1056,320 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
             // upload it.
             let scan = evidence_scan(evidence)?;
             store.add_outcome(system, agreement.id, outcome, Some(scan)).await?;
+        }
+    }
+    Ok(list.len())
+}
+
+/// Who attended a demo meeting: a demo user or partner contact by name, or a guest.
+enum DemoAttendee {
+    User(&'static str),
+    Contact(&'static str),
+    /// (name, organisation)
+    Guest(&'static str, &'static str),
+}
+
+/// A follow-up of a demo meeting, walked to its status on the date it got there.
+struct DemoItem {
+    title: &'static str,
+    /// A demo user's name.
+    owner_user: Option<&'static str>,
+    owner_label: Option<&'static str>,
+    due: &'static str,
+    status: ActionStatus,
+    /// When it reached `status`.
+    on: &'static str,
+}
+
+const fn item(
+    title: &'static str,
+    owner_user: Option<&'static str>,
+    owner_label: Option<&'static str>,
+    due: &'static str,
+    status: ActionStatus,
+    on: &'static str,
+) -> DemoItem {
+    DemoItem { title, owner_user, owner_label, due, status, on }
+}
+
+/// A meeting from the field reports.
+struct DemoMeeting {
+    kind: MeetingKind,
+    title: &'static str,
+    held_on: &'static str,
+    place: &'static str,
+    agenda: &'static str,
+    minutes: &'static str,
+    decisions: &'static str,
+    attendees: &'static [DemoAttendee],
+    /// Starts of the titles of the needs and agreements it is about.
+    needs: &'static [&'static str],
+    agreements: &'static [&'static str],
+    items: &'static [DemoItem],
+}
+
+use ActionStatus::{Done, InProgress, Open};
+use DemoAttendee::{Contact, Guest, User};
+
+const TANGSEL_MEETINGS: &[DemoMeeting] = &[DemoMeeting {
+    kind: MeetingKind::RapatPemetaan,
+    title: "Rapat Pemetaan Kerja Sama Daerah",
+    held_on: "2025-12-17",
+    place: "Pranaya Hotel, Serpong",
+    agenda: "1. Arahan Wakil Wali Kota: kerja sama sebagai alat mencapai target kinerja perangkat daerah\n\
+             2. Arahan Sekretaris Daerah: kerja sama berorientasi hasil, bukan jumlah dokumen\n\
+             3. Pemetaan kebutuhan kerja sama prioritas setiap perangkat daerah\n\
+             4. Tindak lanjut MoU yang sudah ada",
+    minutes: "Wakil Wali Kota Pilar Saga Ichsan menegaskan bahwa pemerintah daerah tidak bisa bekerja \
+              sendiri: kerja sama harus saling menguntungkan dan menjadi alat strategis perangkat daerah \
+              untuk mencapai target kinerjanya. Masih banyak MoU yang berhenti pada dokumen tanpa tindak \
+              lanjut.\n\
+              Sekretaris Daerah Bambang Noertjahjo menyampaikan bahwa APBD terbatas sementara tuntutan \
+              pelayanan publik terus meningkat, sehingga kerja sama harus berorientasi pada hasil dan \
+              kinerja. Keberhasilan kerja sama diukur dari manfaat nyata yang dirasakan masyarakat.",
+    decisions: "Setiap perangkat daerah menetapkan maksimal tiga kebutuhan kerja sama prioritas yang terkait dengan target kinerjanya.\n\
+                MoU yang sudah ada dimanfaatkan sebagai pintu masuk kerja sama yang lebih konkret; MoU tanpa kegiatan ditindaklanjuti.\n\
+                Penataan kabel optik bersama APJATEL menjadi contoh: pendanaan disiapkan mitra, tanpa belanja APBD.\n\
+                Kerja sama dengan perguruan tinggi untuk peningkatan SDM bidang STEM didorong.",
+    attendees: &[
+        User("Pilar Saga Ichsan"),
+        Guest("Bambang Noertjahjo", "Sekretaris Daerah Kota Tangerang Selatan"),
+        User("Irma Permata"),
+        User("Rizky Pratama"),
+        User("Lestari Wulandari"),
+        Guest("Perwakilan Bappelitbangda", "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah"),
+        Guest("Perwakilan DLH", "Dinas Lingkungan Hidup"),
+        Guest("Perwakilan Dinkes", "Dinas Kesehatan"),
+    ],
+    needs: &["Penataan kabel fiber optik", "Peningkatan SDM bidang STEM"],
+    agreements: &["Penataan kabel fiber optik bersama APJATEL"],
+    items: &[
+        item(
+            "Setiap perangkat daerah menyampaikan maksimal tiga kebutuhan kerja sama prioritas beserta target kinerjanya",
+            Some("Irma Permata"),
+            Some("Bagian Kerja Sama, bersama seluruh perangkat daerah"),
+            "2026-01-31",
+            Done,
+            "2026-01-28",
+        ),
+        item(
+            "Inventarisasi MoU yang berhenti di atas kertas dan usulan tindak lanjutnya",
+            Some("Irma Permata"),
+            None,
+            "2026-02-27",
+            InProgress,
+            "2026-01-12",
+        ),
+        item(
+            "Penjajakan kerja sama peningkatan SDM bidang STEM dengan perguruan tinggi",
+            None,
+            Some("Bappelitbangda"),
+            "2026-02-16",
+            Done,
+            "2026-02-16",
+        ),
+        item(
+            "Laporan capaian penataan kabel optik bersama APJATEL: ruas tertata dan belanja APBD yang dihemat",
+            Some("Rizky Pratama"),
+            None,
+            "2026-09-30",
+            Done,
+            "2026-09-05",
+        ),
+    ],
+}];
+
+const SERANG_MEETINGS: &[DemoMeeting] = &[DemoMeeting {
+    kind: MeetingKind::Rapat,
+    title: "Pertemuan Wali Kota Serang dan Wakil Bupati Serang: sinergi UMKM, industri, dan Labkesda",
+    held_on: "2026-01-30",
+    place: "Ruang Wali Kota Serang",
+    agenda: "1. Pengembangan BUMD dan kesiapan sektor kepelabuhanan\n\
+             2. Potensi UMKM; Kota Serang sebagai pusat perdagangan dan jasa\n\
+             3. Layanan pendukung bagi sekitar 400 perusahaan industri di Kabupaten Serang\n\
+             4. Optimalisasi Labkesda Lingkungan untuk PAD",
+    minutes: "Wakil Bupati Serang Najib Hamas menyoroti sekitar 400 perusahaan industri di Kabupaten Serang \
+              yang selama ini menguji sampel laboratorium ke Tangerang atau Jakarta. Kota Serang berpeluang \
+              menjadi pusat jasa dan perdagangan yang melayani kebutuhan industri tersebut, sesuai rencana \
+              tata ruang.\n\
+              Wali Kota Serang Budi Rustandi menekankan kesiapan Kota Serang mengelola potensi ekonomi, \
+              termasuk BUMD dan sektor kepelabuhanan, agar PAD meningkat secara berkelanjutan.",
+    decisions: "Kesepakatan Bersama Kota–Kabupaten Serang di bidang UMKM, industri, dan Labkesda ditindaklanjuti dengan PKS.\n\
+                Kebutuhan uji laboratorium perusahaan industri Kabupaten Serang diarahkan ke Labkesda Kota Serang.\n\
+                Kota Serang menyiapkan diri sebagai pusat jasa dan perdagangan pendukung industri, sesuai rencana tata ruang.",
+    attendees: &[
+        User("Budi Rustandi"),
+        Guest("Najib Hamas", "Wakil Bupati Serang"),
+        User("Rina Marlina"),
+        User("Siti Nurhasanah"),
+        Contact("Hendra Gunawan"),
+        Contact("Adang Rahmat"),
+    ],
+    needs: &["Layanan uji laboratorium untuk industri Kabupaten Serang"],
+    agreements: &["Kerja sama UMKM, industri, dan Laboratorium Kesehatan Daerah"],
+    items: &[
+        item(
+            "Menghimpun daftar perusahaan industri Kabupaten Serang yang membutuhkan uji sampel lingkungan",
+            None,
+            Some("Diskoumperindag Kabupaten Serang"),
+            "2026-02-27",
+            Done,
+            "2026-02-20",
+        ),
+        item(
+            "Menyiapkan tarif retribusi uji Labkesda sesuai Perda bersama Bapenda",
+            Some("Siti Nurhasanah"),
+            None,
+            "2026-09-15",
+            Done,
+            "2026-09-15",
+        ),
+        item(
+            "Menyusun rancangan PKS layanan uji Labkesda",
+            Some("Rina Marlina"),
+            Some("Bagian Kerja Sama"),
+            "2026-12-18",
+            InProgress,
+            "2026-02-02",
+        ),
+        item(
+            "Kajian kesiapan BUMD dan sektor kepelabuhanan",
+            None,
+            Some("Bagian Perekonomian dan Sumber Daya Alam"),
+            "2026-06-30",
+            Open,
+            "2026-01-30",
+        ),
+    ],
+}];
+
+const TANGERANG_MEETINGS: &[DemoMeeting] = &[DemoMeeting {
+    kind: MeetingKind::Fgd,
+    title: "FGD Ekonomi Mikro Kota Tangerang",
+    held_on: "2025-10-29",
+    place: "Puspem Kota Tangerang",
+    agenda: "1. Penguatan akses permodalan UMKM\n\
+             2. Peningkatan kapasitas pelaku usaha\n\
+             3. Kemitraan untuk memperluas jaringan pemasaran",
+    minutes: "Dibuka oleh Wali Kota Tangerang Sachrudin, didampingi Asisten Daerah Bidang Perekonomian dan \
+              Pembangunan Ruta Ireng Wicaksono. Kontribusi ekonomi kreatif mencapai 50,82 persen dan \
+              pertumbuhan ekonomi 5,20 persen. Narasumber IPB, Adi Hadianto, menilai transformasi dari kota \
+              industri menjadi kota berbasis jasa berjalan baik.",
+    decisions: "Kolaborasi lintas sektor untuk ekonomi mikro: akses permodalan, kapasitas usaha, dan kemitraan pemasaran.\n\
+                Data ekonomi mikro dan kreatif dikaji bersama perguruan tinggi sebagai dasar kebijakan.",
+    attendees: &[
+        User("Sachrudin"),
+        User("Ruta Ireng Wicaksono"),
+        User("Fajar Ramadhan"),
+        Contact("Adi Hadianto"),
+        Guest("Perwakilan pelaku UMKM", "Kota Tangerang"),
+    ],
+    needs: &["Akses permodalan dan kemitraan pemasaran UMKM", "Kajian ekonomi kreatif"],
+    agreements: &["Kesepakatan Bersama kajian ekonomi mikro dan kreatif"],
+    items: &[
+        item(
+            "Kesepakatan Bersama kajian ekonomi mikro dan kreatif dengan IPB University",
+            Some("Ruta Ireng Wicaksono"),
+            None,
+            "2025-11-30",
+            Done,
+            "2025-11-05",
+        ),
+        item(
+            "Pemetaan UMKM yang membutuhkan akses permodalan KUR",
+            Some("Fajar Ramadhan"),
+            None,
+            "2026-12-31",
+            InProgress,
+            "2026-03-02",
+        ),
+    ],
+}];
+
+fn demo_meetings(slug: &str) -> &'static [DemoMeeting] {
+    match slug {
+        "kota-tangerang-selatan" => TANGSEL_MEETINGS,
+        "kota-serang" => SERANG_MEETINGS,
+        "kota-tangerang" => TANGERANG_MEETINGS,
+        _ => &[],
+    }
+}
+
+async fn load_meetings(store: &Store, system: &Actor, tenant: &RegionCode, slug: &str) -> Result<usize, DemoError> {
+    let list = demo_meetings(slug);
+    if list.is_empty() {
+        return Ok(0);
+    }
+    let data = |what: String| DemoError::Data(what);
+    let date = |s: &str| -> Result<time::Date, DemoError> {
+        parse_date("date", s).ok().flatten().ok_or_else(|| data(format!("bad demo date {s}")))
+    };
+    let invitees = store.meeting_invitees(system, tenant).await?;
+    let user = |name: &str| {
+        invitees
+            .users
+            .iter()
+            .find(|(_, n, _)| n == name)
+            .map(|(id, _, _)| *id)
+            .ok_or_else(|| data(format!("no demo user {name}")))
+    };
+    let needs = store.needs(system, &PlanFilter { tenant: Some(tenant.clone()), ..Default::default() }).await?;
+    let agreements: Vec<_> =
+        store.agreements(system, &Default::default()).await?.into_iter().filter(|a| &a.tenant == tenant).collect();
+    for m in list {
+        let need_ids = m
+            .needs
+            .iter()
+            .map(|t| {
+                needs
+                    .iter()
+                    .find(|n| n.title.starts_with(t))
+                    .map(|n| n.id)
+                    .ok_or_else(|| data(format!("no demo need {t}")))
+            })
+            .collect::<Result<_, _>>()?;
+        let agreement_ids = m
+            .agreements
+            .iter()
+            .map(|t| {
+                agreements
+                    .iter()
+                    .find(|a| a.title.starts_with(t))
+                    .map(|a| a.id)
+                    .ok_or_else(|| data(format!("no demo agreement {t}")))
+            })
+            .collect::<Result<_, _>>()?;
+        let draft = MeetingDraft::parse(m.kind.slug(), m.title, m.held_on, m.place, m.agenda, m.minutes, m.decisions)
+            .map_err(|e| data(format!("{e:?}")))?;
+        let meeting = store.create_meeting(system, tenant, MeetingInput { draft, need_ids, agreement_ids }).await?;
+        for a in m.attendees {
+            let who = match a {
+                DemoAttendee::User(name) => AttendeeRef::User(user(name)?),
+                DemoAttendee::Contact(name) => {
+                    let id = invitees.contacts.iter().find(|(_, n, _)| n == name).map(|(id, _, _)| *id);
+                    AttendeeRef::Contact(id.ok_or_else(|| data(format!("no demo contact {name}")))?)
+                }
+                DemoAttendee::Guest(name, organisation) => {
+                    AttendeeRef::parse("", name, organisation).map_err(|e| data(e.to_string()))?
+                }
+            };
+            store.add_attendee(system, meeting.id, who).await?;
+        }
+        for i in m.items {
+            let owner = i.owner_user.map(user).transpose()?.map(|id| id.to_string()).unwrap_or_default();
+            let draft = ActionItemDraft::parse(i.title, &owner, i.owner_label.unwrap_or_default(), i.due)
+                .map_err(|e| data(format!("{e:?}")))?;
+            let added = store.add_action_item(system, meeting.id, draft).await?;
+            // Walk the item as people would, so the audit trail tells the same story.
+            let path: &[ActionStatus] = match i.status {
+                ActionStatus::Open => &[],
+                ActionStatus::InProgress => &[ActionStatus::InProgress],
+                ActionStatus::Done => &[ActionStatus::InProgress, ActionStatus::Done],
+                ActionStatus::Cancelled => &[ActionStatus::Cancelled],
+            };
+            for to in path {
+                store.set_action_status(system, meeting.id, added.id, *to, date(i.on)?).await?;
+            }
         }
     }
     Ok(list.len())

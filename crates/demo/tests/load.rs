@@ -11,6 +11,7 @@ store_tests! {
         assert_eq!(first.users_created, 29);
         assert!(first.agencies_created >= 36);
         assert!(first.needs_created >= 10);
+        assert_eq!(first.meetings_created, 3, "Tangsel's mapping meeting, the Serang meeting, Kota Tangerang's FGD");
         assert_eq!(load(&store).await.expect("again"), DemoReport::default(), "a second load changes nothing");
         let system = Actor::system("t");
         let users = store.users(&system, &UserFilter::default()).await.expect("users");

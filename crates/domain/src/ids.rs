@@ -100,3 +100,11 @@ typed_id!(
     /// A measured outcome of an agreement.
     OutcomeId
 );
+typed_id!(
+    /// A meeting: a rapat, an FGD, a mapping meeting or a CSR forum.
+    MeetingId
+);
+typed_id!(
+    /// A follow-up agreed in a meeting, with an owner and a due date.
+    ActionItemId
+);

@@ -24,10 +24,11 @@ pub enum RecordType {
     Need,
     Partner,
     Agreement,
+    Meeting,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 8] = [
+    pub const ALL: [RecordType; 9] = [
         RecordType::Tenant,
         RecordType::Agency,
         RecordType::User,
@@ -36,6 +37,7 @@ impl RecordType {
         RecordType::Need,
         RecordType::Partner,
         RecordType::Agreement,
+        RecordType::Meeting,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +50,7 @@ impl RecordType {
             RecordType::Need => "need",
             RecordType::Partner => "partner",
             RecordType::Agreement => "agreement",
+            RecordType::Meeting => "meeting",
         }
     }
 

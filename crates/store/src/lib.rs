@@ -17,6 +17,7 @@ pub mod agreements;
 pub mod audit;
 pub mod cooperation;
 pub mod documents;
+pub mod meetings;
 pub mod partners;
 pub mod reminders;
 pub mod sessions;

@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "activities_outcomes", statements: activities_outcomes },
     Migration { version: 6, name: "reminders", statements: reminders },
     Migration { version: 7, name: "agreement_documents", statements: agreement_documents },
+    Migration { version: 8, name: "meetings", statements: meetings },
     Migration { version: 9, name: "agreement_details_evaluations", statements: agreement_details_evaluations },
 ];
 
@@ -875,6 +876,150 @@ fn agreement_details_evaluations() -> Vec<Ddl> {
                 .table(Evaluations::Table)
                 .col(Evaluations::TenantCode)
                 .col(Evaluations::AgreementId)
+                .to_owned(),
+        ),
+    ]
+}
+
+fn meetings() -> Vec<Ddl> {
+    let meetings = timestamps(
+        Table::create()
+            .table(Meetings::Table)
+            .col(ColumnDef::new(Meetings::TenantCode).text().not_null())
+            .col(ColumnDef::new(Meetings::Id).uuid().not_null())
+            .col(ColumnDef::new(Meetings::Kind).text().not_null())
+            .col(ColumnDef::new(Meetings::Title).text().not_null())
+            // ISO dates, like the agreements' dates.
+            .col(ColumnDef::new(Meetings::HeldOn).text().not_null())
+            .col(ColumnDef::new(Meetings::Place).text().null())
+            .col(ColumnDef::new(Meetings::Agenda).text().null())
+            .col(ColumnDef::new(Meetings::Minutes).text().null())
+            // One decision per line.
+            .col(ColumnDef::new(Meetings::Decisions).text().null())
+            .primary_key(Index::create().col(Meetings::TenantCode).col(Meetings::Id))
+            .foreign_key(
+                ForeignKey::create().from(Meetings::Table, Meetings::TenantCode).to(Tenants::Table, Tenants::Code),
+            ),
+    )
+    .to_owned();
+    // An attendee is a user, a partner contact, or neither (a guest); the name is kept either
+    // way, so the attendance list still reads right after a contact is removed from the
+    // registry. That is also why there is no foreign key to the contacts.
+    let attendees = Table::create()
+        .table(MeetingAttendees::Table)
+        .col(ColumnDef::new(MeetingAttendees::TenantCode).text().not_null())
+        .col(ColumnDef::new(MeetingAttendees::Id).uuid().not_null())
+        .col(ColumnDef::new(MeetingAttendees::MeetingId).uuid().not_null())
+        .col(ColumnDef::new(MeetingAttendees::UserId).uuid().null())
+        .col(ColumnDef::new(MeetingAttendees::ContactId).uuid().null())
+        .col(ColumnDef::new(MeetingAttendees::Name).text().not_null())
+        .col(ColumnDef::new(MeetingAttendees::Organisation).text().null())
+        .col(ColumnDef::new(MeetingAttendees::CreatedAt).big_integer().not_null())
+        .check(Expr::col(MeetingAttendees::UserId).is_null().or(Expr::col(MeetingAttendees::ContactId).is_null()))
+        .primary_key(Index::create().col(MeetingAttendees::TenantCode).col(MeetingAttendees::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(MeetingAttendees::Table, (MeetingAttendees::TenantCode, MeetingAttendees::MeetingId))
+                .to(Meetings::Table, (Meetings::TenantCode, Meetings::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .foreign_key(
+            ForeignKey::create().from(MeetingAttendees::Table, MeetingAttendees::UserId).to(Users::Table, Users::Id),
+        )
+        .to_owned();
+    let items = Table::create()
+        .table(ActionItems::Table)
+        .col(ColumnDef::new(ActionItems::TenantCode).text().not_null())
+        .col(ColumnDef::new(ActionItems::Id).uuid().not_null())
+        .col(ColumnDef::new(ActionItems::MeetingId).uuid().not_null())
+        .col(ColumnDef::new(ActionItems::Title).text().not_null())
+        .col(ColumnDef::new(ActionItems::OwnerUserId).uuid().null())
+        .col(ColumnDef::new(ActionItems::OwnerLabel).text().null())
+        .col(ColumnDef::new(ActionItems::DueOn).text().null())
+        .col(ColumnDef::new(ActionItems::Status).text().not_null())
+        .col(ColumnDef::new(ActionItems::DoneOn).text().null())
+        .col(ColumnDef::new(ActionItems::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(ActionItems::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(ActionItems::TenantCode).col(ActionItems::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(ActionItems::Table, (ActionItems::TenantCode, ActionItems::MeetingId))
+                .to(Meetings::Table, (Meetings::TenantCode, Meetings::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .foreign_key(
+            ForeignKey::create().from(ActionItems::Table, ActionItems::OwnerUserId).to(Users::Table, Users::Id),
+        )
+        .to_owned();
+    // Links to needs and agreements by kind and id, without foreign keys: an agreement kept by
+    // another Pemda (a KSDD it shares with this one) lives in the other tenant's rows, and the
+    // CSR forum will link records of kinds that do not exist yet.
+    let links = Table::create()
+        .table(MeetingLinks::Table)
+        .col(ColumnDef::new(MeetingLinks::TenantCode).text().not_null())
+        .col(ColumnDef::new(MeetingLinks::MeetingId).uuid().not_null())
+        .col(ColumnDef::new(MeetingLinks::LinkKind).text().not_null())
+        .col(ColumnDef::new(MeetingLinks::LinkId).uuid().not_null())
+        .primary_key(
+            Index::create()
+                .col(MeetingLinks::TenantCode)
+                .col(MeetingLinks::MeetingId)
+                .col(MeetingLinks::LinkKind)
+                .col(MeetingLinks::LinkId),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(MeetingLinks::Table, (MeetingLinks::TenantCode, MeetingLinks::MeetingId))
+                .to(Meetings::Table, (Meetings::TenantCode, Meetings::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+    vec![
+        Ddl::Table(meetings),
+        Ddl::Index(
+            Index::create()
+                .name("meetings_tenant_held_on")
+                .table(Meetings::Table)
+                .col(Meetings::TenantCode)
+                .col(Meetings::HeldOn)
+                .to_owned(),
+        ),
+        Ddl::Table(attendees),
+        Ddl::Index(
+            Index::create()
+                .name("attendees_tenant_meeting")
+                .table(MeetingAttendees::Table)
+                .col(MeetingAttendees::TenantCode)
+                .col(MeetingAttendees::MeetingId)
+                .to_owned(),
+        ),
+        Ddl::Table(items),
+        Ddl::Index(
+            Index::create()
+                .name("action_items_tenant_meeting")
+                .table(ActionItems::Table)
+                .col(ActionItems::TenantCode)
+                .col(ActionItems::MeetingId)
+                .to_owned(),
+        ),
+        // The daily job and the dashboard look for open items past their date.
+        Ddl::Index(
+            Index::create()
+                .name("action_items_tenant_status_due")
+                .table(ActionItems::Table)
+                .col(ActionItems::TenantCode)
+                .col(ActionItems::Status)
+                .col(ActionItems::DueOn)
+                .to_owned(),
+        ),
+        Ddl::Table(links),
+        Ddl::Index(
+            Index::create()
+                .name("meeting_links_tenant_target")
+                .table(MeetingLinks::Table)
+                .col(MeetingLinks::TenantCode)
+                .col(MeetingLinks::LinkKind)
+                .col(MeetingLinks::LinkId)
                 .to_owned(),
         ),
     ]

@@ -366,3 +366,57 @@ pub(crate) enum Evaluations {
     CreatedAt,
     CreatedBy,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Meetings {
+    Table,
+    TenantCode,
+    Id,
+    Kind,
+    Title,
+    HeldOn,
+    Place,
+    Agenda,
+    Minutes,
+    Decisions,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum MeetingAttendees {
+    Table,
+    TenantCode,
+    Id,
+    MeetingId,
+    UserId,
+    ContactId,
+    Name,
+    Organisation,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ActionItems {
+    Table,
+    TenantCode,
+    Id,
+    MeetingId,
+    Title,
+    OwnerUserId,
+    OwnerLabel,
+    DueOn,
+    Status,
+    DoneOn,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum MeetingLinks {
+    Table,
+    TenantCode,
+    MeetingId,
+    LinkKind,
+    LinkId,
+}

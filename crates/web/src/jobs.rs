@@ -2,7 +2,7 @@
 //! written in the Pemda's language (Bahasa Indonesia).
 //!
 //! `run_daily` finds agreements that stopped on paper, agreements nearing their end (90, 30 and
-//! 7 days) and overdue activities, and raises each once (the store dedupes by key, so running
+//! 7 days), overdue activities and overdue meeting action items, and raises each once (the store dedupes by key, so running
 //! the job twice a day sends nothing twice). `deliver_mail` sends what the outbox holds.
 
 use std::time::Duration;
@@ -118,6 +118,28 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
                     });
                 }
             }
+        }
+        for o in store.overdue_action_items(&actor, today).await? {
+            let Some(due) = o.item.due_on else { continue };
+            let link = format!("/meetings/{}", o.meeting_id);
+            let message = tr.targs(
+                "reminder-action-overdue",
+                &[
+                    ("title", o.item.title.clone()),
+                    ("meeting", o.meeting_title.clone()),
+                    ("date", format_date(due, Locale::Id)),
+                ],
+            );
+            reminders.push(Reminder {
+                tenant: tenant.code.clone(),
+                // Once per item and due date: moving the date makes a new reminder.
+                dedupe_key: format!("action-overdue:{}:{due}", o.item.id),
+                kind: "action-overdue".into(),
+                subject: tr.t1("reminder-action-overdue-subject", "title", &o.item.title),
+                mail_body: format!("{message}\n\n{base_url}{link}\n\n— Sinergi"),
+                message,
+                link,
+            });
         }
     }
     store.raise_reminders(&reminders).await

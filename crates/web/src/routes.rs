@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::api::{self, ApiDoc};
 use crate::auth::{self, Access};
 use crate::ops;
+use crate::pages::meetings;
 use crate::pages::{
     self, account, agencies, agreement_edit, agreements, audit, dashboard, exports, home, needs, partners, reference,
     targets, tenants, users,
@@ -213,6 +214,26 @@ fn table() -> Routes {
         .get("/api/v1/agreements/{agreement_id}/outcomes", directory, api::agreements::list_outcomes)
         .post("/api/v1/agreements/{agreement_id}/outcomes", agreements_w, api::agreements::add_outcome)
         .post("/api/v1/agreements/{agreement_id}/notes", directory, api::agreements::add_note)
+        // Meetings: read by every internal user, kept by the Bagian Kerja Sama.
+        .get("/meetings", directory, meetings::list)
+        .get("/meetings/new", agreements_w, meetings::new_form)
+        .post("/meetings", agreements_w, meetings::create)
+        .get("/meetings/{meeting_id}", directory, meetings::show)
+        .get("/meetings/{meeting_id}/edit", agreements_w, meetings::edit_form)
+        .post("/meetings/{meeting_id}", agreements_w, meetings::update)
+        .post("/meetings/{meeting_id}/attendees", agreements_w, meetings::add_attendee)
+        .post("/meetings/{meeting_id}/action-items", agreements_w, meetings::add_action_item)
+        .post("/meetings/{meeting_id}/action-items/{item_id}/status", agreements_w, meetings::set_action_status)
+        .get("/api/v1/meetings", directory, api::meetings::list_meetings)
+        .post("/api/v1/meetings", agreements_w, api::meetings::create_meeting)
+        .get("/api/v1/meetings/{meeting_id}", directory, api::meetings::get_meeting)
+        .post("/api/v1/meetings/{meeting_id}/attendees", agreements_w, api::meetings::add_attendee)
+        .post("/api/v1/meetings/{meeting_id}/action-items", agreements_w, api::meetings::add_action_item)
+        .post(
+            "/api/v1/meetings/{meeting_id}/action-items/{item_id}/status",
+            agreements_w,
+            api::meetings::set_action_status,
+        )
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

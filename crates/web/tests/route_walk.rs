@@ -38,6 +38,8 @@ struct Victim {
     need_id: String,
     user_id: String,
     token_id: String,
+    meeting_id: String,
+    item_id: String,
 }
 
 fn fill(path: &str, v: &Victim) -> String {
@@ -56,6 +58,8 @@ fn fill(path: &str, v: &Victim) -> String {
             "tenant_code" => "36.73".to_owned(),
             "token_id" => v.token_id.clone(),
             "name" => "app.css".to_owned(),
+            "meeting_id" => v.meeting_id.clone(),
+            "item_id" => v.item_id.clone(),
             other => {
                 panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
             }
@@ -91,6 +95,12 @@ const FORM: &[(&str, &str)] = &[
     ("urusan", "2.17"),
     ("partner_kind", "company"),
     ("expected_benefit", "Disusupi"),
+    ("held_on", "2026-01-30"),
+    ("place", "Disusupi"),
+    ("decisions", "Disusupi"),
+    ("item_title", "Disusupi"),
+    ("due_on", "2026-01-31"),
+    ("owner_label", "Penyusup"),
 ];
 
 fn json_body(v: &Victim) -> serde_json::Value {
@@ -119,6 +129,7 @@ async fn send(
             let mut fields = FORM.to_vec();
             // Point every reference at the victim's records too.
             fields.extend([("agency_id", v.agency_id.as_str()), ("parent_id", v.agency_id.as_str())]);
+            fields.extend([("need_id", v.need_id.as_str()), ("agreement_id", v.agreement_id.as_str())]);
             if let Some(s) = session {
                 fields.push(("csrf_token", &s.csrf));
             }
@@ -170,7 +181,13 @@ async fn victim_state(app: &TestApp) -> String {
     let needs = app.store.needs(&root, &sinergi_store::cooperation::PlanFilter::default()).await.expect("needs");
     let partners = app.store.partners(&root, &Default::default()).await.expect("partners");
     let agreements = app.store.agreements(&root, &Default::default()).await.expect("agreements");
-    format!("{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{partners:?}\n{agreements:?}\n{writes:?}")
+    let meetings = app.store.meetings(&root, &Default::default()).await.expect("meetings");
+    let meetings: Vec<_> = meetings
+        .iter()
+        .filter(|m| m.meeting.tenant.as_str() == "36.73")
+        .map(|m| (&m.meeting, &m.action_items))
+        .collect();
+    format!("{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{partners:?}\n{agreements:?}\n{writes:?}\n{meetings:?}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -240,6 +257,38 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         .create_session(&admin, SessionKind::Api, Some("walk".into()), &SessionPolicy::default())
         .await
         .expect("token");
+    let meeting = app
+        .store
+        .create_meeting(
+            &admin.actor(),
+            admin.tenant.as_ref().expect("tenant"),
+            sinergi_store::meetings::MeetingInput {
+                draft: sinergi_domain::cooperation::meetings::MeetingDraft::parse(
+                    "rapat",
+                    &format!("Rapat {}", MARKERS[3]),
+                    "2026-01-30",
+                    "",
+                    "",
+                    "",
+                    "",
+                )
+                .expect("meeting"),
+                need_ids: vec![need.id],
+                agreement_ids: vec![agreement.id],
+            },
+        )
+        .await
+        .expect("meeting");
+    let item = app
+        .store
+        .add_action_item(
+            &admin.actor(),
+            meeting.id,
+            sinergi_domain::cooperation::meetings::ActionItemDraft::parse(MARKERS[0], "", "", "2026-02-27")
+                .expect("item"),
+        )
+        .await
+        .expect("item");
     let victim = Victim {
         agency_id: secret.id.to_string(),
         agreement_id: agreement.id.to_string(),
@@ -248,6 +297,8 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         need_id: need.id.to_string(),
         user_id: viewer.id.to_string(),
         token_id: token.id.to_string(),
+        meeting_id: meeting.id.to_string(),
+        item_id: item.id.to_string(),
     };
     let before = victim_state(&app).await;
 

@@ -6,5 +6,6 @@ pub mod documents;
 pub mod dormancy;
 pub mod evaluation;
 pub mod funding;
+pub mod meetings;
 pub mod needs;
 pub mod outcomes;

@@ -4,6 +4,7 @@
 pub mod agreements;
 pub mod cooperation;
 pub mod directory;
+pub mod meetings;
 pub mod partners;
 pub mod reference;
 pub mod tokens;
@@ -79,6 +80,8 @@ impl Modify for BearerAuth {
         agreements::list_agreements, agreements::create_agreement, agreements::get_agreement, agreements::move_stage,
         agreements::draft_from_need, agreements::list_activities, agreements::add_activity,
         agreements::list_outcomes, agreements::add_outcome, agreements::add_note,
+        meetings::list_meetings, meetings::get_meeting, meetings::create_meeting, meetings::add_attendee,
+        meetings::add_action_item, meetings::set_action_status,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -89,6 +92,7 @@ impl Modify for BearerAuth {
         (name = "cooperation", description = "Performance targets and cooperation needs"),
         (name = "partners", description = "The partner registry: partners, contacts, offers"),
         (name = "agreements", description = "Agreements (KB, PKS) through the stages of Permendagri 22/2020, with activities, outcomes and internal notes"),
+        (name = "meetings", description = "Meetings (rapat, FGD, mapping meetings, CSR forums), attendees and action items"),
     )
 )]
 pub struct ApiDoc;

@@ -107,6 +107,9 @@ struct AgreementPage {
     errors: FormErrors,
     can_note: bool,
     can_audit: bool,
+    /// The viewer's own meetings about this agreement.
+    meeting_rows: Vec<super::meetings::MeetingRowView>,
+    can_meet: bool,
 }
 
 /// A link to a kept file: where, and what the link says ("foto-serah-terima.jpg · 240 KB").
@@ -238,9 +241,14 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
         let all = state.store.needs(&auth.actor, &Default::default()).await?;
         all.into_iter().filter(|n| d.need_ids.contains(&n.id)).map(|n| (n.id.to_string(), n.title)).collect()
     };
+    let about = sinergi_store::meetings::MeetingFilter { agreement: Some(a.id), ..Default::default() };
+    let meeting_rows = super::meetings::meeting_rows(state, auth, &about).await?;
     let mut shell = Shell::new(&auth.ctx, "agreements-title");
     shell.title = a.title.clone();
     Ok(AgreementPage {
+        meeting_rows,
+        // Either side of a shared agreement may meet about it and keep its own record.
+        can_meet: auth.actor.can(Permission::ManageAgreements) && auth.actor.scope.tenant().is_some(),
         shell,
         id: a.id.to_string(),
         title: a.title.clone(),

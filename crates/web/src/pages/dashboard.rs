@@ -31,6 +31,8 @@ struct DashboardPage {
     stopped_help: String,
     expiring: Vec<(String, String, String)>,
     by_stage: Vec<(String, String, usize)>,
+    /// (meeting id, action item, meeting, due date, owner)
+    overdue_actions: Vec<(String, String, String, String, String)>,
 }
 
 /// Today in WIB.
@@ -102,7 +104,19 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult
         })
         .filter(|(_, _, n)| *n > 0)
         .collect();
+    let overdue_actions = state
+        .store
+        .overdue_action_items(&auth.actor, today)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let due = o.item.due_on.map(|d| format_date(d, tr.locale)).unwrap_or_default();
+            let owner = o.item.owner_label.unwrap_or_else(|| "—".into());
+            (o.meeting_id.to_string(), o.item.title, o.meeting_title, due, owner)
+        })
+        .collect();
     Ok(render(&DashboardPage {
+        overdue_actions,
         shell: Shell::new(&auth.ctx, "dashboard-title"),
         totals,
         stopped,

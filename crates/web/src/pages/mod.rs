@@ -10,6 +10,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod exports;
 pub mod home;
+pub mod meetings;
 pub mod needs;
 pub mod partners;
 pub mod reference;
@@ -67,6 +68,7 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
         items.push(("/cooperation/targets", "nav-targets"));
         items.push(("/partners", "nav-partners"));
         items.push(("/cooperation/agreements", "nav-agreements"));
+        items.push(("/meetings", "nav-meetings"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));

@@ -192,6 +192,9 @@ struct NeedPage {
     can_audit: bool,
     can_draft: bool,
     candidates: Vec<CandidateView>,
+    /// Meetings about this need.
+    meeting_rows: Vec<super::meetings::MeetingRowView>,
+    can_meet: bool,
 }
 
 fn need_id(s: &str) -> AppResult<NeedId> {
@@ -227,9 +230,13 @@ pub async fn show(State(state): State<AppState>, auth: Authed, Path(need_id): Pa
     let moves =
         need.status.next().iter().map(|s| (s.slug().to_owned(), tr.t(&format!("need-move-{}", s.slug())))).collect();
     let candidates = if need.status.is_closed() { Vec::new() } else { candidates(&state, &auth, &need).await? };
+    let about = sinergi_store::meetings::MeetingFilter { need: Some(need.id), ..Default::default() };
+    let meeting_rows = super::meetings::meeting_rows(&state, &auth, &about).await?;
     let mut shell = Shell::new(&auth.ctx, "needs-title");
     shell.title = need.title.clone();
     Ok(render(&NeedPage {
+        meeting_rows,
+        can_meet: auth.actor.can(Permission::ManageAgreements) && auth.actor.scope.tenant().is_some(),
         can_draft: auth.actor.can(Permission::ManageAgreements),
         candidates,
         shell,
