@@ -428,3 +428,25 @@ reminder-expiry-subject = [Sinergi] Ending soon: { $title }
 reminder-overdue = The activity "{ $title }" planned for { $date } has not been done.
 reminder-overdue-subject = [Sinergi] Activity overdue: { $title }
 home-reminders = Reminders
+
+# PDF exports
+action-download-pdf = Download PDF
+agreements-fact-sheet-download = Download fact sheet (PDF)
+pdf-page = Page
+pdf-of = of
+pdf-generated = Generated on { $when }
+pdf-issuer = Government of { $name }
+pdf-year = Year { $year }
+pdf-register-count = Agreements recorded: { $count }
+fact-sheet-title = Cooperation Fact Sheet
+fact-sheet-overview = Overview
+fact-sheet-dprd-approved = approval received
+fact-sheet-dprd-pending = approval not yet received
+field-scope = Scope
+field-starts-on = Start date
+field-ends-on = End date
+field-funding = Funding
+field-party = Party
+field-signatory = Signatory
+field-document-number = Document number
+fact-sheet-shared = Shared by another party: this agreement is kept by { $keeper } and shared with { $reader } as a party.

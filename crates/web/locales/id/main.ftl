@@ -428,3 +428,25 @@ reminder-expiry-subject = [Sinergi] Segera berakhir: { $title }
 reminder-overdue = Kegiatan "{ $title }" yang direncanakan { $date } belum terlaksana.
 reminder-overdue-subject = [Sinergi] Kegiatan terlambat: { $title }
 home-reminders = Pengingat
+
+# PDF exports
+action-download-pdf = Unduh PDF
+agreements-fact-sheet-download = Unduh lembar fakta (PDF)
+pdf-page = Halaman
+pdf-of = dari
+pdf-generated = Dibuat pada { $when }
+pdf-issuer = Pemerintah { $name }
+pdf-year = Tahun { $year }
+pdf-register-count = Jumlah perjanjian yang dicatat: { $count }
+fact-sheet-title = Lembar Fakta Kerja Sama
+fact-sheet-overview = Ringkasan
+fact-sheet-dprd-approved = persetujuan sudah diterima
+fact-sheet-dprd-pending = persetujuan belum diterima
+field-scope = Ruang lingkup
+field-starts-on = Tanggal mulai
+field-ends-on = Tanggal berakhir
+field-funding = Sumber pendanaan
+field-party = Pihak
+field-signatory = Penandatangan
+field-document-number = Nomor dokumen
+fact-sheet-shared = Dibagikan oleh pihak lain: kerja sama ini dicatat oleh { $keeper } dan dibagikan kepada { $reader } sebagai pihak.
