@@ -708,6 +708,42 @@ async function meetingsJourney(context, base) {
   }
 }
 
+// The PDF links on the register, the needs map and an agreement page answer with a PDF file.
+// A response check (status, content type, file name, "%PDF-" signature) rather than a look.
+async function pdfDownloads(context, base) {
+  const label = 'pdf downloads';
+  const page = await freshPage(context, null);
+  try {
+    where = `${label} login`;
+    await loginAs(page, base, REGION_ADMIN, label);
+    const links = [];
+    await goto(page, base, '/cooperation/agreements', `${label} register page`);
+    links.push(['register', await page.locator('[data-testid=download-pdf]').getAttribute('href')]);
+    await goto(page, base, '/cooperation/needs?year=2026', `${label} needs page`);
+    links.push(['needs map', await page.locator('[data-testid=download-pdf]').getAttribute('href')]);
+    await goto(page, base, '/cooperation/agreements', `${label} register page again`);
+    await pressAndWaitForLoad(page, 'a:has-text("Bank Indonesia Banten")');
+    const factSheet = page.locator('[data-testid=download-fact-sheet]');
+    check((await factSheet.innerText()).includes('Unduh lembar fakta (PDF)'), `${label}: the agreement page offers its fact sheet`);
+    links.push(['fact sheet', await factSheet.getAttribute('href')]);
+    for (const [what, href] of links) {
+      where = `${label} ${what}`;
+      const resp = await page.request.get(new URL(href, base).toString());
+      const body = await resp.body();
+      const type = resp.headers()['content-type'] || '';
+      const disposition = resp.headers()['content-disposition'] || '';
+      check(resp.status() === 200 && type === 'application/pdf', `${label}: ${what} ${href} -> ${resp.status()} ${type}`);
+      check(body.subarray(0, 5).toString() === '%PDF-' && body.length > 1000, `${label}: ${what} is a PDF file (${body.length} bytes)`);
+      check(/attachment; filename=".+\.pdf"/.test(disposition), `${label}: ${what} downloads as a .pdf`, disposition);
+    }
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'pdf-downloads');
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -741,6 +777,7 @@ async function main() {
     await needsJourney(context, s.base);
     await partnersJourney(context, s.base);
     await agreementsJourney(context, s.base);
+    await pdfDownloads(context, s.base);
     await meetingsJourney(context, s.base);
   } catch (e) {
     const msg = String(e?.message ?? e);

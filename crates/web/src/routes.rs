@@ -196,6 +196,10 @@ fn table() -> Routes {
         .get("/api/v1/needs/{need_id}", directory, api::cooperation::get_need)
         .put("/api/v1/needs/{need_id}", plan, api::cooperation::update_need)
         .post("/api/v1/needs/{need_id}/status", plan, api::cooperation::set_need_status)
+        // PDF exports, with the same access as the XLSX ones and the agreement's page
+        .get("/cooperation/agreements.pdf", directory, exports::agreements_pdf)
+        .get("/cooperation/needs.pdf", directory, exports::needs_pdf)
+        .get("/cooperation/agreements/{agreement_id}/fact-sheet.pdf", directory, exports::agreement_fact_sheet)
         .get("/api/v1/partners", directory, api::partners::list_partners)
         .post("/api/v1/partners", partners_w, api::partners::create_partner)
         .get("/api/v1/partners/{partner_id}", directory, api::partners::get_partner)

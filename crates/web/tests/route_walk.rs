@@ -154,7 +154,16 @@ async fn send(
     };
     let response = rb.send().await.expect("request");
     let status = response.status();
-    (status, response.text().await.unwrap_or_default())
+    let pdf = response.headers().get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"application/pdf"));
+    let bytes = response.bytes().await.unwrap_or_default();
+    // A PDF's text sits in compressed streams: read it out, or a leaked marker would go unseen.
+    let body = match pdf {
+        true => {
+            sinergi_io::pdf::testing::read(&bytes).map(|r| r.text()).unwrap_or_else(|e| format!("unreadable PDF: {e}"))
+        }
+        false => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    (status, body)
 }
 
 /// Kota Serang as the platform sees it: its records and its audit trail (logins excluded,

@@ -14,7 +14,7 @@ use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
 use sinergi_domain::cooperation::outcomes::{OutcomeKind, parse_amount};
 use sinergi_domain::files::{CheckedFile, MAX_FILE_BYTES, check_file};
 use sinergi_domain::{ActivityId, AgreementId, DocumentId, NeedId, OutcomeId, PartnerId, Permission};
-use sinergi_store::agreements::{Activity, AgreementFilter, NewEvaluation, Outcome, StageMove, parse_date};
+use sinergi_store::agreements::{Activity, Agreement, AgreementFilter, NewEvaluation, Outcome, StageMove, parse_date};
 use sinergi_store::documents::{Document, NewDocument};
 
 use super::upload::{MultipartForm, send_file};
@@ -185,32 +185,8 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
             },
         ),
         (tr.t("field-value"), a.value.map(|v| tr.rupiah(v)).unwrap_or_else(|| tr.t("agreements-not-reported"))),
-        (
-            tr.t("field-funding-source"),
-            match (a.funding, a.funding_form) {
-                (None, None) => tr.t("agreements-not-reported"),
-                (source, form) => [
-                    source.map(|s| tr.t(&format!("funding-source-{}", s.slug()))),
-                    form.map(|f| tr.t(&format!("funding-form-{}", f.slug()))),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · "),
-            },
-        ),
-        (
-            tr.t("field-location"),
-            if a.location_codes.is_empty() {
-                "—".to_owned()
-            } else {
-                a.location_codes
-                    .iter()
-                    .map(|c| sinergi_reference::region(c).map(|r| r.name.clone()).unwrap_or_else(|| c.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-        ),
+        (tr.t("field-funding-source"), funding_label(tr, a)),
+        (tr.t("field-location"), location_label(a)),
         (
             tr.t("agreements-dprd"),
             format!(
@@ -395,6 +371,33 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
         can_note: auth.actor.scope.tenant().is_some(),
         can_audit: auth.actor.can(Permission::ViewAudit) && !d.shared,
     })
+}
+
+/// "Bersama (APBD dan mitra) · Campuran", or "tidak dilaporkan" when neither is known.
+pub fn funding_label(tr: Tr, a: &Agreement) -> String {
+    match (a.funding, a.funding_form) {
+        (None, None) => tr.t("agreements-not-reported"),
+        (source, form) => [
+            source.map(|s| tr.t(&format!("funding-source-{}", s.slug()))),
+            form.map(|f| tr.t(&format!("funding-form-{}", f.slug()))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · "),
+    }
+}
+
+/// The regions where an agreement takes place, by name.
+pub fn location_label(a: &Agreement) -> String {
+    if a.location_codes.is_empty() {
+        return "—".to_owned();
+    }
+    a.location_codes
+        .iter()
+        .map(|c| sinergi_reference::region(c).map(|r| r.name.clone()).unwrap_or_else(|| c.to_string()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// "Rp 1.500.000" for money, "120 orang" otherwise.
