@@ -1,6 +1,8 @@
 //! The cooperation dashboard: benefits delivered, agreements that stopped on paper, those
 //! expiring, and where every agreement stands. Every figure opens the records behind it.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -44,7 +46,8 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult
     let p = state.store.portfolio(&auth.actor).await?;
     let today = today();
     let rule = DormancyRule::default();
-    let title_of = |id| p.agreements.iter().find(|a| a.id == id).map(|a| a.title.clone()).unwrap_or_default();
+    let titles: HashMap<_, _> = p.agreements.iter().map(|a| (a.id, a.title.as_str())).collect();
+    let title_of = |id: sinergi_domain::AgreementId| titles.get(&id).map(|t| (*t).to_owned()).unwrap_or_default();
 
     let totals = [
         OutcomeKind::ApbdSaved,

@@ -106,7 +106,7 @@ pub async fn agreements_xlsx(State(state): State<AppState>, auth: Authed) -> App
         .iter()
         .map(|a| {
             let sum = |kind: sinergi_domain::cooperation::outcomes::OutcomeKind| -> i64 {
-                portfolio.outcomes.iter().filter(|o| o.agreement_id == a.id && o.kind == kind).map(|o| o.value).sum()
+                portfolio.outcomes_of(a.id).iter().filter(|o| o.kind == kind).map(|o| o.value).sum()
             };
             use sinergi_domain::cooperation::outcomes::OutcomeKind::*;
             vec![
