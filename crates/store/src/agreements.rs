@@ -301,11 +301,39 @@ pub struct AgreementDetail {
 #[derive(Debug, Clone)]
 pub struct Portfolio {
     pub agreements: Vec<Agreement>,
+    /// Grouped by agreement (sorted by its id, in stored order within it), so that
+    /// [`Portfolio::activities_of`] is a binary search: the dashboard, the register export and
+    /// the daily job look up every agreement's, and a scan each made them quadratic.
     pub activities: Vec<Activity>,
+    /// Grouped by agreement, like `activities`.
     pub outcomes: Vec<Outcome>,
 }
 
+/// The run of `items` that belongs to `id`, in a slice grouped by agreement.
+fn run_of<T>(items: &[T], id: AgreementId, key: impl Fn(&T) -> AgreementId) -> &[T] {
+    let start = items.partition_point(|x| key(x) < id);
+    let len = items[start..].partition_point(|x| key(x) == id);
+    &items[start..start + len]
+}
+
 impl Portfolio {
+    fn new(agreements: Vec<Agreement>, mut activities: Vec<Activity>, mut outcomes: Vec<Outcome>) -> Self {
+        // Stable sorts: within an agreement, the stored order is kept.
+        activities.sort_by_key(|x| x.agreement_id);
+        outcomes.sort_by_key(|x| x.agreement_id);
+        Self { agreements, activities, outcomes }
+    }
+
+    /// The activities recorded under one agreement.
+    pub fn activities_of(&self, id: AgreementId) -> &[Activity] {
+        run_of(&self.activities, id, |x| x.agreement_id)
+    }
+
+    /// The outcomes recorded under one agreement.
+    pub fn outcomes_of(&self, id: AgreementId) -> &[Outcome] {
+        run_of(&self.outcomes, id, |x| x.agreement_id)
+    }
+
     /// Whether an agreement stopped on paper, by the domain rule. One record walks from KB to
     /// PKS here, so once its PKS is signed it is judged as a PKS. Only activities actually
     /// done count as follow-up; a planned one does not.
@@ -314,14 +342,8 @@ impl Portfolio {
             document: if a.pks_signed_on.is_some() { DocumentKind::Pks } else { DocumentKind::Kb },
             signed_on: a.pks_signed_on.or(a.kb_signed_on),
             has_pks_child: false,
-            last_activity_on: self
-                .activities
-                .iter()
-                .filter(|x| x.agreement_id == a.id)
-                .filter_map(|x| x.done_on)
-                .filter(|d| *d <= today)
-                .max(),
-            last_outcome_on: self.outcomes.iter().filter(|o| o.agreement_id == a.id).map(|o| o.recorded_on).max(),
+            last_activity_on: self.activities_of(a.id).iter().filter_map(|x| x.done_on).filter(|d| *d <= today).max(),
+            last_outcome_on: self.outcomes_of(a.id).iter().map(|o| o.recorded_on).max(),
             terminal: a.stage.is_terminal(),
         };
         stopped_on_paper(&input, rule, today)
@@ -808,11 +830,11 @@ impl Store {
         let ac: Vec<ActivityRow> = tx.fetch_all(&activities).await?;
         let oc: Vec<OutcomeRow> = tx.fetch_all(&outcomes).await?;
         tx.commit().await?;
-        Ok(Portfolio {
-            agreements: a.into_iter().map(Agreement::try_from).collect::<Result<_>>()?,
-            activities: ac.into_iter().map(Activity::try_from).collect::<Result<_>>()?,
-            outcomes: oc.into_iter().map(Outcome::try_from).collect::<Result<_>>()?,
-        })
+        Ok(Portfolio::new(
+            a.into_iter().map(Agreement::try_from).collect::<Result<_>>()?,
+            ac.into_iter().map(Activity::try_from).collect::<Result<_>>()?,
+            oc.into_iter().map(Outcome::try_from).collect::<Result<_>>()?,
+        ))
     }
 
     /// Record an activity under an agreement (the keeper only), with its evidence file if any,

@@ -2,6 +2,7 @@
 
 use sinergi_domain::cooperation::agreement::{AgreementKind, Stage, TerminationReason};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
+use sinergi_domain::cooperation::dormancy::DormancyRule;
 use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
 use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind};
@@ -224,5 +225,48 @@ store_tests! {
         let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
         assert!(actions.contains(&"update") && actions.contains(&"party") && actions.contains(&"evaluation"), "{actions:?}");
         assert_eq!(actions.iter().filter(|a| **a == "party").count(), 2);
+    }
+
+    async fn the_portfolio_finds_each_agreements_activities_and_outcomes(store: Store) {
+        let root = Actor::system("t");
+        store.create_tenant(&root, NewTenant::parse("36.73", "Kota Serang", None).expect("t")).await.expect("tenant");
+        let kota = admin("36.73");
+        let date = |s: &str| parse_date("date", s).expect("date").expect("some");
+        let mut ids = Vec::new();
+        for title in ["Kerja sama A", "Kerja sama B", "Kerja sama C"] {
+            let new = NewAgreement {
+                kind: AgreementKind::Ksdpk, title: title.into(), scope: String::new(), urusan_code: "2.17".into(),
+                starts_on: None, ends_on: None, value: None, funding: None, funding_form: None, location_codes: vec![],
+                parties: vec![], need_ids: vec![],
+            };
+            ids.push(store.create_agreement(&kota, &code("36.73"), new).await.expect("agreement").id);
+        }
+        // Recorded interleaved, as they come in: the portfolio must still group them.
+        for (n, id) in [ids[2], ids[0], ids[2], ids[1], ids[2]].into_iter().enumerate() {
+            let done = if id == ids[0] { "2025-02-01" } else { "2025-08-01" };
+            let activity = Activity { id: ActivityId::new(), agreement_id: id, title: format!("Kegiatan {n}"), planned_on: None, done_on: Some(date(done)), budget: None };
+            store.add_activity(&kota, id, activity, None).await.expect("activity");
+        }
+        for (value, id) in [(10, ids[1]), (20, ids[2]), (30, ids[1])] {
+            let outcome = Outcome { id: OutcomeId::new(), agreement_id: id, kind: OutcomeKind::Beneficiaries, label: "Warga".into(), unit: "orang".into(), value, period: "2026".into(), evidence: None, recorded_on: date("2026-04-01") };
+            store.add_outcome(&kota, id, outcome, None).await.expect("outcome");
+        }
+        let p = store.portfolio(&kota).await.expect("portfolio");
+        let titles = |id| p.activities_of(id).iter().map(|a| a.title.clone()).collect::<Vec<_>>();
+        assert_eq!(titles(ids[2]), vec!["Kegiatan 0", "Kegiatan 2", "Kegiatan 4"], "in the order recorded");
+        assert_eq!(titles(ids[0]), vec!["Kegiatan 1"]);
+        assert_eq!(titles(ids[1]), vec!["Kegiatan 3"]);
+        let values = |id| p.outcomes_of(id).iter().map(|o| o.value).collect::<Vec<_>>();
+        assert_eq!((values(ids[0]), values(ids[1]), values(ids[2])), (vec![], vec![10, 30], vec![20]));
+        assert!(p.outcomes_of(sinergi_domain::AgreementId::new()).is_empty());
+        // A KB signed in January whose only activity was in February has stopped on paper by
+        // September, however busy the other agreements were in August.
+        for to in [Stage::Penawaran, Stage::PenyusunanKb, Stage::PenandatangananKb, Stage::PenyusunanPks] {
+            let step = StageMove { feasibility_done: true, kb_signed_on: Some(date("2025-01-01")), ..Default::default() };
+            store.move_agreement(&kota, ids[0], to, step).await.expect("move");
+        }
+        let p = store.portfolio(&kota).await.expect("portfolio");
+        let stopped: Vec<_> = p.agreements.iter().filter(|a| p.dormancy(a, DormancyRule::default(), date("2025-09-01")).is_some()).map(|a| a.id).collect();
+        assert_eq!(stopped, vec![ids[0]]);
     }
 }

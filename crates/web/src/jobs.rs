@@ -63,7 +63,6 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
         for a in &p.agreements {
             let link = format!("/cooperation/agreements/{}", a.id);
             let mail = |message: &str| format!("{message}\n\n{base_url}{link}\n\n— Sinergi");
-            let activities: Vec<_> = p.activities.iter().filter(|x| x.agreement_id == a.id).collect();
             if let Some(d) = p.dormancy(a, tenant.dormancy, today) {
                 reminders.push(Reminder {
                     tenant: tenant.code.clone(),
@@ -99,7 +98,7 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
                     link: link.clone(),
                 });
             }
-            for x in activities {
+            for x in p.activities_of(a.id) {
                 if let Some(planned) = x.planned_on
                     && is_overdue(planned, x.done_on.is_some(), today)
                 {

@@ -1,6 +1,8 @@
 //! The cooperation dashboard: benefits delivered, agreements that stopped on paper, those
 //! expiring, and where every agreement stands. Every figure opens the records behind it.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -46,11 +48,12 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult
     let p = state.store.portfolio(&auth.actor).await?;
     let today = today();
     // Each Pemda sets its own limit; the platform's view judges each agreement by its keeper's.
-    let rules: std::collections::HashMap<_, _> =
+    let rules: HashMap<_, _> =
         state.store.tenants(&auth.actor).await?.into_iter().map(|t| (t.code, t.dormancy)).collect();
     let rule_of = |a: &sinergi_store::agreements::Agreement| rules.get(&a.tenant).copied().unwrap_or_default();
     let rule = auth.actor.scope.tenant().and_then(|t| rules.get(t).copied()).unwrap_or_default();
-    let title_of = |id| p.agreements.iter().find(|a| a.id == id).map(|a| a.title.clone()).unwrap_or_default();
+    let titles: HashMap<_, _> = p.agreements.iter().map(|a| (a.id, a.title.as_str())).collect();
+    let title_of = |id: sinergi_domain::AgreementId| titles.get(&id).map(|t| (*t).to_owned()).unwrap_or_default();
 
     let totals = [
         OutcomeKind::ApbdSaved,
