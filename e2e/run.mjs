@@ -564,6 +564,12 @@ async function agreementsJourney(context, base) {
     await pressAndWaitForLoad(page, '[data-testid=save-agreement]');
     const facts = await pageText(page);
     check(facts.includes('Budi Rustandi, Wali Kota Serang') && facts.includes('000.7/03-KB/Huk/2026') && facts.includes('30 Januari 2031'), `${label}: signatory, number and term are on the agreement`);
+    where = `${label} child pks`;
+    await pressAndWaitForLoad(page, '[data-testid=draft-pks]');
+    const pksText = await pageText(page);
+    check(pksText.includes('Perjanjian Kerja Sama') && (await page.locator('[data-testid=parent]').count()) === 1, `${label}: a PKS is drafted as a child of the signed KB`);
+    await shot(page, 'agreement-child-pks-id');
+    await goto(page, base, agreementUrl, `${label} back to the KB`);
     where = `${label} outcome`;
     await goto(page, base, '/cooperation', `${label} dashboard before`);
     const padBefore = (await page.locator('[data-testid=total-pad-earned] .stat').innerText()).trim();
@@ -655,7 +661,7 @@ async function meetingsJourney(context, base) {
 
     where = `${label} from the agreement`;
     await goto(page, base, '/cooperation/agreements', `${label} agreements`);
-    await pressAndWaitForLoad(page, 'a:has-text("Laboratorium Kesehatan Daerah Kota")');
+    await pressAndWaitForLoad(page, 'a:text-matches("^Kerja sama UMKM, industri")');
     const agreementUrl = new URL(page.url()).pathname;
     await pressAndWaitForLoad(page, '[data-testid=new-meeting]');
     check(pathname(page) === '/meetings/new', `${label}: "record a meeting" opens the form`, page.url());

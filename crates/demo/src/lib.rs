@@ -4,7 +4,7 @@
 //! Loading is idempotent: a tenant that already exists is left alone.
 
 use sinergi_domain::auth::{Email, NewPassword};
-use sinergi_domain::cooperation::agreement::{AgreementKind, Stage};
+use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
 use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
 use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
@@ -1023,6 +1023,8 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
                 checklist: SigningChecklist { paraf: true, materai: false, stempel: true },
             };
             store.add_document(system, agreement.id, scan).await?;
+            // The KB is carried out through PKS per field; the Labkesda one is being drafted.
+            store.draft_child(system, agreement.id, DocumentKind::Pks).await?;
         }
         if let Some(evaluation) = demo_evaluation(a.title)? {
             store.add_evaluation(system, agreement.id, evaluation).await?;

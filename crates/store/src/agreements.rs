@@ -85,6 +85,7 @@ impl Agreement {
     pub fn facts(&self) -> StageFacts {
         StageFacts {
             kind: self.kind,
+            document: self.document,
             dprd_required: self.dprd().required,
             feasibility_study_done: self.feasibility_done,
             kb_signed: self.kb_signed_on.is_some(),
@@ -291,6 +292,10 @@ pub struct AgreementDetail {
     pub outcomes: Vec<Outcome>,
     /// Signed scans, letters and evidence files (metadata; the bytes are fetched one by one).
     pub documents: Vec<Document>,
+    /// The KB a PKS implements, or the document an addendum amends.
+    pub parent: Option<Agreement>,
+    /// PKS implementing this KB, and addenda amending it.
+    pub children: Vec<Agreement>,
     /// Monitoring and evaluation, newest first.
     pub evaluations: Vec<Evaluation>,
     /// True when the viewer is a party Pemda, not the one that keeps the record.
@@ -338,10 +343,22 @@ impl Portfolio {
     /// PKS here, so once its PKS is signed it is judged as a PKS. Only activities actually
     /// done count as follow-up; a planned one does not.
     pub fn dormancy(&self, a: &Agreement, rule: DormancyRule, today: Date) -> Option<Dormancy> {
+        // A KB walked on to its own PKS is judged as a PKS once that is signed; a PKS record
+        // (a child of its KB) only from its own signing.
+        let (document, signed_on) = match a.document {
+            DocumentKind::Kb if a.pks_signed_on.is_some() => (DocumentKind::Pks, a.pks_signed_on),
+            DocumentKind::Kb => (DocumentKind::Kb, a.kb_signed_on),
+            DocumentKind::Pks => (DocumentKind::Pks, a.pks_signed_on),
+            DocumentKind::Addendum => (DocumentKind::Addendum, None),
+        };
         let input = DormancyInput {
-            document: if a.pks_signed_on.is_some() { DocumentKind::Pks } else { DocumentKind::Kb },
-            signed_on: a.pks_signed_on.or(a.kb_signed_on),
-            has_pks_child: false,
+            document,
+            signed_on,
+            // Only a signed PKS follows a KB up; a draft that stalls leaves the KB flagged.
+            has_pks_child: self
+                .agreements
+                .iter()
+                .any(|c| c.parent_id == Some(a.id) && c.document == DocumentKind::Pks && c.pks_signed_on.is_some()),
             last_activity_on: self.activities_of(a.id).iter().filter_map(|x| x.done_on).filter(|d| *d <= today).max(),
             last_outcome_on: self.outcomes_of(a.id).iter().map(|o| o.recorded_on).max(),
             terminal: a.stage.is_terminal(),
@@ -765,6 +782,18 @@ impl Store {
             .await?;
         let documents = documents_of(&mut tx, &owner, id).await?;
         let evaluations = evaluations_of(&mut tx, &owner, id).await?;
+        let parent = match agreement.parent_id {
+            Some(p) => Some(load(&mut tx, &owner, p).await?),
+            None => None,
+        };
+        let children: Vec<AgreementRow> = tx
+            .fetch_all(
+                select()
+                    .and_where(Expr::col((Agreements::Table, Agreements::TenantCode)).eq(owner.as_str()))
+                    .and_where(Expr::col((Agreements::Table, Agreements::ParentId)).eq(id.as_uuid()))
+                    .order_by((Agreements::Table, Agreements::CreatedAt), Order::Asc),
+            )
+            .await?;
         tx.commit().await?;
         let corrupt = |w: &str| StoreError::Corrupt(format!("agreement {id}: {w}"));
         Ok(AgreementDetail {
@@ -806,6 +835,8 @@ impl Store {
             activities: activities.into_iter().map(Activity::try_from).collect::<Result<_>>()?,
             outcomes: outcomes.into_iter().map(Outcome::try_from).collect::<Result<_>>()?,
             documents,
+            parent,
+            children: children.into_iter().map(Agreement::try_from).collect::<Result<_>>()?,
             evaluations,
         })
     }
@@ -1530,5 +1561,72 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(evaluation)
+    }
+}
+
+impl Store {
+    /// Draft a PKS implementing a signed KB, or an addendum amending a signed KB or PKS (the
+    /// keeper only). The child takes the parent's parties, needs, kind, urusan and the facts
+    /// the stages rest on (the KB's signing, the DPRD's approval, the feasibility study), and
+    /// starts at its own drafting stage.
+    pub async fn draft_child(
+        &self,
+        actor: &Actor,
+        parent_id: AgreementId,
+        document: DocumentKind,
+    ) -> Result<Agreement> {
+        self.keeper_tenant(actor, parent_id).await?;
+        let detail = self.agreement(actor, parent_id).await?;
+        let parent = detail.agreement;
+        document.check_parent(Some(parent.document))?;
+        if parent.stage.is_terminal() {
+            return Err(StoreError::Invalid(FieldError::new("parent_id", "parent-ended")));
+        }
+        // What is implemented or amended must exist as a signed document first.
+        let parent_signed = match parent.document {
+            DocumentKind::Kb => parent.kb_signed_on.is_some(),
+            DocumentKind::Pks | DocumentKind::Addendum => parent.pks_signed_on.is_some(),
+        };
+        if !parent_signed {
+            return Err(StoreError::Invalid(FieldError::new("parent_id", "parent-not-signed")));
+        }
+        let (stage, kb_signed_on) = match (document, parent.document) {
+            // An addendum to a KB is itself signed as a KB is; its own date is recorded then.
+            (DocumentKind::Addendum, DocumentKind::Kb) => (Stage::PenyusunanKb, None),
+            _ => (Stage::PenyusunanPks, parent.kb_signed_on),
+        };
+        let prefix = match document {
+            DocumentKind::Pks => "PKS",
+            DocumentKind::Addendum => "Adendum",
+            DocumentKind::Kb => "KB",
+        };
+        let child = Agreement {
+            id: AgreementId::new(),
+            document,
+            parent_id: Some(parent.id),
+            title: format!("{prefix} — {}", parent.title).chars().take(300).collect(),
+            stage,
+            kb_signed_on,
+            pks_signed_on: None,
+            termination: None,
+            updated_at_ms: now_ms(),
+            ..parent.clone()
+        };
+        // Each document carries its own numbers and signatories; the parties stay the same.
+        let parties: Vec<Party> = detail
+            .parties
+            .into_iter()
+            .map(|p| Party {
+                document_number: None,
+                signatory_name: None,
+                signatory_position: None,
+                signs_by_authority: false,
+                ..p
+            })
+            .collect();
+        let mut tx = self.begin().await?;
+        insert(&mut tx, actor, &child, &parties, &detail.need_ids).await?;
+        tx.commit().await?;
+        Ok(child)
     }
 }

@@ -1,6 +1,6 @@
 //! Agreements between two Pemda, through their stages, on both databases.
 
-use sinergi_domain::cooperation::agreement::{AgreementKind, Stage, TerminationReason};
+use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage, TerminationReason};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
 use sinergi_domain::cooperation::dormancy::DormancyRule;
 use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
@@ -269,4 +269,72 @@ store_tests! {
         let stopped: Vec<_> = p.agreements.iter().filter(|a| p.dormancy(a, DormancyRule::default(), date("2025-09-01")).is_some()).map(|a| a.id).collect();
         assert_eq!(stopped, vec![ids[0]]);
     }
+
+    async fn a_signed_kb_gets_its_pks_and_addenda_as_child_records(store: Store) {
+        let root = Actor::system("t");
+        for (c, n) in [("36.73", "Kota Serang"), ("36.04", "Kabupaten Serang")] {
+            store.create_tenant(&root, NewTenant::parse(c, n, None).expect("t")).await.expect("tenant");
+        }
+        let (kota, kab) = (admin("36.73"), admin("36.04"));
+        let kb = store
+            .create_agreement(&kota, &code("36.73"), NewAgreement {
+                kind: AgreementKind::KsddSukarela, title: "KB Kota dan Kabupaten Serang".into(), scope: "UMKM, industri, Labkesda".into(),
+                urusan_code: "1.02".into(), starts_on: None, ends_on: None, value: None, funding: None,
+                funding_form: None, location_codes: vec![],
+                parties: vec![Party { partner_id: None, party_tenant: Some(code("36.04")), name: "Pemerintah Kabupaten Serang".into(),
+                    signatory_name: None, signatory_position: None, document_number: None, signs_by_authority: false }],
+                need_ids: vec![],
+            })
+            .await
+            .expect("kb");
+        // Not before the KB is signed.
+        let early = store.draft_child(&kota, kb.id, DocumentKind::Pks).await;
+        assert!(matches!(&early, Err(StoreError::Invalid(e)) if e.reason == "parent-not-signed"), "{early:?}");
+        for to in [Stage::Penawaran, Stage::PenyusunanKb, Stage::PenandatangananKb] {
+            store.move_agreement(&kota, kb.id, to, StageMove::default()).await.expect("forward");
+        }
+        let signed = StageMove { kb_signed_on: parse_date("d", "2026-01-30").expect("d"), ..Default::default() };
+        store.move_agreement(&kota, kb.id, Stage::PenyusunanPks, signed).await.expect("signed");
+        assert!(matches!(store.draft_child(&kab, kb.id, DocumentKind::Pks).await, Err(StoreError::Forbidden)), "the keeper drafts");
+
+        let labkesda = store.draft_child(&kota, kb.id, DocumentKind::Pks).await.expect("pks");
+        assert_eq!((labkesda.document, labkesda.stage, labkesda.parent_id), (DocumentKind::Pks, Stage::PenyusunanPks, Some(kb.id)));
+        assert_eq!(labkesda.kb_signed_on, parse_date("d", "2026-01-30").expect("d"), "the KB's signing carries over");
+        let umkm = store.draft_child(&kota, kb.id, DocumentKind::Pks).await.expect("a second pks");
+        let nested = store.draft_child(&kota, labkesda.id, DocumentKind::Pks).await;
+        assert!(matches!(&nested, Err(StoreError::Invalid(e)) if e.reason == "invalid-parent"), "{nested:?}");
+        // The child walks its own stages; the partner Pemda sees it as it sees the KB.
+        let pks_signed = StageMove { pks_signed_on: parse_date("d", "2026-03-02").expect("d"), ..Default::default() };
+        store.move_agreement(&kota, labkesda.id, Stage::PenandatangananPks, StageMove::default()).await.expect("to signing");
+        store.move_agreement(&kota, labkesda.id, Stage::Pelaksanaan, pks_signed).await.expect("in force");
+        let seen = store.agreement(&kab, kb.id).await.expect("shared");
+        assert_eq!(seen.children.iter().map(|c| c.id).collect::<Vec<_>>(), vec![labkesda.id, umkm.id]);
+        assert_eq!(store.agreement(&kab, labkesda.id).await.expect("child").parent.map(|p| p.id), Some(kb.id));
+        assert_eq!(store.agreement(&kab, labkesda.id).await.expect("child").parties.len(), 2);
+
+        // An addendum to the KB: drafted, signed like a KB, then in force with its parent.
+        let addendum = store.draft_child(&kota, kb.id, DocumentKind::Addendum).await.expect("addendum");
+        assert_eq!((addendum.stage, addendum.kb_signed_on), (Stage::PenyusunanKb, None));
+        store.move_agreement(&kota, addendum.id, Stage::PenandatangananKb, StageMove::default()).await.expect("signing");
+        let skip = store.move_agreement(&kota, addendum.id, Stage::PenyusunanPks, StageMove::default()).await;
+        assert!(matches!(skip, Err(StoreError::Invalid(_))), "no PKS follows an addendum");
+        let signed = StageMove { kb_signed_on: parse_date("d", "2026-06-01").expect("d"), ..Default::default() };
+        store.move_agreement(&kota, addendum.id, Stage::Pelaksanaan, signed).await.expect("in force");
+
+        // Stopped on paper: the KB counts as followed up only by a signed PKS.
+        let p = store.portfolio(&kota).await.expect("portfolio");
+        let late = date_of("2027-01-01");
+        let kb_now = p.agreements.iter().find(|a| a.id == kb.id).expect("kb");
+        assert!(p.dormancy(kb_now, DormancyRule::default(), late).is_none(), "its PKS was signed");
+        let draft = p.agreements.iter().find(|a| a.id == umkm.id).expect("draft pks");
+        assert!(p.dormancy(draft, DormancyRule::default(), late).is_none(), "an unsigned PKS has nothing to count from");
+        let add = p.agreements.iter().find(|a| a.id == addendum.id).expect("addendum");
+        assert!(p.dormancy(add, DormancyRule::default(), late).is_none(), "an addendum runs with its parent");
+        let pks = p.agreements.iter().find(|a| a.id == labkesda.id).expect("pks");
+        assert!(p.dormancy(pks, DormancyRule::default(), late).is_some(), "a signed PKS with nothing done stopped on paper");
+    }
+}
+
+fn date_of(s: &str) -> time::Date {
+    parse_date("d", s).expect("date").expect("some")
 }

@@ -143,6 +143,7 @@ fn table() -> Routes {
         .get("/cooperation/agreements/{agreement_id}/edit", agreements_w, agreement_edit::edit_form)
         .post("/cooperation/agreements/{agreement_id}", agreements_w, agreement_edit::update)
         .post("/cooperation/agreements/{agreement_id}/evaluations", agreements_w, agreements::add_evaluation)
+        .post("/cooperation/agreements/{agreement_id}/children", agreements_w, agreements::draft_child)
         .post("/cooperation/agreements/{agreement_id}/stage", agreements_w, agreements::move_stage)
         .post("/cooperation/agreements/{agreement_id}/notes", directory, agreements::add_note)
         .upload("/cooperation/agreements/{agreement_id}/activities", agreements_w, agreements::add_activity)

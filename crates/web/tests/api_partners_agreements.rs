@@ -223,7 +223,11 @@ async fn agreements_move_through_their_stages_over_the_api() {
     // The register and its filter.
     let (status, list) = get(&app, "/api/v1/agreements", &viewer).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(list.as_array().map(Vec::len), Some(3), "{list}");
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        Some(4),
+        "three demo agreements and the PKS drafted under the Serang KB: {list}"
+    );
     let (_, running) = get(&app, "/api/v1/agreements?stage=pelaksanaan", &viewer).await;
     assert_eq!(running.as_array().map(Vec::len), Some(1));
     assert_eq!(running[0]["pks_signed_on"], "2025-04-15");

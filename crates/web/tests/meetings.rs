@@ -83,7 +83,7 @@ async fn a_meeting_recorded_from_an_agreement_with_an_action_item_marked_done() 
         .await
         .expect("agreements")
         .into_iter()
-        .find(|a| a.title.contains("Laboratorium Kesehatan Daerah Kota–Kabupaten Serang"))
+        .find(|a| a.parent_id.is_none() && a.title.contains("Laboratorium Kesehatan Daerah Kota–Kabupaten Serang"))
         .expect("the demo KB");
 
     // The agreement's page lists the meetings about it and offers to record one.

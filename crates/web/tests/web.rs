@@ -596,7 +596,10 @@ async fn signed_scans_are_checked_by_content_and_shared_with_the_partner_pemda()
     let app = TestApp::start().await;
     let kota = app.session(Role::RegionAdmin, "kota-serang").await;
     let agreements = app.store.agreements(&kota.user.actor(), &Default::default()).await.expect("agreements");
-    let kb = agreements.iter().find(|a| a.title.contains("Laboratorium Kesehatan Daerah Kota")).expect("demo KB");
+    let kb = agreements
+        .iter()
+        .find(|a| a.parent_id.is_none() && a.title.contains("Laboratorium Kesehatan Daerah Kota"))
+        .expect("demo KB");
     let upload = |name: &str, bytes: Vec<u8>, checks: &[&str]| {
         let mut form = reqwest::multipart::Form::new()
             .text("purpose", "signed-kb")

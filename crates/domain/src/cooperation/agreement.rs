@@ -274,6 +274,8 @@ impl FromStr for TerminationReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StageFacts {
     pub kind: AgreementKind,
+    /// A KB or PKS walks the procedure; an addendum only its drafting and signing.
+    pub document: DocumentKind,
     /// From [`dprd_approval`], or as the Bagian Kerja Sama recorded it.
     pub dprd_required: bool,
     /// Studi kelayakan: KSDPK cannot leave persiapan without it.
@@ -348,9 +350,15 @@ impl From<TransitionError> for FieldError {
 /// pelaksanaan: a ministry carries it out through its own programmes, so the nota is the
 /// working instrument. For every other kind the KB records intent only; what can be carried
 /// out (duties, money, term) lives in the PKS, so the PKS stages cannot be skipped.
-fn forward_candidates(from: Stage, kind: AgreementKind) -> &'static [Stage] {
+fn forward_candidates(from: Stage, facts: &StageFacts) -> &'static [Stage] {
     use Stage::*;
-    let nota = kind == AgreementKind::NotaKesepakatanPusat;
+    let nota = facts.kind == AgreementKind::NotaKesepakatanPusat;
+    // An addendum amends a KB or PKS that is already in force: it is drafted and signed, and
+    // then runs with its parent. An addendum to a KB therefore goes from its signing straight
+    // to pelaksanaan; no PKS follows it and the DPRD stage belongs to the parent.
+    if facts.document == DocumentKind::Addendum && from == PenandatangananKb {
+        return &[Pelaksanaan];
+    }
     match from {
         Persiapan => &[Penawaran],
         Penawaran => &[PenyusunanKb],
@@ -387,7 +395,7 @@ pub fn check_transition(
     if termination.is_some() {
         return Err(TransitionError::ReasonNotAllowed);
     }
-    if !forward_candidates(from, facts.kind).contains(&to) {
+    if !forward_candidates(from, facts).contains(&to) {
         return Err(TransitionError::NotNext { from, to });
     }
     check_dprd_route(from, to, facts)?;
@@ -399,7 +407,12 @@ fn check_dprd_route(from: Stage, to: Stage, facts: &StageFacts) -> Result<(), Tr
         return Err(TransitionError::DprdNotRequired);
     }
     // The approval is recorded in its own stage, so that the audit trail shows when it came.
-    if from == Stage::PenandatangananKb && to != Stage::PersetujuanDprd && facts.dprd_required {
+    // An addendum carries its parent's approval (copied when it is drafted).
+    if from == Stage::PenandatangananKb
+        && to != Stage::PersetujuanDprd
+        && facts.dprd_required
+        && facts.document != DocumentKind::Addendum
+    {
         return Err(TransitionError::DprdRequired);
     }
     Ok(())
@@ -420,7 +433,10 @@ fn check_prerequisites(from: Stage, to: Stage, facts: &StageFacts) -> Result<(),
     }
     // A nota may have reached pelaksanaan without a PKS; it needs a signed one only when it
     // went through the PKS stages.
-    let through_pks = facts.kind != AgreementKind::NotaKesepakatanPusat || from == Stage::PenandatangananPks;
+    // So may an addendum to a KB, which has no PKS of its own.
+    let kb_addendum = facts.document == DocumentKind::Addendum && from == Stage::PenandatangananKb;
+    let through_pks =
+        (facts.kind != AgreementKind::NotaKesepakatanPusat || from == Stage::PenandatangananPks) && !kb_addendum;
     if to > Stage::PenandatangananPks && through_pks && !facts.pks_signed {
         return Err(TransitionError::PksNotSigned);
     }
@@ -433,7 +449,7 @@ pub fn next_stages(from: Stage, facts: &StageFacts) -> Vec<Stage> {
     if from.is_terminal() {
         return Vec::new();
     }
-    let mut stages: Vec<Stage> = forward_candidates(from, facts.kind)
+    let mut stages: Vec<Stage> = forward_candidates(from, facts)
         .iter()
         .copied()
         .filter(|to| check_transition(from, *to, facts, None).is_ok())
@@ -482,6 +498,7 @@ mod tests {
     fn all_done(kind: AgreementKind) -> StageFacts {
         StageFacts {
             kind,
+            document: DocumentKind::Kb,
             dprd_required: false,
             feasibility_study_done: true,
             kb_signed: true,
@@ -598,6 +615,32 @@ mod tests {
     }
 
     #[test]
+    fn an_addendum_to_a_kb_runs_with_its_parent_once_signed() {
+        use Stage::*;
+        let addendum =
+            StageFacts { document: DocumentKind::Addendum, pks_signed: false, ..all_done(AgreementKind::KsddWajib) };
+        assert!(check_transition(PenyusunanKb, PenandatangananKb, &addendum, None).is_ok());
+        assert!(check_transition(PenandatangananKb, Pelaksanaan, &addendum, None).is_ok());
+        assert_eq!(err(PenandatangananKb, PenyusunanPks, &addendum), "not-next");
+        assert_eq!(err(PenandatangananKb, PersetujuanDprd, &addendum), "not-next");
+        // The parent's DPRD approval, copied, is what it rests on.
+        let carried = StageFacts { dprd_required: true, ..addendum };
+        assert!(check_transition(PenandatangananKb, Pelaksanaan, &carried, None).is_ok());
+        let withdrawn = StageFacts { dprd_approved: false, ..carried };
+        assert_eq!(err(PenandatangananKb, Pelaksanaan, &withdrawn), "dprd-not-approved");
+        // Still signed first.
+        let unsigned = StageFacts { kb_signed: false, ..addendum };
+        assert_eq!(err(PenandatangananKb, Pelaksanaan, &unsigned), "kb-not-signed");
+        // An addendum to a PKS walks the PKS stages and needs its signing date.
+        let pks_addendum = StageFacts { pks_signed: false, ..addendum };
+        assert!(check_transition(PenyusunanPks, PenandatangananPks, &pks_addendum, None).is_ok());
+        assert_eq!(err(PenandatangananPks, Pelaksanaan, &pks_addendum), "pks-not-signed");
+        // A KB still may not skip its PKS.
+        let kb = StageFacts { document: DocumentKind::Kb, ..addendum };
+        assert_eq!(err(PenandatangananKb, Pelaksanaan, &kb), "not-next");
+    }
+
+    #[test]
     fn the_kb_must_be_signed_to_move_past_its_signing() {
         use Stage::*;
         let facts = StageFacts { kb_signed: false, ..all_done(AgreementKind::KsddWajib) };
@@ -669,6 +712,7 @@ mod tests {
     fn ending_needs_a_reason_and_only_ending_takes_one() {
         // Nothing recorded at all: ending must still be possible.
         let facts = StageFacts {
+            document: DocumentKind::Kb,
             kind: AgreementKind::Ksdpk,
             dprd_required: true,
             feasibility_study_done: false,
@@ -735,16 +779,28 @@ mod tests {
     /// Facts mostly recorded, so that random walks get deep into the procedure.
     fn any_facts() -> impl Strategy<Value = StageFacts> {
         let flag = || prop::bool::weighted(0.8);
-        (prop::sample::select(AgreementKind::ALL.to_vec()), any::<bool>(), flag(), flag(), flag(), flag()).prop_map(
-            |(kind, dprd_required, feasibility_study_done, kb_signed, pks_signed, dprd_approved)| StageFacts {
-                kind,
-                dprd_required,
-                feasibility_study_done,
-                kb_signed,
-                pks_signed,
-                dprd_approved,
-            },
+        (
+            prop::sample::select(AgreementKind::ALL.to_vec()),
+            prop::sample::select(DocumentKind::ALL.to_vec()),
+            any::<bool>(),
+            flag(),
+            flag(),
+            flag(),
+            flag(),
         )
+            .prop_map(
+                |(kind, document, dprd_required, feasibility_study_done, kb_signed, pks_signed, dprd_approved)| {
+                    StageFacts {
+                        kind,
+                        document,
+                        dprd_required,
+                        feasibility_study_done,
+                        kb_signed,
+                        pks_signed,
+                        dprd_approved,
+                    }
+                },
+            )
     }
 
     /// Mostly no reason, so that walks are not ended at once.
@@ -764,6 +820,13 @@ mod tests {
                 prop_assert!(to > at, "{} -> {} goes backwards", at, to);
                 prop_assert!(to != Stage::PersetujuanDprd || facts.dprd_required);
                 prop_assert!(to != Stage::PenyusunanPks || facts.kb_signed);
+                // Only a nota or an addendum to a KB reaches pelaksanaan without a signed PKS.
+                prop_assert!(
+                    to != Stage::Pelaksanaan
+                        || facts.pks_signed
+                        || facts.kind == AgreementKind::NotaKesepakatanPusat
+                        || facts.document == DocumentKind::Addendum
+                );
                 prop_assert_eq!(reason.is_some(), to == Stage::Diakhiri);
                 at = to;
             }

@@ -585,3 +585,13 @@ field-party = Party
 field-signatory = Signatory
 field-document-number = Document number
 fact-sheet-shared = Shared by another party: this agreement is kept by { $keeper } and shared with { $reader } as a party.
+
+## Child documents
+agreements-parent = Parent
+agreements-children = PKS and addenda
+agreements-no-children = No PKS or addendum under this document yet.
+agreements-draft-pks = Draft an implementing PKS
+agreements-draft-addendum = Draft an addendum
+error-parent-not-signed = The parent document is not signed yet: record its signing date first.
+error-parent-ended = The parent document has ended.
+error-invalid-parent = This document cannot be its parent: a PKS goes under a KB, an addendum under a KB or PKS.

@@ -585,3 +585,13 @@ field-party = Pihak
 field-signatory = Penandatangan
 field-document-number = Nomor dokumen
 fact-sheet-shared = Dibagikan oleh pihak lain: kerja sama ini dicatat oleh { $keeper } dan dibagikan kepada { $reader } sebagai pihak.
+
+## Child documents
+agreements-parent = Induk
+agreements-children = PKS dan adendum
+agreements-no-children = Belum ada PKS atau adendum di bawah dokumen ini.
+agreements-draft-pks = Buat PKS pelaksana
+agreements-draft-addendum = Buat adendum
+error-parent-not-signed = Dokumen induk belum ditandatangani: catat tanggal penandatanganannya lebih dulu.
+error-parent-ended = Dokumen induk sudah berakhir.
+error-invalid-parent = Dokumen ini tidak bisa menjadi induknya: PKS di bawah KB, adendum di bawah KB atau PKS.

@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use sinergi_domain::auth::{FieldError, required_text};
-use sinergi_domain::cooperation::agreement::{Stage, StageFacts, TerminationReason, next_stages};
+use sinergi_domain::cooperation::agreement::{DocumentKind, Stage, StageFacts, TerminationReason, next_stages};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
 use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
 use sinergi_domain::cooperation::outcomes::{OutcomeKind, parse_amount};
@@ -99,6 +99,12 @@ struct AgreementPage {
     documents: Vec<DocumentView>,
     purposes: Vec<(String, String)>,
     evaluations: Vec<EvaluationView>,
+    /// (id, title, document) of the KB this implements or the document this amends.
+    parent: Option<(String, String, String)>,
+    /// (id, title, document, stage) of the PKS and addenda under this one.
+    children: Vec<(String, String, String, String)>,
+    can_draft_pks: bool,
+    can_draft_addendum: bool,
     recommendations: Vec<(String, String)>,
     score_fields: Vec<(&'static str, String)>,
     today: String,
@@ -336,6 +342,30 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
             .chain([DocumentPurpose::Evidence])
             .map(|p| (p.slug().to_owned(), tr.t(&format!("document-purpose-{}", p.slug()))))
             .collect(),
+        parent: d
+            .parent
+            .as_ref()
+            .map(|p| (p.id.to_string(), p.title.clone(), tr.t(&format!("document-{}", p.document.slug())))),
+        children: d
+            .children
+            .iter()
+            .map(|c| {
+                (
+                    c.id.to_string(),
+                    c.title.clone(),
+                    tr.t(&format!("document-{}", c.document.slug())),
+                    stage_label(tr, c.stage),
+                )
+            })
+            .collect(),
+        can_draft_pks: keeper && a.document == DocumentKind::Kb && a.kb_signed_on.is_some() && !a.stage.is_terminal(),
+        can_draft_addendum: keeper
+            && !a.stage.is_terminal()
+            && match a.document {
+                DocumentKind::Kb => a.kb_signed_on.is_some(),
+                DocumentKind::Pks => a.pks_signed_on.is_some(),
+                DocumentKind::Addendum => false,
+            },
         evaluations: d
             .evaluations
             .iter()
@@ -761,4 +791,31 @@ pub async fn add_evaluation(
         }
     }
     Ok(render_invalid(&page(&state, &auth, id, show_errors(tr, &errors)).await?))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChildForm {
+    #[serde(default)]
+    document: String,
+}
+
+/// Draft a PKS implementing this KB, or an addendum amending this KB or PKS, in one step.
+pub async fn draft_child(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(agreement_id): Path<String>,
+    Form(f): Form<ChildForm>,
+) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let id = self::agreement_id(&agreement_id)?;
+    state.store.agreement(&auth.actor, id).await?;
+    let mut errors = FormErrors::default();
+    match f.document.parse::<DocumentKind>() {
+        Ok(document) => match state.store.draft_child(&auth.actor, id, document).await {
+            Ok(child) => return Ok(see_other(&format!("/cooperation/agreements/{}", child.id))),
+            Err(e) => errors.absorb(tr, e.into())?,
+        },
+        Err(e) => errors.add(tr, &e),
+    }
+    Ok(render_invalid(&page(&state, &auth, id, errors).await?))
 }
