@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "agreement_documents", statements: agreement_documents },
     Migration { version: 8, name: "meetings", statements: meetings },
     Migration { version: 9, name: "agreement_details_evaluations", statements: agreement_details_evaluations },
+    Migration { version: 10, name: "agreement_lookup_indexes", statements: agreement_lookup_indexes },
 ];
 
 /// What `sinergi check` reports.
@@ -1020,6 +1021,29 @@ fn meetings() -> Vec<Ddl> {
                 .col(MeetingLinks::TenantCode)
                 .col(MeetingLinks::LinkKind)
                 .col(MeetingLinks::LinkId)
+                .to_owned(),
+        ),
+    ]
+}
+
+/// An agreement's page reads its stage history and its child documents; without these, both
+/// scan every row of the tenant (10 ms per page at 10,000 agreements, see bench/).
+fn agreement_lookup_indexes() -> Vec<Ddl> {
+    vec![
+        Ddl::Index(
+            Index::create()
+                .name("agreement_transitions_tenant_agreement")
+                .table(AgreementTransitions::Table)
+                .col(AgreementTransitions::TenantCode)
+                .col(AgreementTransitions::AgreementId)
+                .to_owned(),
+        ),
+        Ddl::Index(
+            Index::create()
+                .name("agreements_tenant_parent")
+                .table(Agreements::Table)
+                .col(Agreements::TenantCode)
+                .col(Agreements::ParentId)
                 .to_owned(),
         ),
     ]

@@ -10,6 +10,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use sinergi_domain::Permission;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -263,6 +264,9 @@ pub fn app(state: AppState) -> Router {
         .router
         .fallback(pages::not_found)
         .layer(from_fn(pages::render_errors))
+        // The register runs to megabytes at 10,000 agreements; HTML compresses about tenfold,
+        // which matters on a phone connection (bench/cooperation-pages.md).
+        .layer(CompressionLayer::new())
         .layer(from_fn_with_state(state.clone(), auth::resolve))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())

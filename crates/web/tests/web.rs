@@ -726,3 +726,16 @@ async fn each_pemda_sets_when_an_agreement_stopped_on_paper() {
     let html = app.get(Some(&tangsel), "/cooperation").send().await.expect("page").text().await.expect("html");
     assert!(html.contains("lebih dari 6 bulan"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_are_compressed_for_browsers_that_ask() {
+    let app = TestApp::start().await;
+    let s = app.session(Role::RegionAdmin, "kota-serang").await;
+    let plain = app.get(Some(&s), "/cooperation/agreements").send().await.expect("page");
+    assert!(plain.headers().get("content-encoding").is_none(), "a client that does not ask gets it plain");
+    let plain_len = plain.bytes().await.expect("bytes").len();
+    let r = app.get(Some(&s), "/cooperation/agreements").header("accept-encoding", "gzip").send().await.expect("page");
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let gz = r.bytes().await.expect("bytes").len();
+    assert!(gz * 2 < plain_len, "gzip {gz} bytes against {plain_len}");
+}
