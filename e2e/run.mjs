@@ -582,11 +582,13 @@ async function agreementsJourney(context, base) {
     await page.fill('input[name=value]', '15.000.000');
     await page.fill('input[name=period]', 'November 2026');
     await page.fill('input[name=evidence]', 'Bukti setor retribusi No. 118/LABKESDA/XI/2026');
+    await page.fill('#otarget', '20.000.000');
     const pdf = (text) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
     await page.setInputFiles('#oevidence_file', { name: 'bukti-setor-retribusi.pdf', mimeType: 'application/pdf', buffer: pdf('Bukti setor 118') });
     await pressAndWaitForLoad(page, '[data-testid=add-outcome]');
     check((await pageText(page)).includes('Rp 15.000.000'), `${label}: the outcome is on the agreement`);
     check((await page.locator('[data-testid=evidence-link]', { hasText: 'bukti-setor-retribusi.pdf' }).count()) === 1, `${label}: the outcome's evidence file is kept with it`);
+    check((await pageText(page)).includes('Target Rp 20.000.000'), `${label}: the outcome shows its target next to the value`);
     where = `${label} signed scan`;
     // A "scan" that is really text is refused by its content; the real PDF is kept with its checklist.
     await page.selectOption('#purpose', 'signed-kb');

@@ -10,7 +10,7 @@ use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
 use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
 use sinergi_domain::cooperation::meetings::{ActionItemDraft, ActionStatus, AttendeeRef, MeetingDraft, MeetingKind};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind, PriorityRank};
-use sinergi_domain::cooperation::outcomes::OutcomeKind;
+use sinergi_domain::cooperation::outcomes::{ActivityStatus, OutcomeKind};
 use sinergi_domain::files::{CheckedFile, MAX_FILE_BYTES, check_file};
 use sinergi_domain::org::AgencyKind;
 use sinergi_domain::{ActivityId, Actor, AgencyId, OutcomeId, RegionCode, Role};
@@ -951,7 +951,10 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
             None => Ok(None),
         }
     };
+    let agencies = store.agencies(system, Some(tenant)).await?;
     for a in list {
+        let agency_id =
+            responsible_agency(a.title).and_then(|word| agencies.iter().find(|g| g.name.contains(word))).map(|g| g.id);
         let partner = partners
             .iter()
             .find(|p| p.name.starts_with(a.partner))
@@ -977,6 +980,7 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
             funding: a.funding.map(|(source, _, _)| source),
             funding_form: a.funding.map(|(_, form, _)| form),
             location_codes: vec![tenant.clone()],
+            agency_id,
             parties: vec![party],
             need_ids: Vec::new(),
         };
@@ -1011,6 +1015,7 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
                 funding_form: agreement.funding_form,
                 burdens_public: agreement.burdens_public,
                 budgeted_in_apbd: agreement.budgeted_in_apbd,
+                agency_id: agreement.agency_id,
             };
             store.update_agreement(system, agreement.id, details, signing).await?;
             let scan = NewDocument {
@@ -1038,6 +1043,8 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
                 planned_on: done_on,
                 done_on,
                 budget: None,
+                agency_id,
+                status: ActivityStatus::Done,
             };
             store.add_activity(system, agreement.id, activity, None).await?;
         }
@@ -1053,6 +1060,8 @@ async fn load_agreements(store: &Store, system: &Actor, tenant: &RegionCode, slu
                 period: (*period).to_owned(),
                 evidence: Some((*evidence).to_owned()),
                 recorded_on,
+                baseline: None,
+                target: None,
             };
             // The evidence named in the record comes with a scanned copy, as an officer would
             // upload it.
@@ -1397,6 +1406,20 @@ fn lookup(ids: &[(&str, AgencyId)], key: &str) -> Result<AgencyId, DemoError> {
 
 fn parse_email(s: &str) -> Result<Email, DemoError> {
     Email::parse(s).map_err(|e| DemoError::Data(e.to_string()))
+}
+
+/// The word that finds, among the Pemda's demo agencies, the one that carries an agreement out.
+fn responsible_agency(title: &str) -> Option<&'static str> {
+    [
+        ("Laboratorium", "Laboratorium"),
+        ("UMKM", "Koperasi"),
+        ("kabel", "Komunikasi"),
+        ("STEM", "Pendidikan"),
+        ("ekonomi mikro", "Perencanaan"),
+    ]
+    .into_iter()
+    .find(|(key, _)| title.contains(key))
+    .map(|(_, agency)| agency)
 }
 
 /// Who signed the Kota–Kabupaten Serang KB of 30 January 2026, as the field report tells it:

@@ -12,9 +12,11 @@ use sinergi_domain::cooperation::dormancy::{Dormancy, DormancyInput, DormancyRul
 use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
 use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind};
-use sinergi_domain::cooperation::outcomes::OutcomeKind;
+use sinergi_domain::cooperation::outcomes::{ActivityStatus, OutcomeKind};
 use sinergi_domain::files::CheckedFile;
-use sinergi_domain::{ActivityId, Actor, AgreementId, NeedId, OutcomeId, PartnerId, Permission, RegionCode, Scope};
+use sinergi_domain::{
+    ActivityId, Actor, AgencyId, AgreementId, NeedId, OutcomeId, PartnerId, Permission, RegionCode, Scope,
+};
 use time::Date;
 use time::macros::format_description;
 use uuid::Uuid;
@@ -69,6 +71,8 @@ pub struct Agreement {
     pub funding_form: Option<FundingForm>,
     /// Where the cooperation takes place.
     pub location_codes: Vec<RegionCode>,
+    /// The agency (OPD) that carries it out and answers for it.
+    pub agency_id: Option<AgencyId>,
     pub burdens_public: bool,
     pub budgeted_in_apbd: bool,
     pub feasibility_done: bool,
@@ -114,6 +118,7 @@ struct AgreementRow {
     funding: Option<String>,
     funding_form: Option<String>,
     location_codes: String,
+    agency_id: Option<Uuid>,
     burdens_public: bool,
     budgeted_in_apbd: bool,
     feasibility_done: bool,
@@ -157,6 +162,7 @@ impl TryFrom<AgreementRow> for Agreement {
                 .map(RegionCode::parse)
                 .collect::<Result<_, _>>()
                 .map_err(|_| corrupt("location"))?,
+            agency_id: r.agency_id.map(AgencyId::from_uuid),
             burdens_public: r.burdens_public,
             budgeted_in_apbd: r.budgeted_in_apbd,
             feasibility_done: r.feasibility_done,
@@ -166,7 +172,7 @@ impl TryFrom<AgreementRow> for Agreement {
     }
 }
 
-const COLUMNS: [Agreements; 24] = [
+const COLUMNS: [Agreements; 25] = [
     Agreements::TenantCode,
     Agreements::Id,
     Agreements::Kind,
@@ -184,6 +190,7 @@ const COLUMNS: [Agreements; 24] = [
     Agreements::Funding,
     Agreements::FundingForm,
     Agreements::LocationCodes,
+    Agreements::AgencyId,
     Agreements::BurdensPublic,
     Agreements::BudgetedInApbd,
     Agreements::FeasibilityDone,
@@ -212,6 +219,7 @@ fn values(a: &Agreement) -> Vec<sea_query::Expr> {
         a.funding.map(|f| f.slug()).into(),
         a.funding_form.map(|f| f.slug()).into(),
         location_text(&a.location_codes).into(),
+        a.agency_id.map(|id| id.as_uuid()).into(),
         a.burdens_public.into(),
         a.budgeted_in_apbd.into(),
         a.feasibility_done.into(),
@@ -376,6 +384,8 @@ fn activity_select() -> SelectStatement {
             Activities::PlannedOn,
             Activities::DoneOn,
             Activities::Budget,
+            Activities::AgencyId,
+            Activities::Status,
         ])
         .from(Activities::Table)
         .to_owned()
@@ -393,6 +403,8 @@ fn outcome_select() -> SelectStatement {
             Outcomes::Period,
             Outcomes::Evidence,
             Outcomes::RecordedOn,
+            Outcomes::Baseline,
+            Outcomes::Target,
         ])
         .from(Outcomes::Table)
         .to_owned()
@@ -406,6 +418,9 @@ pub struct Activity {
     pub planned_on: Option<Date>,
     pub done_on: Option<Date>,
     pub budget: Option<i64>,
+    /// The agency that carries it out.
+    pub agency_id: Option<AgencyId>,
+    pub status: ActivityStatus,
 }
 
 #[derive(sqlx::FromRow)]
@@ -416,6 +431,8 @@ struct ActivityRow {
     planned_on: Option<String>,
     done_on: Option<String>,
     budget: Option<i64>,
+    agency_id: Option<Uuid>,
+    status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -429,6 +446,9 @@ pub struct Outcome {
     pub period: String,
     pub evidence: Option<String>,
     pub recorded_on: Date,
+    /// Where the indicator stood before, and where it should get; None when not set.
+    pub baseline: Option<i64>,
+    pub target: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -442,6 +462,8 @@ struct OutcomeRow {
     period: String,
     evidence: Option<String>,
     recorded_on: String,
+    baseline: Option<i64>,
+    target: Option<i64>,
 }
 
 impl TryFrom<ActivityRow> for Activity {
@@ -453,6 +475,13 @@ impl TryFrom<ActivityRow> for Activity {
             agreement_id: AgreementId::from_uuid(r.agreement_id),
             planned_on: parse_date("planned_on", r.planned_on.as_deref().unwrap_or("")).map_err(corrupt)?,
             done_on: parse_date("done_on", r.done_on.as_deref().unwrap_or("")).map_err(corrupt)?,
+            status: match r.status.as_deref() {
+                Some(s) => {
+                    s.parse().map_err(|_| StoreError::Corrupt(format!("activity of {}: status", r.agreement_id)))?
+                }
+                None => ActivityStatus::from_dates(r.done_on.is_some()),
+            },
+            agency_id: r.agency_id.map(AgencyId::from_uuid),
             title: r.title,
             budget: r.budget,
         })
@@ -473,6 +502,8 @@ impl TryFrom<OutcomeRow> for Outcome {
             value: r.value,
             period: r.period,
             evidence: r.evidence,
+            baseline: r.baseline,
+            target: r.target,
         })
     }
 }
@@ -490,6 +521,7 @@ pub struct NewAgreement {
     pub funding: Option<FundingSource>,
     pub funding_form: Option<FundingForm>,
     pub location_codes: Vec<RegionCode>,
+    pub agency_id: Option<AgencyId>,
     /// The other parties; the Pemda itself is added first.
     pub parties: Vec<Party>,
     pub need_ids: Vec<NeedId>,
@@ -891,6 +923,8 @@ impl Store {
                     Activities::DoneOn,
                     Activities::Budget,
                     Activities::CreatedAt,
+                    Activities::AgencyId,
+                    Activities::Status,
                 ])
                 .values_panic([
                     owner.as_str().into(),
@@ -901,6 +935,8 @@ impl Store {
                     date_text(activity.done_on).into(),
                     activity.budget.into(),
                     now_ms().into(),
+                    activity.agency_id.map(|id| id.as_uuid()).into(),
+                    activity.status.slug().into(),
                 ])
                 .to_owned(),
         )
@@ -959,6 +995,8 @@ impl Store {
                     Outcomes::Evidence,
                     Outcomes::RecordedOn,
                     Outcomes::CreatedAt,
+                    Outcomes::Baseline,
+                    Outcomes::Target,
                 ])
                 .values_panic([
                     owner.as_str().into(),
@@ -972,6 +1010,8 @@ impl Store {
                     outcome.evidence.clone().into(),
                     outcome.recorded_on.to_string().into(),
                     now_ms().into(),
+                    outcome.baseline.into(),
+                    outcome.target.into(),
                 ])
                 .to_owned(),
         )
@@ -1027,6 +1067,7 @@ impl Store {
             funding: new.funding,
             funding_form: new.funding_form,
             location_codes: new.location_codes,
+            agency_id: new.agency_id,
             burdens_public: false,
             budgeted_in_apbd: true,
             feasibility_done: false,
@@ -1087,6 +1128,8 @@ impl Store {
             funding: None,
             funding_form: None,
             location_codes: Vec::new(),
+            // The agency whose need it serves carries it out.
+            agency_id: Some(need.agency_id),
             burdens_public: false,
             budgeted_in_apbd: true,
             feasibility_done: false,
@@ -1264,6 +1307,7 @@ pub struct AgreementDetails {
     pub value: Option<i64>,
     pub funding: Option<FundingSource>,
     pub funding_form: Option<FundingForm>,
+    pub agency_id: Option<AgencyId>,
     /// Inputs to the DPRD rule for a KSDD.
     pub burdens_public: bool,
     pub budgeted_in_apbd: bool,
@@ -1417,6 +1461,7 @@ impl Store {
             value: details.value,
             funding: details.funding,
             funding_form: details.funding_form,
+            agency_id: details.agency_id,
             burdens_public: details.burdens_public,
             budgeted_in_apbd: details.budgeted_in_apbd,
             updated_at_ms: now_ms(),
@@ -1435,6 +1480,7 @@ impl Store {
                     (Agreements::ValueRupiah, after.value.into()),
                     (Agreements::Funding, after.funding.map(|f| f.slug()).into()),
                     (Agreements::FundingForm, after.funding_form.map(|f| f.slug()).into()),
+                    (Agreements::AgencyId, after.agency_id.map(|id| id.as_uuid()).into()),
                     (Agreements::BurdensPublic, after.burdens_public.into()),
                     (Agreements::BudgetedInApbd, after.budgeted_in_apbd.into()),
                     (Agreements::UpdatedAt, after.updated_at_ms.into()),

@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "meetings", statements: meetings },
     Migration { version: 9, name: "agreement_details_evaluations", statements: agreement_details_evaluations },
     Migration { version: 10, name: "agreement_lookup_indexes", statements: agreement_lookup_indexes },
+    Migration { version: 11, name: "responsible_agencies_targets", statements: responsible_agencies_targets },
 ];
 
 /// What `sinergi check` reports.
@@ -1046,5 +1047,20 @@ fn agreement_lookup_indexes() -> Vec<Ddl> {
                 .col(Agreements::ParentId)
                 .to_owned(),
         ),
+    ]
+}
+
+/// The agency responsible for an agreement and for each activity, an activity's status, and
+/// an outcome's baseline and target next to its realised value.
+fn responsible_agencies_targets() -> Vec<Ddl> {
+    let add = |table: TableRef, col: &mut ColumnDef| Ddl::Alter(Table::alter().table(table).add_column(col).to_owned());
+    vec![
+        add(Agreements::Table.into(), ColumnDef::new(Agreements::AgencyId).uuid().null()),
+        add(Activities::Table.into(), ColumnDef::new(Activities::AgencyId).uuid().null()),
+        // NULL for rows written before: read as done when a date done is recorded, else planned.
+        add(Activities::Table.into(), ColumnDef::new(Activities::Status).text().null()),
+        // Whole units like the realised value; NULL when not set.
+        add(Outcomes::Table.into(), ColumnDef::new(Outcomes::Baseline).big_integer().null()),
+        add(Outcomes::Table.into(), ColumnDef::new(Outcomes::Target).big_integer().null()),
     ]
 }

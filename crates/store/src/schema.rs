@@ -206,6 +206,7 @@ pub(crate) enum Agreements {
     UpdatedAt,
     FundingForm,
     LocationCodes,
+    AgencyId,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -267,6 +268,8 @@ pub(crate) enum Activities {
     DoneOn,
     Budget,
     CreatedAt,
+    AgencyId,
+    Status,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -283,6 +286,8 @@ pub(crate) enum Outcomes {
     Evidence,
     RecordedOn,
     CreatedAt,
+    Baseline,
+    Target,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -103,7 +103,7 @@ store_tests! {
             .create_agreement(&kota, &code("36.73"), NewAgreement {
                 kind: AgreementKind::KsddSukarela, title: "KB Kota dan Kabupaten Serang".into(), scope: "UMKM, industri, Labkesda".into(),
                 urusan_code: "2.17".into(), starts_on: None, ends_on: None, value: None, funding: None,
-                funding_form: None, location_codes: vec![],
+                funding_form: None, location_codes: vec![], agency_id: None,
                 parties: vec![Party { partner_id: None, party_tenant: Some(code("36.04")), name: "Pemerintah Kabupaten Serang".into(),
                     signatory_name: None, signatory_position: None, document_number: None, signs_by_authority: false }],
                 need_ids: vec![],
@@ -145,7 +145,7 @@ store_tests! {
         assert!(matches!(&blank, Err(StoreError::Invalid(e)) if e.field == "title"), "{blank:?}");
 
         // Evidence comes with its activity, in one transaction.
-        let activity = Activity { id: ActivityId::new(), agreement_id: kb.id, title: "Rapat teknis PKS Labkesda".into(),
+        let activity = Activity { id: ActivityId::new(), agency_id: None, status: sinergi_domain::cooperation::outcomes::ActivityStatus::Done, agreement_id: kb.id, title: "Rapat teknis PKS Labkesda".into(),
             planned_on: None, done_on: parse_date("d", "2026-02-10").expect("d"), budget: None };
         store.add_activity(&kota, kb.id, activity.clone(), Some(pdf("notulen"))).await.expect("activity");
         let detail = store.agreement(&kota, kb.id).await.expect("detail");
@@ -153,7 +153,7 @@ store_tests! {
         let evidence = detail.documents.iter().find(|d| d.activity_id == Some(activity.id)).expect("evidence linked");
         assert_eq!((evidence.purpose, evidence.title.as_str()), (DocumentPurpose::Evidence, "Rapat teknis PKS Labkesda"));
         // An outcome whose evidence cannot be kept (blank label → blank title) leaves nothing behind.
-        let outcome = Outcome { id: OutcomeId::new(), agreement_id: kb.id, kind: OutcomeKind::Other, label: " ".into(), unit: "UMKM".into(),
+        let outcome = Outcome { id: OutcomeId::new(), baseline: None, target: None, agreement_id: kb.id, kind: OutcomeKind::Other, label: " ".into(), unit: "UMKM".into(),
             value: 12, period: "2026".into(), evidence: None, recorded_on: parse_date("d", "2026-03-01").expect("d").expect("d") };
         assert!(store.add_outcome(&kota, kb.id, outcome, Some(pdf("foto"))).await.is_err());
         let after = store.agreement(&kota, kb.id).await.expect("detail");
@@ -171,7 +171,7 @@ store_tests! {
             .create_agreement(&kota, &code("36.73"), NewAgreement {
                 kind: AgreementKind::KsddSukarela, title: "KB Serang".into(), scope: "".into(),
                 urusan_code: "2.17".into(), starts_on: None, ends_on: None, value: None, funding: None,
-                funding_form: None, location_codes: vec![],
+                funding_form: None, location_codes: vec![], agency_id: None,
                 parties: vec![Party { partner_id: None, party_tenant: Some(code("36.04")), name: "Pemerintah Kabupaten Serang".into(),
                     signatory_name: None, signatory_position: None, document_number: None, signs_by_authority: false }],
                 need_ids: vec![],
@@ -182,7 +182,7 @@ store_tests! {
             title: "KB Kota dan Kabupaten Serang".into(), scope: "UMKM, industri, Labkesda".into(), urusan_code: "2.17".into(),
             location_codes: vec![code("36.73"), code("36.04")], starts_on: parse_date("s", starts).expect("d"),
             ends_on: parse_date("e", ends).expect("d"), value: None, funding: Some(FundingSource::Shared),
-            funding_form: Some(FundingForm::Mixed), burdens_public: false, budgeted_in_apbd: false,
+            funding_form: Some(FundingForm::Mixed), burdens_public: false, budgeted_in_apbd: false, agency_id: None,
         };
         let signing = vec![
             PartySigning { seq: 0, signatory_name: Some("Budi Rustandi".into()), signatory_position: Some("Wali Kota Serang".into()), document_number: Some(" 000.7/03-KB/Huk/2026 ".into()), signs_by_authority: false },
@@ -236,7 +236,7 @@ store_tests! {
         for title in ["Kerja sama A", "Kerja sama B", "Kerja sama C"] {
             let new = NewAgreement {
                 kind: AgreementKind::Ksdpk, title: title.into(), scope: String::new(), urusan_code: "2.17".into(),
-                starts_on: None, ends_on: None, value: None, funding: None, funding_form: None, location_codes: vec![],
+                starts_on: None, ends_on: None, value: None, funding: None, funding_form: None, location_codes: vec![], agency_id: None,
                 parties: vec![], need_ids: vec![],
             };
             ids.push(store.create_agreement(&kota, &code("36.73"), new).await.expect("agreement").id);
@@ -244,11 +244,11 @@ store_tests! {
         // Recorded interleaved, as they come in: the portfolio must still group them.
         for (n, id) in [ids[2], ids[0], ids[2], ids[1], ids[2]].into_iter().enumerate() {
             let done = if id == ids[0] { "2025-02-01" } else { "2025-08-01" };
-            let activity = Activity { id: ActivityId::new(), agreement_id: id, title: format!("Kegiatan {n}"), planned_on: None, done_on: Some(date(done)), budget: None };
+            let activity = Activity { id: ActivityId::new(), agency_id: None, status: sinergi_domain::cooperation::outcomes::ActivityStatus::Done, agreement_id: id, title: format!("Kegiatan {n}"), planned_on: None, done_on: Some(date(done)), budget: None };
             store.add_activity(&kota, id, activity, None).await.expect("activity");
         }
         for (value, id) in [(10, ids[1]), (20, ids[2]), (30, ids[1])] {
-            let outcome = Outcome { id: OutcomeId::new(), agreement_id: id, kind: OutcomeKind::Beneficiaries, label: "Warga".into(), unit: "orang".into(), value, period: "2026".into(), evidence: None, recorded_on: date("2026-04-01") };
+            let outcome = Outcome { id: OutcomeId::new(), baseline: None, target: None, agreement_id: id, kind: OutcomeKind::Beneficiaries, label: "Warga".into(), unit: "orang".into(), value, period: "2026".into(), evidence: None, recorded_on: date("2026-04-01") };
             store.add_outcome(&kota, id, outcome, None).await.expect("outcome");
         }
         let p = store.portfolio(&kota).await.expect("portfolio");
@@ -280,7 +280,7 @@ store_tests! {
             .create_agreement(&kota, &code("36.73"), NewAgreement {
                 kind: AgreementKind::KsddSukarela, title: "KB Kota dan Kabupaten Serang".into(), scope: "UMKM, industri, Labkesda".into(),
                 urusan_code: "1.02".into(), starts_on: None, ends_on: None, value: None, funding: None,
-                funding_form: None, location_codes: vec![],
+                funding_form: None, location_codes: vec![], agency_id: None,
                 parties: vec![Party { partner_id: None, party_tenant: Some(code("36.04")), name: "Pemerintah Kabupaten Serang".into(),
                     signatory_name: None, signatory_position: None, document_number: None, signs_by_authority: false }],
                 need_ids: vec![],

@@ -100,6 +100,7 @@ async fn setup(store: &Store) -> Setup {
                 funding: None,
                 funding_form: None,
                 location_codes: vec![],
+                agency_id: None,
                 parties: vec![Party {
                     partner_id: Some(apjatel.id),
                     party_tenant: None,

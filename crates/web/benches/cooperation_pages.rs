@@ -478,6 +478,7 @@ async fn generate(store: &Store, admin: &Actor, n: usize) -> anyhow::Result<Gene
             funding: rng.percent(60).then(|| rng.pick(&FUNDING)),
             funding_form: None,
             location_codes: Vec::new(),
+            agency_id: None,
             parties: vec![partner],
             need_ids: Vec::new(),
         };
@@ -526,6 +527,8 @@ async fn generate(store: &Store, admin: &Actor, n: usize) -> anyhow::Result<Gene
             };
             let activity = Activity {
                 id: ActivityId::new(),
+                agency_id: None,
+                status: sinergi_domain::cooperation::outcomes::ActivityStatus::from_dates(done_on.is_some()),
                 agreement_id: id,
                 title: format!("{} {}", rng.pick(&ACTIVITIES), k + 1),
                 planned_on,
@@ -547,6 +550,8 @@ async fn generate(store: &Store, admin: &Actor, n: usize) -> anyhow::Result<Gene
             let from = if pks_signed { pks_on } else { kb_on };
             let outcome = Outcome {
                 id: OutcomeId::new(),
+                baseline: None,
+                target: None,
                 agreement_id: id,
                 kind,
                 label: format!("Capaian {}", kind.slug()),

@@ -170,6 +170,7 @@ async fn the_fact_sheet_tells_the_whole_agreement_without_internal_notes() {
                 funding: Some(sinergi_domain::cooperation::funding::FundingSource::Apbd),
                 funding_form: Some(sinergi_domain::cooperation::funding::FundingForm::Services),
                 location_codes: vec![kota.clone()],
+                agency_id: None,
                 parties: vec![Party {
                     partner_id: None,
                     party_tenant: Some(RegionCode::parse("36.04").expect("code")),

@@ -556,6 +556,7 @@ async fn the_dashboard_counts_benefits_and_finds_what_stopped_on_paper() {
     let html = app.get(Some(&serang), "/cooperation").send().await.expect("page").text().await.expect("html");
     let stopped = html.split("data-testid=\"stopped\"").nth(1).expect("stopped list");
     assert!(stopped.contains("literasi keuangan dan KUR"), "the Bank BJB KB signed in June 2025 stopped on paper");
+    assert!(stopped.contains("Dinas Koperasi"), "with the agency that has to act");
     assert!(!stopped.contains("Laboratorium Kesehatan Daerah Kota"), "the Serang KB with a recent activity is moving");
     // Kabupaten Serang sees the shared KSDD in its register.
     let kab = app.session(Role::Viewer, "kabupaten-serang").await;

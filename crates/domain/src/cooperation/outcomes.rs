@@ -88,6 +88,24 @@ pub fn parse_amount(field: &'static str, input: &str) -> Result<i64, FieldError>
     }
 }
 
+crate::slug_enum! {
+    /// Where an activity stands. A date done alone does not say that a planned activity was
+    /// cancelled, so the officer records it.
+    pub enum ActivityStatus: "status" {
+        Planned = "planned",
+        InProgress = "in-progress",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
+impl ActivityStatus {
+    /// What an activity without a recorded status is: done once it has a date done.
+    pub fn from_dates(done: bool) -> ActivityStatus {
+        if done { ActivityStatus::Done } else { ActivityStatus::Planned }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -595,3 +595,12 @@ agreements-draft-addendum = Draft an addendum
 error-parent-not-signed = The parent document is not signed yet: record its signing date first.
 error-parent-ended = The parent document has ended.
 error-invalid-parent = This document cannot be its parent: a PKS goes under a KB, an addendum under a KB or PKS.
+
+## Responsible agency, activity status, outcome baseline
+field-responsible-agency = Responsible agency
+field-baseline = Baseline
+activity-status-auto = From the dates (done once a date done is given)
+activity-status-planned = Planned
+activity-status-in-progress = In progress
+activity-status-done = Done
+activity-status-cancelled = Cancelled

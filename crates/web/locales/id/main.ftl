@@ -595,3 +595,12 @@ agreements-draft-addendum = Buat adendum
 error-parent-not-signed = Dokumen induk belum ditandatangani: catat tanggal penandatanganannya lebih dulu.
 error-parent-ended = Dokumen induk sudah berakhir.
 error-invalid-parent = Dokumen ini tidak bisa menjadi induknya: PKS di bawah KB, adendum di bawah KB atau PKS.
+
+## Responsible agency, activity status, outcome baseline
+field-responsible-agency = Perangkat daerah penanggung jawab
+field-baseline = Awal
+activity-status-auto = Menurut tanggal (selesai bila tanggal terlaksana diisi)
+activity-status-planned = Direncanakan
+activity-status-in-progress = Berjalan
+activity-status-done = Selesai
+activity-status-cancelled = Dibatalkan

@@ -15,8 +15,8 @@ use sinergi_domain::auth::{FieldError, required_text};
 use sinergi_domain::cooperation::agreement::{AgreementKind, Stage, StageFacts, TerminationReason, next_stages};
 use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
 use sinergi_domain::cooperation::needs::PartnerKind;
-use sinergi_domain::cooperation::outcomes::OutcomeKind;
-use sinergi_domain::{ActivityId, Actor, AgreementId, NeedId, OutcomeId, PartnerId, Permission, RegionCode};
+use sinergi_domain::cooperation::outcomes::{ActivityStatus, OutcomeKind};
+use sinergi_domain::{ActivityId, Actor, AgencyId, AgreementId, NeedId, OutcomeId, PartnerId, Permission, RegionCode};
 use sinergi_store::StoreError;
 use sinergi_store::agreements::{
     Activity, Agreement, AgreementDetail, AgreementFilter, NewAgreement, Note, Outcome, Party, StageMove, Transition,
@@ -312,6 +312,8 @@ pub struct AgreementCreate {
     /// Kemendagri region codes where the cooperation takes place.
     #[serde(default)]
     pub location_codes: Vec<String>,
+    /// The agency that carries it out.
+    pub agency_id: Option<String>,
     /// The other parties (at least one); the keeping Pemda is added first by itself.
     #[serde(default)]
     pub parties: Vec<PartyBody>,
@@ -354,6 +356,10 @@ pub struct ActivityBody {
     pub done_on: Option<String>,
     /// Whole rupiah; leave out when not known.
     pub budget: Option<i64>,
+    /// The agency that carries it out.
+    pub agency_id: Option<String>,
+    /// planned, in-progress, done or cancelled; left out, done when `done_on` is given.
+    pub status: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -370,6 +376,10 @@ pub struct OutcomeBody {
     pub period: String,
     /// Where the figure comes from: a BAST, an attendance list, a report.
     pub evidence: Option<String>,
+    /// Where the indicator stood before, in the same unit.
+    pub baseline: Option<i64>,
+    /// Where it should get, in the same unit.
+    pub target: Option<i64>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -519,6 +529,17 @@ pub async fn create_agreement(
         .map(|s| s.parse())
         .transpose()
         .map_err(|_| invalid("funding_form", "invalid-choice"))?;
+    let agency_id = match body.agency_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => {
+            let id: AgencyId = raw.parse().map_err(|_| invalid("agency_id", "invalid-choice"))?;
+            match state.store.agency(actor, id).await {
+                Ok(a) if a.tenant == tenant => Some(id),
+                Ok(_) | Err(StoreError::NotFound) => return Err(invalid("agency_id", "invalid-choice")),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
     let mut location_codes = Vec::new();
     for raw in &body.location_codes {
         let code = RegionCode::parse(raw).map_err(|_| invalid("location_codes", "invalid-region-code"))?;
@@ -568,6 +589,7 @@ pub async fn create_agreement(
         funding,
         funding_form,
         location_codes,
+        agency_id,
         parties,
         need_ids,
     };
@@ -651,12 +673,32 @@ pub async fn add_activity(
 ) -> AppResult<(StatusCode, Json<ActivityDto>)> {
     let id = self::agreement_id(&agreement_id)?;
     state.store.agreement(&auth.actor, id).await?;
+    let done_on = date("done_on", body.done_on.as_deref())?;
+    let status = match body.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(st) => st.parse::<ActivityStatus>()?,
+        None => ActivityStatus::from_dates(done_on.is_some()),
+    };
+    let agency_id = match body.agency_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => Some(raw.parse::<AgencyId>().map_err(|_| invalid("agency_id", "invalid-choice"))?),
+    };
+    if let Some(a) = agency_id {
+        // Only an agency of the keeping Pemda carries out its agreement's activities.
+        let keeper = state.store.agreement(&auth.actor, id).await?.agreement.tenant;
+        match state.store.agency(&auth.actor, a).await {
+            Ok(g) if g.tenant == keeper => {}
+            Ok(_) | Err(StoreError::NotFound) => return Err(invalid("agency_id", "invalid-choice")),
+            Err(e) => return Err(e.into()),
+        }
+    }
     let activity = Activity {
         id: ActivityId::new(),
+        agency_id,
+        status,
         agreement_id: id,
         title: required_text("title", &body.title, 200)?,
         planned_on: date("planned_on", body.planned_on.as_deref())?,
-        done_on: date("done_on", body.done_on.as_deref())?,
+        done_on,
         budget: amount("budget", body.budget)?,
     };
     state.store.add_activity(&auth.actor, id, activity.clone(), None).await?;
@@ -705,8 +747,19 @@ pub async fn add_outcome(
     // The day it was recorded, in the Pemda's clock (WIB), as the page records it.
     let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
     let recorded_on = time::OffsetDateTime::now_utc().to_offset(offset).date();
-    let outcome =
-        Outcome { id: OutcomeId::new(), agreement_id: id, kind, label, unit, value, period, evidence, recorded_on };
+    let outcome = Outcome {
+        id: OutcomeId::new(),
+        agreement_id: id,
+        kind,
+        label,
+        unit,
+        value,
+        period,
+        evidence,
+        recorded_on,
+        baseline: amount("baseline", body.baseline)?,
+        target: amount("target", body.target)?,
+    };
     state.store.add_outcome(&auth.actor, id, outcome.clone(), None).await?;
     Ok((StatusCode::CREATED, Json(outcome.into())))
 }

@@ -7,10 +7,11 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use sinergi_domain::RegionCode;
 use sinergi_domain::auth::FieldError;
 use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
 use sinergi_domain::cooperation::outcomes::parse_amount;
+use sinergi_domain::{AgencyId, RegionCode};
+use sinergi_store::agencies::Agency;
 use sinergi_store::agreements::{AgreementDetail, AgreementDetails, PartySigning, parse_date};
 
 use super::{FormErrors, Shell, render, render_invalid, see_other};
@@ -36,6 +37,7 @@ struct AgreementFormPage {
     values: HashMap<String, String>,
     parties: Vec<PartyFields>,
     urusan: Vec<(String, String)>,
+    agencies: Vec<(String, String)>,
     funding_sources: Vec<(String, String)>,
     funding_forms: Vec<(String, String)>,
     burdens_public: bool,
@@ -53,9 +55,15 @@ fn choices<T: Copy>(tr: Tr, all: &[T], slug: fn(T) -> &'static str, prefix: &str
     all.iter().map(|v| (slug(*v).to_owned(), tr.t(&format!("{prefix}-{}", slug(*v))))).collect()
 }
 
+/// The agencies of the Pemda that keeps the agreement: one of them answers for it.
+async fn keeper_agencies(state: &AppState, auth: &Authed, d: &AgreementDetail) -> AppResult<Vec<Agency>> {
+    Ok(state.store.agencies(&auth.actor, Some(&d.agreement.tenant)).await?.into_iter().filter(|g| g.active).collect())
+}
+
 fn form_page(
     auth: &Authed,
     d: &AgreementDetail,
+    agencies: &[Agency],
     values: HashMap<String, String>,
     parties: Vec<PartyFields>,
     flags: (bool, bool),
@@ -69,6 +77,7 @@ fn form_page(
         id: d.agreement.id.to_string(),
         values,
         parties,
+        agencies: agencies.iter().map(|g| (g.id.to_string(), g.name.clone())).collect(),
         urusan: sinergi_reference::urusan_all()
             .iter()
             .map(|u| (u.code.clone(), format!("{} {}", u.code, u.name(tr.locale))))
@@ -95,12 +104,14 @@ pub async fn edit_form(
         // Only the keeper changes the record; a party Pemda reads it.
         return Err(AppError::Forbidden);
     }
+    let agencies = keeper_agencies(&state, &auth, &d).await?;
     let a = &d.agreement;
     let date = |v: Option<time::Date>| v.map(|d| d.to_string()).unwrap_or_default();
     let values = HashMap::from([
         ("title".to_owned(), a.title.clone()),
         ("scope".to_owned(), a.scope.clone()),
         ("urusan".to_owned(), a.urusan_code.clone()),
+        ("agency_id".to_owned(), a.agency_id.map(|id| id.to_string()).unwrap_or_default()),
         ("location_codes".to_owned(), a.location_codes.iter().map(RegionCode::as_str).collect::<Vec<_>>().join(", ")),
         ("starts_on".to_owned(), date(a.starts_on)),
         ("ends_on".to_owned(), date(a.ends_on)),
@@ -121,7 +132,15 @@ pub async fn edit_form(
             signs_by_authority: p.signs_by_authority,
         })
         .collect();
-    Ok(render(&form_page(&auth, &d, values, parties, (a.burdens_public, a.budgeted_in_apbd), FormErrors::default())))
+    Ok(render(&form_page(
+        &auth,
+        &d,
+        &agencies,
+        values,
+        parties,
+        (a.burdens_public, a.budgeted_in_apbd),
+        FormErrors::default(),
+    )))
 }
 
 /// Region codes as officers type them: "36.73, 36.04" or one per line; each must be a known
@@ -156,6 +175,7 @@ pub async fn update(
     let tr = auth.ctx.tr();
     let id = self::agreement_id(&agreement_id)?;
     let d = state.store.agreement(&auth.actor, id).await?;
+    let agencies = keeper_agencies(&state, &auth, &d).await?;
     let values: HashMap<String, String> = fields.into_iter().collect();
     let get = |k: &str| values.get(k).map(String::as_str).unwrap_or_default();
     let mut errors = Vec::new();
@@ -169,6 +189,16 @@ pub async fn update(
     let funding = optional_choice::<FundingSource>(get("funding_source")).map_err(|e| errors.push(e)).ok();
     let funding_form = optional_choice::<FundingForm>(get("funding_form")).map_err(|e| errors.push(e)).ok();
     let locations = parse_locations(get("location_codes")).map_err(|e| errors.push(e)).ok();
+    let agency_id = match get("agency_id").trim() {
+        "" => Some(None),
+        raw => match raw.parse::<AgencyId>() {
+            Ok(id) if agencies.iter().any(|g| g.id == id) => Some(Some(id)),
+            _ => {
+                errors.push(FieldError::new("agency_id", "invalid-choice"));
+                None
+            }
+        },
+    };
     let urusan = get("urusan").trim().to_owned();
     if sinergi_reference::urusan(&urusan).is_none() {
         errors.push(FieldError::new("urusan", "invalid-choice"));
@@ -195,8 +225,9 @@ pub async fn update(
         Some(funding),
         Some(funding_form),
         Some(location_codes),
+        Some(agency_id),
         true,
-    ) = (starts_on, ends_on, value, funding, funding_form, locations, errors.is_empty())
+    ) = (starts_on, ends_on, value, funding, funding_form, locations, agency_id, errors.is_empty())
     {
         let details = AgreementDetails {
             title: get("title").to_owned(),
@@ -210,6 +241,7 @@ pub async fn update(
             funding_form,
             burdens_public: flags.0,
             budgeted_in_apbd: flags.1,
+            agency_id,
         };
         let signing = parties
             .iter()
@@ -227,5 +259,5 @@ pub async fn update(
         }
     }
     errors.iter().for_each(|e| shown.add(tr, e));
-    Ok(render_invalid(&form_page(&auth, &d, values, parties, flags, shown)))
+    Ok(render_invalid(&form_page(&auth, &d, &agencies, values, parties, flags, shown)))
 }

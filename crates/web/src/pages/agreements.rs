@@ -11,9 +11,9 @@ use sinergi_domain::auth::{FieldError, required_text};
 use sinergi_domain::cooperation::agreement::{DocumentKind, Stage, StageFacts, TerminationReason, next_stages};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
 use sinergi_domain::cooperation::evaluation::{Recommendation, Scores};
-use sinergi_domain::cooperation::outcomes::{OutcomeKind, parse_amount};
+use sinergi_domain::cooperation::outcomes::{ActivityStatus, OutcomeKind, parse_amount};
 use sinergi_domain::files::{CheckedFile, MAX_FILE_BYTES, check_file};
-use sinergi_domain::{ActivityId, AgreementId, DocumentId, NeedId, OutcomeId, PartnerId, Permission};
+use sinergi_domain::{ActivityId, AgencyId, AgreementId, DocumentId, NeedId, OutcomeId, PartnerId, Permission};
 use sinergi_store::agreements::{Activity, Agreement, AgreementFilter, NewEvaluation, Outcome, StageMove, parse_date};
 use sinergi_store::documents::{Document, NewDocument};
 
@@ -94,8 +94,12 @@ struct AgreementPage {
     notes: Vec<(String, String, String)>,
     kb_signed_on: String,
     pks_signed_on: String,
-    activities: Vec<(String, String, String, String, Vec<FileLink>)>,
-    outcomes: Vec<(String, String, String, String, Vec<FileLink>)>,
+    /// (title, planned, done, budget, evidence files, status and agency)
+    activities: Vec<(String, String, String, String, Vec<FileLink>, String)>,
+    /// (indicator, value, period, evidence, evidence files, baseline and target)
+    outcomes: Vec<(String, String, String, String, Vec<FileLink>, String)>,
+    agencies: Vec<(String, String)>,
+    activity_statuses: Vec<(String, String)>,
     documents: Vec<DocumentView>,
     purposes: Vec<(String, String)>,
     evaluations: Vec<EvaluationView>,
@@ -172,6 +176,10 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
     let d = state.store.agreement(&auth.actor, id).await?;
     let a = &d.agreement;
     let dprd = a.dprd();
+    // The keeper's agencies; a party Pemda does not see them, and reads "—".
+    let agencies = state.store.agencies(&auth.actor, None).await?;
+    let agency_name =
+        |id: AgencyId| agencies.iter().find(|g| g.id == id).map(|g| g.name.clone()).unwrap_or_else(|| "—".to_owned());
     let date = |v: Option<time::Date>| {
         v.map(|d| sinergi_domain::format::format_date(d, tr.locale)).unwrap_or_else(|| "—".into())
     };
@@ -180,6 +188,7 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
         (tr.t("field-document"), tr.t(&format!("document-{}", a.document.slug()))),
         (tr.t("field-stage"), stage_label(tr, a.stage)),
         (tr.t("field-urusan"), super::needs::urusan_label(tr, &a.urusan_code)),
+        (tr.t("field-responsible-agency"), a.agency_id.map(agency_name).unwrap_or_else(|| "—".to_owned())),
         (tr.t("field-description"), a.scope.clone()),
         (tr.t("field-kb-signed-on"), date(a.kb_signed_on)),
         (tr.t("field-pks-signed-on"), date(a.pks_signed_on)),
@@ -288,6 +297,11 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
                         .filter(|doc| doc.activity_id == Some(x.id))
                         .map(|doc| file_link(tr, doc))
                         .collect(),
+                    [Some(tr.t(&format!("activity-status-{}", x.status.slug()))), x.agency_id.map(agency_name)]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · "),
                 )
             })
             .collect(),
@@ -305,8 +319,18 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
                         .filter(|doc| doc.outcome_id == Some(o.id))
                         .map(|doc| file_link(tr, doc))
                         .collect(),
+                    outcome_progress(tr, o),
                 )
             })
+            .collect(),
+        agencies: agencies
+            .iter()
+            .filter(|g| g.tenant == a.tenant && g.active)
+            .map(|g| (g.id.to_string(), g.name.clone()))
+            .collect(),
+        activity_statuses: ActivityStatus::ALL
+            .iter()
+            .map(|st| (st.slug().to_owned(), tr.t(&format!("activity-status-{}", st.slug()))))
             .collect(),
         documents: d
             .documents
@@ -428,6 +452,19 @@ pub fn location_label(a: &Agreement) -> String {
         .map(|c| sinergi_reference::region(c).map(|r| r.name.clone()).unwrap_or_else(|| c.to_string()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// "awal 0 · target 500 orang", or empty when neither was set.
+fn outcome_progress(tr: Tr, o: &Outcome) -> String {
+    let show = |v: i64| if o.kind.is_rupiah() { tr.rupiah(v) } else { format!("{} {}", tr.number(v), o.unit) };
+    [
+        o.baseline.map(|b| format!("{} {}", tr.t("field-baseline"), show(b))),
+        o.target.map(|t| format!("{} {}", tr.t("field-target"), show(t))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
 }
 
 /// "Rp 1.500.000" for money, "120 orang" otherwise.
@@ -580,10 +617,32 @@ pub async fn add_activity(
         parse_amount("budget", f.text("budget")).map(Some).map_err(|e| errors.push(e)).ok()
     };
     let file = evidence_file(&mut f, "evidence_file", &mut errors);
-    if let (Some(title), Some(planned_on), Some(done_on), Some(budget), Some(file), true) =
-        (title, planned_on, done_on, budget, file, errors.is_empty())
+    let agency_id = match f.text("agency_id").trim() {
+        "" => Some(None),
+        a => a
+            .parse::<AgencyId>()
+            .map(Some)
+            .map_err(|_| errors.push(FieldError::new("agency_id", "invalid-choice")))
+            .ok(),
+    };
+    // Without a status chosen, the dates say it: done once a date done is given.
+    let status = match f.text("status").trim() {
+        "" => Some(ActivityStatus::from_dates(done_on.flatten().is_some())),
+        st => st.parse::<ActivityStatus>().map_err(|e| errors.push(e)).ok(),
+    };
+    if let (
+        Some(title),
+        Some(planned_on),
+        Some(done_on),
+        Some(budget),
+        Some(file),
+        Some(agency_id),
+        Some(status),
+        true,
+    ) = (title, planned_on, done_on, budget, file, agency_id, status, errors.is_empty())
     {
-        let activity = Activity { id: ActivityId::new(), agreement_id: id, title, planned_on, done_on, budget };
+        let activity =
+            Activity { id: ActivityId::new(), agreement_id: id, title, planned_on, done_on, budget, agency_id, status };
         state.store.add_activity(&auth.actor, id, activity, file).await?;
         return Ok(see_other(&format!("/cooperation/agreements/{id}")));
     }
@@ -622,8 +681,24 @@ pub async fn add_outcome(
         e => required_text("evidence", e, 1000).map(Some).map_err(|e| errors.push(e)).ok(),
     };
     let file = evidence_file(&mut f, "evidence_file", &mut errors);
-    if let (Some(kind), Some(label), Some(unit), Some(value), Some(period), Some(evidence), Some(file), true) =
-        (kind, label, unit, value, period, evidence, file, errors.is_empty())
+    let optional_amount = |field: &'static str, raw: &str, errors: &mut Vec<FieldError>| match raw.trim() {
+        "" => Some(None),
+        v => parse_amount(field, v).map(Some).map_err(|e| errors.push(e)).ok(),
+    };
+    let baseline = optional_amount("baseline", f.text("baseline"), &mut errors);
+    let target = optional_amount("target", f.text("target"), &mut errors);
+    if let (
+        Some(kind),
+        Some(label),
+        Some(unit),
+        Some(value),
+        Some(period),
+        Some(evidence),
+        Some(file),
+        Some(baseline),
+        Some(target),
+        true,
+    ) = (kind, label, unit, value, period, evidence, file, baseline, target, errors.is_empty())
     {
         let outcome = Outcome {
             id: OutcomeId::new(),
@@ -635,6 +710,8 @@ pub async fn add_outcome(
             period,
             evidence,
             recorded_on: today(),
+            baseline,
+            target,
         };
         state.store.add_outcome(&auth.actor, id, outcome, file).await?;
         return Ok(see_other(&format!("/cooperation/agreements/{id}")));

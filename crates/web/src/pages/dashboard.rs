@@ -29,7 +29,8 @@ pub struct Total {
 struct DashboardPage {
     shell: Shell,
     totals: Vec<Total>,
-    stopped: Vec<(String, String, String, String)>,
+    /// (id, title, why, idle, responsible agency)
+    stopped: Vec<(String, String, String, String, String)>,
     stopped_help: String,
     expiring: Vec<(String, String, String)>,
     by_stage: Vec<(String, String, usize)>,
@@ -78,6 +79,9 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult
     })
     .collect();
 
+    // Named on the stopped list: the agency that has to act.
+    let agencies: HashMap<_, _> =
+        state.store.agencies(&auth.actor, None).await?.into_iter().map(|g| (g.id, g.name)).collect();
     let mut stopped = Vec::new();
     let mut expiring = Vec::new();
     for a in &p.agreements {
@@ -87,6 +91,7 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult
                 a.title.clone(),
                 tr.t(&format!("dormancy-{}", d.reason.slug())),
                 tr.t1("dashboard-months", "months", d.months_idle),
+                a.agency_id.and_then(|id| agencies.get(&id).cloned()).unwrap_or_else(|| "—".to_owned()),
             ));
         }
         if let Some(end) = a.ends_on
