@@ -6,6 +6,7 @@
 pub mod access;
 pub mod auth;
 pub mod cooperation;
+pub mod csr;
 pub mod files;
 pub mod format;
 pub mod ids;

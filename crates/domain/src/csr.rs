@@ -1,0 +1,329 @@
+//! CSR (tanggung jawab sosial dan lingkungan perusahaan) as a Perda TJSL asks: the Pemda plans
+//! the needs with the community, companies pledge to them, report what they realised with
+//! evidence, and the Pemda verifies and publishes it.
+//!
+//! The rules here are the ones every later screen leans on: which way a need and a report may
+//! move, who moves them, the reporting windows, and money that was not reported staying unknown
+//! instead of becoming zero in a total.
+
+use serde::Serialize;
+use time::{Date, Month};
+
+use crate::auth::FieldError;
+
+crate::slug_enum! {
+    /// The categories of a CSR programme proposal (usulan program CSR).
+    pub enum CsrCategory: "category" {
+        Pendidikan = "pendidikan",
+        Kesehatan = "kesehatan",
+        LingkunganHidup = "lingkungan-hidup",
+        Sosial = "sosial",
+        /// Ekonomi kerakyatan, UMKM.
+        EkonomiKerakyatan = "ekonomi-kerakyatan",
+        InfrastrukturSanitasi = "infrastruktur-sanitasi",
+        Keagamaan = "keagamaan",
+        Pariwisata = "pariwisata",
+        Lainnya = "lainnya",
+    }
+}
+
+crate::slug_enum! {
+    /// Where a CSR need stands.
+    pub enum CsrNeedStatus: "status" {
+        /// Proposed by an agency, not public yet.
+        Draft = "draft",
+        /// Published by the region admin: companies may pledge.
+        Published = "published",
+        /// At least one company pledged.
+        Pledged = "pledged",
+        InProgress = "in-progress",
+        Realised = "realised",
+        Closed = "closed",
+    }
+}
+
+/// Who is moving a need: the agency that proposed it, or the region admin (Bagian Kerja Sama
+/// or the CSR forum's secretariat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsrMover {
+    Agency,
+    RegionAdmin,
+}
+
+/// May a need move from `from` to `to`, moved by `by`? Agencies propose; only the region admin
+/// publishes, and only it closes. A published need that nobody pledged to may go back to draft
+/// for rework; after a pledge it moves forward only.
+pub fn check_need_move(from: CsrNeedStatus, to: CsrNeedStatus, by: CsrMover) -> Result<(), FieldError> {
+    use CsrNeedStatus::*;
+    // `Some(None)`: anyone involved; `Some(Some(m))`: only `m`; `None`: never.
+    let rule = match (from, to) {
+        (Published, Pledged) | (Pledged, InProgress) | (InProgress, Realised) => Some(None),
+        // A need nobody will fund is closed from wherever it stands, by the admin.
+        (Draft, Published) | (Published, Draft) | (Draft | Published | Pledged | InProgress | Realised, Closed) => {
+            Some(Some(CsrMover::RegionAdmin))
+        }
+        _ => None,
+    };
+    match rule {
+        None => Err(FieldError::new("status", "csr-illegal-move")),
+        Some(Some(required)) if by != required => Err(FieldError::new("status", "csr-admin-only")),
+        Some(_) => Ok(()),
+    }
+}
+
+crate::slug_enum! {
+    /// Where a company's realisation report stands in verification.
+    pub enum ReportStatus: "status" {
+        Draft = "draft",
+        Submitted = "submitted",
+        /// Sent back with the officer's comments.
+        RevisionRequested = "revision-requested",
+        Approved = "approved",
+        /// Shown on the public transparency page.
+        Published = "published",
+    }
+}
+
+/// Who acts on a report: the company (its partner user, or an officer on its behalf) or the
+/// verifying officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportActor {
+    Company,
+    Verifier,
+}
+
+/// May a report move from `from` to `to`? The company submits (again, after a revision
+/// request); the verifier asks for revision, approves and publishes. A revision request needs
+/// a comment: the company must know what to put right.
+pub fn check_report_move(
+    from: ReportStatus,
+    to: ReportStatus,
+    by: ReportActor,
+    comment: Option<&str>,
+) -> Result<(), FieldError> {
+    use ReportStatus::*;
+    let who = match (from, to) {
+        (Draft | RevisionRequested, Submitted) => ReportActor::Company,
+        (Submitted, RevisionRequested | Approved) | (Approved, Published) => ReportActor::Verifier,
+        _ => return Err(FieldError::new("status", "csr-illegal-move")),
+    };
+    if by != who {
+        return Err(FieldError::new("status", "csr-not-yours"));
+    }
+    if to == RevisionRequested && comment.is_none_or(|c| c.trim().is_empty()) {
+        return Err(FieldError::new("comment", "required"));
+    }
+    Ok(())
+}
+
+/// A value a company may or may not have reported. A total over values some of which are
+/// unknown is a total of the known ones *and* a count of the unknown, never a bigger-looking
+/// zero-filled sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Reported {
+    /// Shown as "tidak dilaporkan".
+    Unknown,
+    /// Whole rupiah.
+    Rupiah(i64),
+}
+
+impl Reported {
+    pub fn from_option(v: Option<i64>) -> Reported {
+        v.map_or(Reported::Unknown, Reported::Rupiah)
+    }
+
+    pub fn known(self) -> Option<i64> {
+        match self {
+            Reported::Unknown => None,
+            Reported::Rupiah(v) => Some(v),
+        }
+    }
+}
+
+/// The sum of reported values: what is known, and how many were not reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ReportedTotal {
+    pub known: i64,
+    pub known_count: usize,
+    pub unknown_count: usize,
+}
+
+impl ReportedTotal {
+    pub fn of(values: impl IntoIterator<Item = Reported>) -> ReportedTotal {
+        values.into_iter().fold(ReportedTotal::default(), |mut t, v| {
+            match v {
+                Reported::Unknown => t.unknown_count += 1,
+                Reported::Rupiah(r) => {
+                    t.known = t.known.saturating_add(r);
+                    t.known_count += 1;
+                }
+            }
+            t
+        })
+    }
+
+    /// Nothing at all was reported: the total itself is unknown, not zero.
+    pub fn is_unknown(&self) -> bool {
+        self.known_count == 0 && self.unknown_count > 0
+    }
+
+    /// Some values are missing: the known sum is a lower bound, and must say so.
+    pub fn is_partial(&self) -> bool {
+        self.known_count > 0 && self.unknown_count > 0
+    }
+}
+
+/// Reporting windows: a year cut into windows of `months` (3 = quarterly, the default; 6 =
+/// per semester; 12 = yearly), as a Pemda configures it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReportingWindows {
+    months: u8,
+}
+
+impl Default for ReportingWindows {
+    fn default() -> Self {
+        Self { months: 3 }
+    }
+}
+
+/// One reporting window: year and number (Q3 2026 is `{ year: 2026, index: 3 }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Window {
+    pub year: i32,
+    pub index: u8,
+}
+
+impl ReportingWindows {
+    /// Only lengths that divide the year evenly, so every window starts in the same month
+    /// each year.
+    pub fn new(months: u8) -> Result<ReportingWindows, FieldError> {
+        match months {
+            1 | 2 | 3 | 4 | 6 | 12 => Ok(ReportingWindows { months }),
+            _ => Err(FieldError::new("window_months", "csr-window-length")),
+        }
+    }
+
+    pub fn months(&self) -> u8 {
+        self.months
+    }
+
+    pub fn of(&self, date: Date) -> Window {
+        let month0 = u8::from(date.month()) - 1;
+        Window { year: date.year(), index: month0 / self.months + 1 }
+    }
+
+    /// The first and last day of a window; `None` for an index the year does not have.
+    pub fn bounds(&self, w: Window) -> Option<(Date, Date)> {
+        if w.index == 0 || w.index > 12 / self.months {
+            return None;
+        }
+        let first = Month::try_from((w.index - 1) * self.months + 1).ok()?;
+        let last = Month::try_from(w.index * self.months).ok()?;
+        let start = Date::from_calendar_date(w.year, first, 1).ok()?;
+        let end = Date::from_calendar_date(w.year, last, last.length(w.year)).ok()?;
+        Some((start, end))
+    }
+
+    /// A report for window `w` is due once the window has ended; one that is due and not
+    /// submitted `grace_days` after the end is late.
+    pub fn is_late(&self, w: Window, today: Date, grace_days: i64) -> bool {
+        self.bounds(w).is_some_and(|(_, end)| (today - end).whole_days() > grace_days)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    #[test]
+    fn agencies_propose_and_the_admin_publishes() {
+        use CsrMover::*;
+        use CsrNeedStatus::*;
+        assert_eq!(check_need_move(Draft, Published, Agency).unwrap_err().reason, "csr-admin-only");
+        assert!(check_need_move(Draft, Published, RegionAdmin).is_ok());
+        assert!(check_need_move(Published, Pledged, Agency).is_ok());
+        assert!(check_need_move(Published, Draft, RegionAdmin).is_ok(), "back for rework while nobody pledged");
+        assert_eq!(check_need_move(Pledged, Draft, RegionAdmin).unwrap_err().reason, "csr-illegal-move");
+        assert_eq!(check_need_move(Draft, Realised, RegionAdmin).unwrap_err().reason, "csr-illegal-move");
+        assert_eq!(check_need_move(Realised, Closed, Agency).unwrap_err().reason, "csr-admin-only");
+        assert!(check_need_move(InProgress, Closed, RegionAdmin).is_ok(), "an unfunded need can be closed");
+        assert_eq!(check_need_move(Closed, Published, RegionAdmin).unwrap_err().reason, "csr-illegal-move");
+        assert_eq!(check_need_move(Closed, Closed, RegionAdmin).unwrap_err().reason, "csr-illegal-move");
+    }
+
+    #[test]
+    fn reports_go_to_the_verifier_and_back_with_a_comment() {
+        use ReportActor::*;
+        use ReportStatus::*;
+        assert!(check_report_move(Draft, Submitted, Company, None).is_ok());
+        assert_eq!(check_report_move(Draft, Submitted, Verifier, None).unwrap_err().reason, "csr-not-yours");
+        assert_eq!(
+            check_report_move(Submitted, RevisionRequested, Verifier, Some("  ")).unwrap_err(),
+            FieldError::new("comment", "required")
+        );
+        assert!(check_report_move(Submitted, RevisionRequested, Verifier, Some("Foto BAST belum terbaca")).is_ok());
+        assert!(check_report_move(RevisionRequested, Submitted, Company, None).is_ok());
+        assert_eq!(check_report_move(Submitted, Approved, Company, None).unwrap_err().reason, "csr-not-yours");
+        assert!(check_report_move(Submitted, Approved, Verifier, None).is_ok());
+        assert!(check_report_move(Approved, Published, Verifier, None).is_ok());
+        assert_eq!(check_report_move(Draft, Published, Verifier, None).unwrap_err().reason, "csr-illegal-move");
+        assert_eq!(check_report_move(Published, Draft, Company, None).unwrap_err().reason, "csr-illegal-move");
+    }
+
+    #[test]
+    fn unknown_values_are_never_summed_as_zero() {
+        let none = ReportedTotal::of([Reported::Unknown, Reported::Unknown]);
+        assert!(none.is_unknown() && !none.is_partial());
+        assert_eq!(none.known_count, 0);
+        let partial = ReportedTotal::of([Reported::Rupiah(500_000_000), Reported::Unknown, Reported::Rupiah(0)]);
+        assert_eq!((partial.known, partial.known_count, partial.unknown_count), (500_000_000, 2, 1));
+        assert!(partial.is_partial() && !partial.is_unknown());
+        let empty = ReportedTotal::of([]);
+        assert!(!empty.is_unknown() && !empty.is_partial(), "no pledges at all is a plain zero");
+        assert_eq!(Reported::from_option(None), Reported::Unknown);
+        assert_eq!(Reported::from_option(Some(0)).known(), Some(0), "a reported zero is a zero");
+    }
+
+    #[test]
+    fn windows_cut_the_year_evenly() {
+        let q = ReportingWindows::default();
+        assert_eq!(q.of(date!(2026 - 01 - 01)), Window { year: 2026, index: 1 });
+        assert_eq!(q.of(date!(2026 - 03 - 31)), Window { year: 2026, index: 1 });
+        assert_eq!(q.of(date!(2026 - 04 - 01)), Window { year: 2026, index: 2 });
+        assert_eq!(q.of(date!(2026 - 12 - 31)), Window { year: 2026, index: 4 });
+        assert_eq!(q.bounds(Window { year: 2028, index: 1 }), Some((date!(2028 - 01 - 01), date!(2028 - 03 - 31))));
+        assert_eq!(q.bounds(Window { year: 2026, index: 5 }), None);
+        let h = ReportingWindows::new(6).unwrap();
+        assert_eq!(h.bounds(Window { year: 2026, index: 2 }), Some((date!(2026 - 07 - 01), date!(2026 - 12 - 31))));
+        assert_eq!(ReportingWindows::new(5).unwrap_err().field, "window_months");
+        assert_eq!(ReportingWindows::new(0).unwrap_err().field, "window_months");
+        // Late: past the end plus the grace days, not on the last grace day.
+        let q3 = Window { year: 2026, index: 3 };
+        assert!(!q.is_late(q3, date!(2026 - 10 - 30), 30));
+        assert!(q.is_late(q3, date!(2026 - 10 - 31), 30));
+    }
+
+    fn any_date() -> impl Strategy<Value = Date> {
+        let start = date!(2000 - 01 - 01).to_julian_day();
+        (0..=20_000i32).prop_map(move |n| Date::from_julian_day(start + n).expect("within the calendar"))
+    }
+
+    proptest! {
+        #[test]
+        fn every_date_lies_in_its_window(d in any_date(), m in prop::sample::select(vec![1u8, 2, 3, 4, 6, 12])) {
+            let w = ReportingWindows::new(m).expect("valid length");
+            let (start, end) = w.bounds(w.of(d)).expect("a window of the year");
+            prop_assert!(start <= d && d <= end);
+        }
+
+        #[test]
+        fn a_total_keeps_every_value(values in prop::collection::vec(prop::option::of(0i64..1_000_000_000_000), 0..50)) {
+            let t = ReportedTotal::of(values.iter().map(|v| Reported::from_option(*v)));
+            prop_assert_eq!(t.known_count + t.unknown_count, values.len());
+            prop_assert_eq!(t.known, values.iter().flatten().sum::<i64>());
+            prop_assert_eq!(t.unknown_count, values.iter().filter(|v| v.is_none()).count());
+        }
+    }
+}
