@@ -625,16 +625,69 @@ async fn insert(tx: &mut Tx, actor: &Actor, a: &Agreement, parties: &[Party], ne
         .await?;
     }
     write_transition(tx, actor, a, None, a.stage, None).await?;
+    audit(tx, actor, &a.tenant, a.id, "create", None, snapshot(a)).await
+}
+
+/// An agreement's parties in signing order: the keeping Pemda first.
+async fn parties_of(tx: &mut Tx, tenant: &RegionCode, id: AgreementId) -> Result<Vec<Party>> {
+    let rows: Vec<PartyRow> = tx
+        .fetch_all(
+            Query::select()
+                .columns([
+                    AgreementParties::PartnerId,
+                    AgreementParties::PartyTenantCode,
+                    AgreementParties::Name,
+                    AgreementParties::SignatoryName,
+                    AgreementParties::SignatoryPosition,
+                    AgreementParties::DocumentNumber,
+                    AgreementParties::SignsByAuthority,
+                ])
+                .from(AgreementParties::Table)
+                .and_where(Expr::col(AgreementParties::TenantCode).eq(tenant.as_str()))
+                .and_where(Expr::col(AgreementParties::AgreementId).eq(id.as_uuid()))
+                .order_by(AgreementParties::Seq, Order::Asc),
+        )
+        .await?;
+    rows.into_iter()
+        .map(|p| {
+            Ok(Party {
+                partner_id: p.partner_id.map(PartnerId::from_uuid),
+                party_tenant: p
+                    .party_tenant_code
+                    .as_deref()
+                    .map(RegionCode::parse)
+                    .transpose()
+                    .map_err(|_| StoreError::Corrupt(format!("agreement {id}: party")))?,
+                name: p.name,
+                signatory_name: p.signatory_name,
+                signatory_position: p.signatory_position,
+                document_number: p.document_number,
+                signs_by_authority: p.signs_by_authority,
+            })
+        })
+        .collect()
+}
+
+/// Audit one change to an agreement, in the caller's transaction.
+async fn audit(
+    tx: &mut Tx,
+    actor: &Actor,
+    tenant: &RegionCode,
+    id: AgreementId,
+    action: &'static str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<()> {
     record(
         tx,
         actor,
         Change {
-            tenant: Some(&a.tenant),
-            action: "create",
+            tenant: Some(tenant),
+            action,
             record_type: RecordType::Agreement,
-            record_id: a.id.to_string(),
-            before: None,
-            after: snapshot(a),
+            record_id: id.to_string(),
+            before,
+            after,
         },
     )
     .await
@@ -736,24 +789,7 @@ impl Store {
         let owner = self.agreement_owner(actor, id).await?;
         let mut tx = self.begin_read().await?;
         let agreement = load(&mut tx, &owner, id).await?;
-        let parties: Vec<PartyRow> = tx
-            .fetch_all(
-                Query::select()
-                    .columns([
-                        AgreementParties::PartnerId,
-                        AgreementParties::PartyTenantCode,
-                        AgreementParties::Name,
-                        AgreementParties::SignatoryName,
-                        AgreementParties::SignatoryPosition,
-                        AgreementParties::DocumentNumber,
-                        AgreementParties::SignsByAuthority,
-                    ])
-                    .from(AgreementParties::Table)
-                    .and_where(Expr::col(AgreementParties::TenantCode).eq(owner.as_str()))
-                    .and_where(Expr::col(AgreementParties::AgreementId).eq(id.as_uuid()))
-                    .order_by(AgreementParties::Seq, Order::Asc),
-            )
-            .await?;
+        let parties = parties_of(&mut tx, &owner, id).await?;
         let transitions: Vec<TransitionRow> = tx
             .fetch_all(
                 Query::select()
@@ -831,25 +867,7 @@ impl Store {
         Ok(AgreementDetail {
             shared: matches!(&actor.scope, Scope::Tenant(t) if *t != owner),
             agreement,
-            parties: parties
-                .into_iter()
-                .map(|p| {
-                    Ok(Party {
-                        partner_id: p.partner_id.map(PartnerId::from_uuid),
-                        party_tenant: p
-                            .party_tenant_code
-                            .as_deref()
-                            .map(RegionCode::parse)
-                            .transpose()
-                            .map_err(|_| corrupt("party"))?,
-                        name: p.name,
-                        signatory_name: p.signatory_name,
-                        signatory_position: p.signatory_position,
-                        document_number: p.document_number,
-                        signs_by_authority: p.signs_by_authority,
-                    })
-                })
-                .collect::<Result<_>>()?,
+            parties,
             transitions: transitions
                 .into_iter()
                 .map(|t| {
@@ -941,28 +959,9 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                tenant: Some(&owner),
-                action: "add_activity",
-                record_type: RecordType::Agreement,
-                record_id: id.to_string(),
-                before: None,
-                after: snapshot(&activity),
-            },
-        )
-        .await?;
+        audit(&mut tx, actor, &owner, id, "add_activity", None, snapshot(&activity)).await?;
         if let Some(file) = evidence {
-            let doc = NewDocument {
-                purpose: sinergi_domain::cooperation::documents::DocumentPurpose::Evidence,
-                title: activity.title.clone(),
-                file,
-                activity_id: Some(activity.id),
-                outcome_id: None,
-                checklist: Default::default(),
-            };
+            let doc = NewDocument::evidence(activity.title.clone(), file, Some(activity.id), None);
             insert_document(&mut tx, actor, &owner, id, &doc).await?;
         }
         tx.commit().await?;
@@ -1016,28 +1015,9 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                tenant: Some(&owner),
-                action: "add_outcome",
-                record_type: RecordType::Agreement,
-                record_id: id.to_string(),
-                before: None,
-                after: snapshot(&outcome),
-            },
-        )
-        .await?;
+        audit(&mut tx, actor, &owner, id, "add_outcome", None, snapshot(&outcome)).await?;
         if let Some(file) = evidence {
-            let doc = NewDocument {
-                purpose: sinergi_domain::cooperation::documents::DocumentPurpose::Evidence,
-                title: outcome.label.clone(),
-                file,
-                activity_id: None,
-                outcome_id: Some(outcome.id),
-                checklist: Default::default(),
-            };
+            let doc = NewDocument::evidence(outcome.label.clone(), file, None, Some(outcome.id));
             insert_document(&mut tx, actor, &owner, id, &doc).await?;
         }
         tx.commit().await?;
@@ -1228,19 +1208,7 @@ impl Store {
         .await?;
         let note = step.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
         write_transition(&mut tx, actor, &after, Some(before.stage), to, note).await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                tenant: Some(&owner),
-                action: "stage",
-                record_type: RecordType::Agreement,
-                record_id: id.to_string(),
-                before: snapshot(&before),
-                after: snapshot(&after),
-            },
-        )
-        .await?;
+        audit(&mut tx, actor, &owner, id, "stage", snapshot(&before), snapshot(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -1276,19 +1244,7 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                tenant: Some(&tenant),
-                action: "note",
-                record_type: RecordType::Agreement,
-                record_id: id.to_string(),
-                before: None,
-                after: Some(serde_json::json!({ "note": body })),
-            },
-        )
-        .await?;
+        audit(&mut tx, actor, &tenant, id, "note", None, Some(serde_json::json!({ "note": body }))).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1434,7 +1390,8 @@ impl Store {
         if details.value.is_some_and(|v| v < 0) {
             return Err(StoreError::Invalid(FieldError::new("value", "negative-amount")));
         }
-        let parties = self.agreement(actor, id).await?.parties;
+        let mut tx = self.begin().await?;
+        let parties = parties_of(&mut tx, &owner, id).await?;
         let mut changed_parties = Vec::new();
         for s in &signing {
             let before = parties.get(s.seq).ok_or(StoreError::NotFound)?;
@@ -1449,7 +1406,6 @@ impl Store {
                 changed_parties.push((s.seq, before.clone(), after));
             }
         }
-        let mut tx = self.begin().await?;
         let before = load(&mut tx, &owner, id).await?;
         let after = Agreement {
             title,
@@ -1490,19 +1446,7 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                tenant: Some(&owner),
-                action: "update",
-                record_type: RecordType::Agreement,
-                record_id: id.to_string(),
-                before: snapshot(&before),
-                after: snapshot(&after),
-            },
-        )
-        .await?;
+        audit(&mut tx, actor, &owner, id, "update", snapshot(&before), snapshot(&after)).await?;
         for (seq, before, after) in changed_parties {
             tx.execute(
                 &Query::update()
@@ -1519,19 +1463,7 @@ impl Store {
                     .to_owned(),
             )
             .await?;
-            record(
-                &mut tx,
-                actor,
-                Change {
-                    tenant: Some(&owner),
-                    action: "party",
-                    record_type: RecordType::Agreement,
-                    record_id: id.to_string(),
-                    before: snapshot(&before),
-                    after: snapshot(&after),
-                },
-            )
-            .await?;
+            audit(&mut tx, actor, &owner, id, "party", snapshot(&before), snapshot(&after)).await?;
         }
         tx.commit().await?;
         Ok(after)
@@ -1592,19 +1524,7 @@ impl Store {
                 .to_owned(),
         )
         .await?;
-        record(
-            &mut tx,
-            actor,
-            Change {
-                tenant: Some(&owner),
-                action: "evaluation",
-                record_type: RecordType::Agreement,
-                record_id: id.to_string(),
-                before: None,
-                after: snapshot(&evaluation),
-            },
-        )
-        .await?;
+        audit(&mut tx, actor, &owner, id, "evaluation", None, snapshot(&evaluation)).await?;
         tx.commit().await?;
         Ok(evaluation)
     }

@@ -45,6 +45,25 @@ pub struct NewDocument {
     pub checklist: SigningChecklist,
 }
 
+impl NewDocument {
+    /// Evidence of an activity or an outcome, named after what it proves.
+    pub fn evidence(
+        title: String,
+        file: CheckedFile,
+        activity_id: Option<ActivityId>,
+        outcome_id: Option<OutcomeId>,
+    ) -> NewDocument {
+        NewDocument {
+            purpose: DocumentPurpose::Evidence,
+            title,
+            file,
+            activity_id,
+            outcome_id,
+            checklist: SigningChecklist::default(),
+        }
+    }
+}
+
 /// The bytes of a kept file, to send back.
 #[derive(Debug, Clone)]
 pub struct FileContent {

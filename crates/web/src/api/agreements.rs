@@ -745,8 +745,7 @@ pub async fn add_outcome(
     let period = required_text("period", &body.period, 40)?;
     let evidence = optional_text("evidence", body.evidence.as_deref(), 1000)?;
     // The day it was recorded, in the Pemda's clock (WIB), as the page records it.
-    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let recorded_on = time::OffsetDateTime::now_utc().to_offset(offset).date();
+    let recorded_on = crate::jobs::today_wib();
     let outcome = Outcome {
         id: OutcomeId::new(),
         agreement_id: id,

@@ -413,7 +413,7 @@ async fn page(state: &AppState, auth: &Authed, id: AgreementId, errors: FormErro
             .map(|r| (r.slug().to_owned(), tr.t(&format!("recommendation-{}", r.slug()))))
             .collect(),
         score_fields: Scores::FIELDS.iter().map(|f| (*f, tr.t(&format!("score-{f}")))).collect(),
-        today: today().to_string(),
+        today: crate::jobs::today_wib().to_string(),
         outcome_kinds: OutcomeKind::ALL
             .into_iter()
             .map(|k| (k.slug().to_owned(), tr.t(&format!("outcome-{}", k.slug()))))
@@ -709,7 +709,7 @@ pub async fn add_outcome(
             value,
             period,
             evidence,
-            recorded_on: today(),
+            recorded_on: crate::jobs::today_wib(),
             baseline,
             target,
         };
@@ -717,12 +717,6 @@ pub async fn add_outcome(
         return Ok(see_other(&format!("/cooperation/agreements/{id}")));
     }
     Ok(render_invalid(&page(&state, &auth, id, show_errors(tr, &errors)).await?))
-}
-
-/// Today in Western Indonesia Time, where the demo Pemda are.
-fn today() -> time::Date {
-    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    time::OffsetDateTime::now_utc().to_offset(offset).date()
 }
 
 /// Keep a signed scan, a letter or other evidence with the agreement.

@@ -38,16 +38,10 @@ struct DashboardPage {
     overdue_actions: Vec<(String, String, String, String, String)>,
 }
 
-/// Today in WIB.
-fn today() -> time::Date {
-    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    time::OffsetDateTime::now_utc().to_offset(offset).date()
-}
-
 pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> AppResult<Response> {
     let tr = auth.ctx.tr();
     let p = state.store.portfolio(&auth.actor).await?;
-    let today = today();
+    let today = crate::jobs::today_wib();
     // Each Pemda sets its own limit; the platform's view judges each agreement by its keeper's.
     let rules: HashMap<_, _> =
         state.store.tenants(&auth.actor).await?.into_iter().map(|t| (t.code, t.dormancy)).collect();
