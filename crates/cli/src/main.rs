@@ -99,6 +99,9 @@ enum UserCommand {
         tenant: Option<String>,
         #[arg(long)]
         agency: Option<String>,
+        /// For the partner role: the id of the partner (company, bank...) the user speaks for.
+        #[arg(long)]
+        partner: Option<String>,
         #[arg(long)]
         password_stdin: bool,
     },
@@ -299,17 +302,20 @@ async fn user_command(url: &sinergi_store::DatabaseUrl, cmd: UserCommand) -> any
     let store = Store::open(url).await?;
     let system = Actor::system("sinergi CLI");
     match cmd {
-        UserCommand::Add { email, name, role, tenant, agency, password_stdin } => {
+        UserCommand::Add { email, name, role, tenant, agency, partner, password_stdin } => {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("email: {}", e.reason))?;
             let role: Role = role.parse()?;
             let tenant =
                 tenant.map(|t| RegionCode::parse(&t)).transpose().map_err(|e| anyhow::anyhow!("tenant: {e}"))?;
             let agency_id = agency.map(|a| a.parse::<AgencyId>()).transpose().context("agency id")?;
+            let partner_id = sinergi_store::users::parse_partner(role, partner.as_deref())
+                .map_err(|e| anyhow::anyhow!("partner: {}", e.reason))?;
             let name = sinergi_store::users::parse_name(&name).map_err(|e| anyhow::anyhow!("name: {}", e.reason))?;
             let password = read_password(password_stdin)?;
             let password_hash = hash_password(&password).await?;
-            let user =
-                store.create_user(&system, NewUser { tenant, agency_id, email, name, role, password_hash }).await?;
+            let user = store
+                .create_user(&system, NewUser { tenant, agency_id, partner_id, email, name, role, password_hash })
+                .await?;
             println!("created {} ({})", user.email, user.role);
         }
         UserCommand::Passwd { email, password_stdin } => {

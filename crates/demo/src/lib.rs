@@ -633,6 +633,7 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
                 NewUser {
                     tenant: None,
                     agency_id: None,
+                    partner_id: None,
                     email: parse_email(PLATFORM_ADMIN_EMAIL)?,
                     name: "Operator Sinergi".to_owned(),
                     role: Role::PlatformAdmin,
@@ -682,6 +683,7 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
                     NewUser {
                         tenant: Some(tenant.code.clone()),
                         agency_id,
+                        partner_id: None,
                         email: parse_email(&demo_email(*role, pemda.slug))?,
                         name: (*name).to_owned(),
                         role: *role,

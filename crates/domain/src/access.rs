@@ -9,7 +9,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::FieldError;
-use crate::{AgencyId, RegionCode, UserId};
+use crate::{AgencyId, PartnerId, RegionCode, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
@@ -117,6 +117,11 @@ pub enum Permission {
     /// Draft agreements and move them through their stages: the Bagian Kerja Sama (region
     /// admin), which the regulation makes responsible for them.
     ManageAgreements,
+    /// Publish CSR needs, verify and publish companies' realisation reports, set the
+    /// reporting windows: the region admin (Bagian Kerja Sama, the CSR forum's secretariat).
+    /// Agencies propose needs under [`Permission::PlanCooperation`]; the officer of the
+    /// proposing agency may verify its reports too (see [`Actor::may_verify_csr`]).
+    ManageCsr,
 }
 
 impl Permission {
@@ -128,7 +133,7 @@ impl Permission {
                 matches!(role, PlatformAdmin | RegionAdmin)
             }
             Permission::ViewDirectory => role.is_internal(),
-            Permission::ManageAgreements => matches!(role, PlatformAdmin | RegionAdmin),
+            Permission::ManageAgreements | Permission::ManageCsr => matches!(role, PlatformAdmin | RegionAdmin),
             Permission::ManagePartners => {
                 matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)
             }
@@ -177,6 +182,9 @@ pub struct Actor {
     pub role: Role,
     pub scope: Scope,
     pub agency: Option<AgencyId>,
+    /// The company (or bank, university...) a partner user speaks for; `None` for everyone
+    /// else.
+    pub partner: Option<PartnerId>,
     /// Shown in the audit trail next to the id ("Siti Rahma <region-admin@...>").
     pub label: String,
 }
@@ -195,6 +203,21 @@ impl Actor {
         }
     }
 
+    /// May this actor verify the CSR reports of a need proposed by `agency`? The region admin
+    /// for every need; an officer for the needs of their own agency.
+    pub fn may_verify_csr(&self, agency: Option<AgencyId>) -> bool {
+        self.can(Permission::ManageCsr) || agency.is_some_and(|a| self.may_plan_for(a))
+    }
+
+    /// May this actor act for `partner` (pledge, report)? The partner's own users, and
+    /// officers who keep the partner registry, entering it on the company's behalf.
+    pub fn may_act_for(&self, partner: PartnerId) -> bool {
+        match self.role {
+            Role::Partner => self.partner == Some(partner),
+            _ => self.can(Permission::ManagePartners),
+        }
+    }
+
     /// An actor for work the system does itself (migrations, demo loading, the CLI).
     pub fn system(label: &str) -> Self {
         Actor {
@@ -202,6 +225,7 @@ impl Actor {
             role: Role::PlatformAdmin,
             scope: Scope::Platform,
             agency: None,
+            partner: None,
             label: label.to_owned(),
         }
     }
@@ -231,6 +255,7 @@ mod tests {
             role: Role::RegionAdmin,
             scope: Scope::Tenant(code.clone()),
             agency: None,
+            partner: None,
             label: "admin".into(),
         };
         assert_eq!(check_grant(&admin, Role::PlatformAdmin, None).unwrap_err().field, "role");
@@ -250,6 +275,29 @@ mod tests {
         let no_agency = Actor { role: Role::UmkmOfficer, agency: None, ..Actor::system("u") };
         assert!(!no_agency.may_plan_for(own));
         assert!(Actor { role: Role::RegionAdmin, ..Actor::system("a") }.may_plan_for(other));
+    }
+
+    #[test]
+    fn companies_act_only_for_themselves() {
+        let own = PartnerId::new();
+        let other = PartnerId::new();
+        let company = Actor { role: Role::Partner, partner: Some(own), ..Actor::system("c") };
+        assert!(company.may_act_for(own) && !company.may_act_for(other));
+        let unlinked = Actor { role: Role::Partner, partner: None, ..Actor::system("c") };
+        assert!(!unlinked.may_act_for(own));
+        let officer = Actor { role: Role::AgencyOfficer, agency: Some(AgencyId::new()), ..Actor::system("o") };
+        assert!(officer.may_act_for(other), "an officer enters a report for the company");
+        assert!(!Actor { role: Role::Viewer, ..Actor::system("v") }.may_act_for(own));
+    }
+
+    #[test]
+    fn the_admin_and_the_proposing_agency_verify() {
+        let agency = AgencyId::new();
+        let officer = Actor { role: Role::AgencyOfficer, agency: Some(agency), ..Actor::system("o") };
+        assert!(officer.may_verify_csr(Some(agency)));
+        assert!(!officer.may_verify_csr(Some(AgencyId::new())) && !officer.may_verify_csr(None));
+        assert!(Actor { role: Role::RegionAdmin, ..Actor::system("a") }.may_verify_csr(None));
+        assert!(!Actor { role: Role::Partner, ..Actor::system("p") }.may_verify_csr(Some(agency)));
     }
 
     #[test]

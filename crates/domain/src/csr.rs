@@ -231,6 +231,73 @@ impl ReportingWindows {
     }
 }
 
+crate::slug_enum! {
+    /// What a company gives.
+    pub enum PledgeForm: "form" {
+        Cash = "cash",
+        Goods = "goods",
+        Services = "services",
+        Mixed = "mixed",
+    }
+}
+
+crate::slug_enum! {
+    /// What a piece of realisation evidence is.
+    pub enum EvidenceKind: "kind" {
+        /// Berita acara serah terima.
+        Bast = "bast",
+        Photo = "photo",
+        /// Daftar hadir.
+        Attendance = "attendance",
+        Other = "other",
+    }
+}
+
+/// The reporting windows a pledge owes a report for by `today`: every window that overlaps
+/// the pledge's period and has ended, without a report yet. `reported` are the windows that
+/// already have one (in any status: a draft is the company's, not a missing report).
+pub fn due_windows(windows: ReportingWindows, period: (Date, Date), today: Date, reported: &[Window]) -> Vec<Window> {
+    let (start, end) = period;
+    if end < start {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut w = windows.of(start);
+    let last = windows.of(end);
+    while w <= last {
+        if let Some((_, w_end)) = windows.bounds(w)
+            && w_end < today
+            && !reported.contains(&w)
+        {
+            out.push(w);
+        }
+        w = if u32::from(w.index) * u32::from(windows.months()) >= 12 {
+            Window { year: w.year + 1, index: 1 }
+        } else {
+            Window { year: w.year, index: w.index + 1 }
+        };
+    }
+    out
+}
+
+impl Window {
+    /// "2026-3": how a window is written in forms and URLs.
+    pub fn key(&self) -> String {
+        format!("{}-{}", self.year, self.index)
+    }
+
+    pub fn parse_key(s: &str) -> Result<Window, FieldError> {
+        let bad = || FieldError::new("window", "invalid-choice");
+        let (y, i) = s.trim().split_once('-').ok_or_else(bad)?;
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let index: u8 = i.parse().map_err(|_| bad())?;
+        if !(2000..=2100).contains(&year) || !(1..=12).contains(&index) {
+            return Err(bad());
+        }
+        Ok(Window { year, index })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,6 +370,40 @@ mod tests {
         let q3 = Window { year: 2026, index: 3 };
         assert!(!q.is_late(q3, date!(2026 - 10 - 30), 30));
         assert!(q.is_late(q3, date!(2026 - 10 - 31), 30));
+    }
+
+    #[test]
+    fn a_pledge_owes_the_ended_windows_of_its_period() {
+        let q = ReportingWindows::default();
+        let period = (date!(2026 - 02 - 15), date!(2026 - 12 - 31));
+        let all = due_windows(q, period, date!(2026 - 11 - 23), &[]);
+        assert_eq!(
+            all,
+            vec![Window { year: 2026, index: 1 }, Window { year: 2026, index: 2 }, Window { year: 2026, index: 3 }]
+        );
+        let rest = due_windows(q, period, date!(2026 - 11 - 23), &[Window { year: 2026, index: 2 }]);
+        assert_eq!(rest.len(), 2);
+        // Across the year end, and nothing for a period that ends before it starts.
+        let y = due_windows(
+            ReportingWindows::new(6).unwrap(),
+            (date!(2025 - 09 - 01), date!(2026 - 08 - 01)),
+            date!(2027 - 01 - 05),
+            &[],
+        );
+        assert_eq!(
+            y,
+            vec![Window { year: 2025, index: 2 }, Window { year: 2026, index: 1 }, Window { year: 2026, index: 2 }]
+        );
+        assert!(due_windows(q, (date!(2026 - 05 - 01), date!(2026 - 01 - 01)), date!(2027 - 01 - 01), &[]).is_empty());
+    }
+
+    #[test]
+    fn window_keys_round_trip() {
+        let w = Window { year: 2026, index: 3 };
+        assert_eq!(Window::parse_key(&w.key()), Ok(w));
+        for bad in ["", "2026", "2026-0", "2026-13", "x-1", "1999-1"] {
+            assert_eq!(Window::parse_key(bad).unwrap_err().field, "window", "{bad}");
+        }
     }
 
     fn any_date() -> impl Strategy<Value = Date> {

@@ -108,3 +108,19 @@ typed_id!(
     /// A follow-up agreed in a meeting, with an owner and a due date.
     ActionItemId
 );
+typed_id!(
+    /// A CSR need (usulan program CSR) in a Pemda's portfolio.
+    CsrNeedId
+);
+typed_id!(
+    /// A company's pledge to a CSR need.
+    PledgeId
+);
+typed_id!(
+    /// A company's realisation report for one reporting window of a pledge.
+    CsrReportId
+);
+typed_id!(
+    /// A stored file (photo, BAST, attendance list) by itself, as the public page links to it.
+    FileId
+);

@@ -17,7 +17,7 @@ pub mod region;
 pub mod slug;
 
 pub use access::{Actor, Permission, Role, Scope};
-pub use ids::{ActionItemId, MeetingId};
+pub use ids::{ActionItemId, CsrNeedId, CsrReportId, FileId, MeetingId, PledgeId};
 pub use ids::{
     ActivityId, AgencyId, AgreementId, AuditEventId, ContactId, DocumentId, NeedId, OfferId, OutcomeId, PartnerId,
     TargetId, TokenId, UserId,

@@ -25,10 +25,11 @@ pub enum RecordType {
     Partner,
     Agreement,
     Meeting,
+    Csr,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 9] = [
+    pub const ALL: [RecordType; 10] = [
         RecordType::Tenant,
         RecordType::Agency,
         RecordType::User,
@@ -38,6 +39,7 @@ impl RecordType {
         RecordType::Partner,
         RecordType::Agreement,
         RecordType::Meeting,
+        RecordType::Csr,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +53,7 @@ impl RecordType {
             RecordType::Partner => "partner",
             RecordType::Agreement => "agreement",
             RecordType::Meeting => "meeting",
+            RecordType::Csr => "csr",
         }
     }
 

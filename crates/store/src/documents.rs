@@ -7,7 +7,6 @@
 
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
 use sinergi_domain::files::{CheckedFile, FileType};
 use sinergi_domain::{ActivityId, Actor, AgreementId, DocumentId, OutcomeId, Permission, RegionCode};
@@ -15,6 +14,8 @@ use uuid::Uuid;
 
 use crate::audit::{Change, RecordType, record};
 use crate::db::Tx;
+pub use crate::files::FileContent;
+use crate::files::insert_file;
 use crate::schema::{AgreementDocuments, Files};
 use crate::{Result, Store, StoreError, now_ms};
 
@@ -62,14 +63,6 @@ impl NewDocument {
             checklist: SigningChecklist::default(),
         }
     }
-}
-
-/// The bytes of a kept file, to send back.
-#[derive(Debug, Clone)]
-pub struct FileContent {
-    pub name: String,
-    pub file_type: FileType,
-    pub bytes: Vec<u8>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -163,36 +156,7 @@ pub(crate) async fn insert_document(
 ) -> Result<Document> {
     let title = sinergi_domain::auth::required_text("title", &new.title, 200)?;
     let now = now_ms();
-    let file_id = Uuid::now_v7();
-    let sha = hex::encode(Sha256::digest(&new.file.bytes));
-    tx.execute(
-        &Query::insert()
-            .into_table(Files::Table)
-            .columns([
-                Files::TenantCode,
-                Files::Id,
-                Files::Name,
-                Files::ContentType,
-                Files::SizeBytes,
-                Files::Sha256,
-                Files::Content,
-                Files::CreatedAt,
-                Files::CreatedBy,
-            ])
-            .values_panic([
-                tenant.as_str().into(),
-                file_id.into(),
-                new.file.name.clone().into(),
-                new.file.file_type.mime().into(),
-                (new.file.bytes.len() as i64).into(),
-                sha.clone().into(),
-                new.file.bytes.clone().into(),
-                now.into(),
-                actor.label.clone().into(),
-            ])
-            .to_owned(),
-    )
-    .await?;
+    let (file_id, sha) = insert_file(tx, actor, tenant, &new.file).await?;
     // Only a signed agreement has a checklist; for anything else it stays all false.
     let checklist = if new.purpose.is_signed_agreement() { new.checklist } else { SigningChecklist::default() };
     let doc = Document {
@@ -230,7 +194,7 @@ pub(crate) async fn insert_document(
                 tenant.as_str().into(),
                 doc.id.as_uuid().into(),
                 agreement.as_uuid().into(),
-                file_id.into(),
+                file_id.as_uuid().into(),
                 doc.purpose.slug().into(),
                 doc.title.clone().into(),
                 doc.activity_id.map(|a| a.as_uuid()).into(),

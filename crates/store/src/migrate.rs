@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "agreement_details_evaluations", statements: agreement_details_evaluations },
     Migration { version: 10, name: "agreement_lookup_indexes", statements: agreement_lookup_indexes },
     Migration { version: 11, name: "responsible_agencies_targets", statements: responsible_agencies_targets },
+    Migration { version: 12, name: "csr", statements: csr },
 ];
 
 /// What `sinergi check` reports.
@@ -1063,4 +1064,192 @@ fn responsible_agencies_targets() -> Vec<Ddl> {
         add(Outcomes::Table.into(), ColumnDef::new(Outcomes::Baseline).big_integer().null()),
         add(Outcomes::Table.into(), ColumnDef::new(Outcomes::Target).big_integer().null()),
     ]
+}
+
+/// CSR (issue 4): needs with photos, pledges, realisation reports with evidence and their
+/// review trail; the partner a partner user speaks for; a Pemda's reporting window length.
+fn csr() -> Vec<Ddl> {
+    let add = |table: TableRef, col: &mut ColumnDef| Ddl::Alter(Table::alter().table(table).add_column(col).to_owned());
+    let needs = timestamps(
+        Table::create()
+            .table(CsrNeeds::Table)
+            .col(ColumnDef::new(CsrNeeds::TenantCode).text().not_null())
+            .col(ColumnDef::new(CsrNeeds::Id).uuid().not_null())
+            .col(ColumnDef::new(CsrNeeds::Category).text().not_null())
+            .col(ColumnDef::new(CsrNeeds::Title).text().not_null())
+            .col(ColumnDef::new(CsrNeeds::Description).text().not_null())
+            .col(ColumnDef::new(CsrNeeds::LocationCode).text().not_null())
+            .col(ColumnDef::new(CsrNeeds::Latitude).double().null())
+            .col(ColumnDef::new(CsrNeeds::Longitude).double().null())
+            // Whole rupiah; NULL when not estimated (never 0 for "unknown").
+            .col(ColumnDef::new(CsrNeeds::EstimatedCost).big_integer().null())
+            .col(ColumnDef::new(CsrNeeds::AgencyId).uuid().null())
+            .col(ColumnDef::new(CsrNeeds::ProposedByPartner).uuid().null())
+            .col(ColumnDef::new(CsrNeeds::PriorityProgramme).text().null())
+            .col(ColumnDef::new(CsrNeeds::Status).text().not_null())
+            .col(ColumnDef::new(CsrNeeds::PublishedAt).big_integer().null())
+            .col(ColumnDef::new(CsrNeeds::CreatedBy).text().not_null()),
+    )
+    .primary_key(Index::create().col(CsrNeeds::TenantCode).col(CsrNeeds::Id))
+    .to_owned();
+    let photos = Table::create()
+        .table(CsrNeedPhotos::Table)
+        .col(ColumnDef::new(CsrNeedPhotos::TenantCode).text().not_null())
+        .col(ColumnDef::new(CsrNeedPhotos::Id).uuid().not_null())
+        .col(ColumnDef::new(CsrNeedPhotos::NeedId).uuid().not_null())
+        .col(ColumnDef::new(CsrNeedPhotos::FileId).uuid().not_null())
+        .col(ColumnDef::new(CsrNeedPhotos::ThumbFileId).uuid().null())
+        .col(ColumnDef::new(CsrNeedPhotos::Caption).text().not_null())
+        .col(ColumnDef::new(CsrNeedPhotos::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(CsrNeedPhotos::TenantCode).col(CsrNeedPhotos::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(CsrNeedPhotos::Table, (CsrNeedPhotos::TenantCode, CsrNeedPhotos::NeedId))
+                .to(CsrNeeds::Table, (CsrNeeds::TenantCode, CsrNeeds::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(CsrNeedPhotos::Table, (CsrNeedPhotos::TenantCode, CsrNeedPhotos::FileId))
+                .to(Files::Table, (Files::TenantCode, Files::Id)),
+        )
+        .to_owned();
+    let pledges = timestamps(
+        Table::create()
+            .table(CsrPledges::Table)
+            .col(ColumnDef::new(CsrPledges::TenantCode).text().not_null())
+            .col(ColumnDef::new(CsrPledges::Id).uuid().not_null())
+            .col(ColumnDef::new(CsrPledges::NeedId).uuid().not_null())
+            .col(ColumnDef::new(CsrPledges::PartnerId).uuid().not_null())
+            // NULL: the company did not say ("tidak dilaporkan"), never 0.
+            .col(ColumnDef::new(CsrPledges::Value).big_integer().null())
+            .col(ColumnDef::new(CsrPledges::Form).text().not_null())
+            .col(ColumnDef::new(CsrPledges::PeriodStart).text().not_null())
+            .col(ColumnDef::new(CsrPledges::PeriodEnd).text().not_null())
+            .col(ColumnDef::new(CsrPledges::AgreementId).uuid().null())
+            .col(ColumnDef::new(CsrPledges::Note).text().null())
+            .col(ColumnDef::new(CsrPledges::CreatedBy).text().not_null()),
+    )
+    .primary_key(Index::create().col(CsrPledges::TenantCode).col(CsrPledges::Id))
+    .foreign_key(
+        ForeignKey::create()
+            .from(CsrPledges::Table, (CsrPledges::TenantCode, CsrPledges::NeedId))
+            .to(CsrNeeds::Table, (CsrNeeds::TenantCode, CsrNeeds::Id)),
+    )
+    .foreign_key(
+        ForeignKey::create()
+            .from(CsrPledges::Table, (CsrPledges::TenantCode, CsrPledges::PartnerId))
+            .to(Partners::Table, (Partners::TenantCode, Partners::Id)),
+    )
+    .to_owned();
+    let reports = timestamps(
+        Table::create()
+            .table(CsrReports::Table)
+            .col(ColumnDef::new(CsrReports::TenantCode).text().not_null())
+            .col(ColumnDef::new(CsrReports::Id).uuid().not_null())
+            .col(ColumnDef::new(CsrReports::PledgeId).uuid().not_null())
+            .col(ColumnDef::new(CsrReports::WindowYear).integer().not_null())
+            .col(ColumnDef::new(CsrReports::WindowIndex).small_integer().not_null())
+            .col(ColumnDef::new(CsrReports::Value).big_integer().null())
+            .col(ColumnDef::new(CsrReports::Description).text().not_null())
+            .col(ColumnDef::new(CsrReports::LocationCode).text().null())
+            .col(ColumnDef::new(CsrReports::Status).text().not_null())
+            .col(ColumnDef::new(CsrReports::PublishedAt).big_integer().null())
+            .col(ColumnDef::new(CsrReports::CreatedBy).text().not_null()),
+    )
+    .primary_key(Index::create().col(CsrReports::TenantCode).col(CsrReports::Id))
+    .foreign_key(
+        ForeignKey::create()
+            .from(CsrReports::Table, (CsrReports::TenantCode, CsrReports::PledgeId))
+            .to(CsrPledges::Table, (CsrPledges::TenantCode, CsrPledges::Id)),
+    )
+    .to_owned();
+    let report_files = Table::create()
+        .table(CsrReportFiles::Table)
+        .col(ColumnDef::new(CsrReportFiles::TenantCode).text().not_null())
+        .col(ColumnDef::new(CsrReportFiles::Id).uuid().not_null())
+        .col(ColumnDef::new(CsrReportFiles::ReportId).uuid().not_null())
+        .col(ColumnDef::new(CsrReportFiles::FileId).uuid().not_null())
+        .col(ColumnDef::new(CsrReportFiles::ThumbFileId).uuid().null())
+        .col(ColumnDef::new(CsrReportFiles::Kind).text().not_null())
+        .col(ColumnDef::new(CsrReportFiles::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(CsrReportFiles::TenantCode).col(CsrReportFiles::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(CsrReportFiles::Table, (CsrReportFiles::TenantCode, CsrReportFiles::ReportId))
+                .to(CsrReports::Table, (CsrReports::TenantCode, CsrReports::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(CsrReportFiles::Table, (CsrReportFiles::TenantCode, CsrReportFiles::FileId))
+                .to(Files::Table, (Files::TenantCode, Files::Id)),
+        )
+        .to_owned();
+    let events = Table::create()
+        .table(CsrReportEvents::Table)
+        .col(ColumnDef::new(CsrReportEvents::TenantCode).text().not_null())
+        .col(ColumnDef::new(CsrReportEvents::Id).uuid().not_null())
+        .col(ColumnDef::new(CsrReportEvents::ReportId).uuid().not_null())
+        .col(ColumnDef::new(CsrReportEvents::FromStatus).text().not_null())
+        .col(ColumnDef::new(CsrReportEvents::ToStatus).text().not_null())
+        .col(ColumnDef::new(CsrReportEvents::Comment).text().null())
+        .col(ColumnDef::new(CsrReportEvents::ActorLabel).text().not_null())
+        .col(ColumnDef::new(CsrReportEvents::At).big_integer().not_null())
+        .primary_key(Index::create().col(CsrReportEvents::TenantCode).col(CsrReportEvents::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(CsrReportEvents::Table, (CsrReportEvents::TenantCode, CsrReportEvents::ReportId))
+                .to(CsrReports::Table, (CsrReports::TenantCode, CsrReports::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+    vec![
+        add(Users::Table.into(), ColumnDef::new(Users::PartnerId).uuid().null()),
+        // Quarterly by default, as the issue and most Perda TJSL ask.
+        add(Tenants::Table.into(), ColumnDef::new(Tenants::CsrWindowMonths).integer().not_null().default(3)),
+        Ddl::Table(needs),
+        Ddl::Table(photos),
+        Ddl::Table(pledges),
+        Ddl::Table(reports),
+        Ddl::Table(report_files),
+        Ddl::Table(events),
+        tenant_index("csr_pledges_tenant_need", CsrPledges::Table, CsrPledges::TenantCode, CsrPledges::NeedId),
+        tenant_index("csr_pledges_tenant_partner", CsrPledges::Table, CsrPledges::TenantCode, CsrPledges::PartnerId),
+        // One report per pledge and window: a second one is a revision of the first.
+        Ddl::Index(
+            Index::create()
+                .name("csr_reports_one_per_window")
+                .table(CsrReports::Table)
+                .col(CsrReports::TenantCode)
+                .col(CsrReports::PledgeId)
+                .col(CsrReports::WindowYear)
+                .col(CsrReports::WindowIndex)
+                .unique()
+                .to_owned(),
+        ),
+        tenant_index(
+            "csr_report_files_tenant_report",
+            CsrReportFiles::Table,
+            CsrReportFiles::TenantCode,
+            CsrReportFiles::ReportId,
+        ),
+        tenant_index(
+            "csr_report_events_tenant_report",
+            CsrReportEvents::Table,
+            CsrReportEvents::TenantCode,
+            CsrReportEvents::ReportId,
+        ),
+        tenant_index(
+            "csr_need_photos_tenant_need",
+            CsrNeedPhotos::Table,
+            CsrNeedPhotos::TenantCode,
+            CsrNeedPhotos::NeedId,
+        ),
+    ]
+}
+
+/// An index on a tenant's rows by one column: how every list of children is read.
+fn tenant_index<T: sea_query::Iden + Copy + 'static>(name: &str, table: T, tenant: T, col: T) -> Ddl {
+    Ddl::Index(Index::create().name(name).table(table).col(tenant).col(col).to_owned())
 }

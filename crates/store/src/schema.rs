@@ -25,6 +25,7 @@ pub(crate) enum Tenants {
     CreatedAt,
     UpdatedAt,
     DormancyMonths,
+    CsrWindowMonths,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -56,6 +57,7 @@ pub(crate) enum Users {
     CreatedAt,
     UpdatedAt,
     PasswordChangedAt,
+    PartnerId,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -424,4 +426,101 @@ pub(crate) enum MeetingLinks {
     MeetingId,
     LinkKind,
     LinkId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CsrNeeds {
+    Table,
+    TenantCode,
+    Id,
+    Category,
+    Title,
+    Description,
+    /// Desa/kelurahan code.
+    LocationCode,
+    Latitude,
+    Longitude,
+    EstimatedCost,
+    AgencyId,
+    /// A company's own programme proposal names the company.
+    ProposedByPartner,
+    PriorityProgramme,
+    Status,
+    PublishedAt,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CsrNeedPhotos {
+    Table,
+    TenantCode,
+    Id,
+    NeedId,
+    FileId,
+    ThumbFileId,
+    Caption,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CsrPledges {
+    Table,
+    TenantCode,
+    Id,
+    NeedId,
+    PartnerId,
+    Value,
+    Form,
+    PeriodStart,
+    PeriodEnd,
+    AgreementId,
+    Note,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CsrReports {
+    Table,
+    TenantCode,
+    Id,
+    PledgeId,
+    WindowYear,
+    WindowIndex,
+    Value,
+    Description,
+    LocationCode,
+    Status,
+    PublishedAt,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CsrReportFiles {
+    Table,
+    TenantCode,
+    Id,
+    ReportId,
+    FileId,
+    ThumbFileId,
+    Kind,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CsrReportEvents {
+    Table,
+    TenantCode,
+    Id,
+    ReportId,
+    FromStatus,
+    ToStatus,
+    Comment,
+    ActorLabel,
+    At,
 }

@@ -4,6 +4,7 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 use sinergi_domain::auth::{FieldError, required_text};
 use sinergi_domain::cooperation::dormancy::DormancyRule;
+use sinergi_domain::csr::ReportingWindows;
 use sinergi_domain::org::{TenantSlug, tenant_code};
 use sinergi_domain::{Actor, Permission, RegionCode, Scope};
 
@@ -19,6 +20,8 @@ pub struct Tenant {
     pub active: bool,
     /// When an agreement counts as stopped on paper, as this Pemda decided.
     pub dormancy: DormancyRule,
+    /// How often companies report CSR realisation (quarterly by default).
+    pub csr_windows: ReportingWindows,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -32,6 +35,7 @@ struct TenantRow {
     created_at: i64,
     updated_at: i64,
     dormancy_months: i32,
+    csr_window_months: i32,
 }
 
 impl TryFrom<TenantRow> for Tenant {
@@ -47,6 +51,10 @@ impl TryFrom<TenantRow> for Tenant {
                 .filter(|m| DormancyRule::MONTHS.contains(m))
                 .map(|months| DormancyRule { months })
                 .ok_or_else(|| StoreError::Corrupt(format!("tenant {}: dormancy months", r.code)))?,
+            csr_windows: u8::try_from(r.csr_window_months)
+                .ok()
+                .and_then(|m| ReportingWindows::new(m).ok())
+                .ok_or_else(|| StoreError::Corrupt(format!("tenant {}: CSR window months", r.code)))?,
             created_at_ms: r.created_at,
             updated_at_ms: r.updated_at,
         })
@@ -80,6 +88,8 @@ pub struct TenantUpdate {
     pub active: bool,
     /// `None` keeps the current setting.
     pub dormancy: Option<DormancyRule>,
+    /// `None` keeps the current setting.
+    pub csr_windows: Option<ReportingWindows>,
 }
 
 /// Every column, in one order for SELECT and INSERT.
@@ -87,7 +97,11 @@ const COLUMNS: [Tenants; 6] =
     [Tenants::Code, Tenants::Slug, Tenants::Name, Tenants::Active, Tenants::CreatedAt, Tenants::UpdatedAt];
 
 fn select() -> sea_query::SelectStatement {
-    Query::select().columns(COLUMNS).column(Tenants::DormancyMonths).from(Tenants::Table).to_owned()
+    Query::select()
+        .columns(COLUMNS)
+        .columns([Tenants::DormancyMonths, Tenants::CsrWindowMonths])
+        .from(Tenants::Table)
+        .to_owned()
 }
 
 impl Store {
@@ -100,6 +114,17 @@ impl Store {
         stmt.order_by(Tenants::Code, Order::Asc);
         let rows: Vec<TenantRow> = self.fetch_all(&stmt).await?;
         rows.into_iter().map(Tenant::try_from).collect()
+    }
+
+    /// An active tenant by its slug, for the pages anyone may open without logging in (the
+    /// public CSR transparency page).
+    pub async fn public_tenant(&self, slug: &str) -> Result<Tenant> {
+        let row: Option<TenantRow> = self
+            .fetch_optional(
+                select().and_where(Expr::col(Tenants::Slug).eq(slug)).and_where(Expr::col(Tenants::Active).eq(true)),
+            )
+            .await?;
+        row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     pub async fn tenant(&self, actor: &Actor, code: &RegionCode) -> Result<Tenant> {
@@ -121,6 +146,7 @@ impl Store {
             name: new.name,
             active: true,
             dormancy: DormancyRule::default(),
+            csr_windows: ReportingWindows::default(),
             created_at_ms: now,
             updated_at_ms: now,
         };
@@ -184,6 +210,7 @@ impl Store {
             name,
             active: update.active,
             dormancy: update.dormancy.unwrap_or(before.dormancy),
+            csr_windows: update.csr_windows.unwrap_or(before.csr_windows),
             updated_at_ms: now_ms(),
             ..before.clone()
         };
@@ -194,6 +221,7 @@ impl Store {
                     (Tenants::Name, after.name.clone().into()),
                     (Tenants::Active, after.active.into()),
                     (Tenants::DormancyMonths, i32::from(after.dormancy.months).into()),
+                    (Tenants::CsrWindowMonths, i32::from(after.csr_windows.months()).into()),
                     (Tenants::UpdatedAt, after.updated_at_ms.into()),
                 ])
                 .and_where(Expr::col(Tenants::Code).eq(code.as_str()))

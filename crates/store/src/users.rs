@@ -5,14 +5,14 @@ use serde::Serialize;
 use sinergi_domain::access::check_grant;
 use sinergi_domain::auth::{Email, FieldError, required_text};
 use sinergi_domain::format::Locale;
-use sinergi_domain::{Actor, AgencyId, Permission, RegionCode, Role, Scope, UserId};
+use sinergi_domain::{Actor, AgencyId, PartnerId, Permission, RegionCode, Role, Scope, UserId};
 use uuid::Uuid;
 
 use crate::agencies::target_tenant;
 use crate::audit::{Change, RecordType, record, snapshot};
 use crate::db::Tx;
 use crate::password::PasswordHashString;
-use crate::schema::{Agencies, Tenants, Users};
+use crate::schema::{Agencies, Partners, Tenants, Users};
 use crate::{Result, Store, StoreError, now_ms};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,6 +21,8 @@ pub struct User {
     /// None for the platform operator.
     pub tenant: Option<RegionCode>,
     pub agency_id: Option<AgencyId>,
+    /// The partner (company, bank...) a partner user speaks for.
+    pub partner_id: Option<PartnerId>,
     pub email: Email,
     pub name: String,
     pub role: Role,
@@ -41,6 +43,7 @@ impl User {
                 _ => Scope::Platform,
             },
             agency: self.agency_id,
+            partner: if self.role == Role::Partner { self.partner_id } else { None },
             label: format!("{} <{}>", self.name, self.email),
         }
     }
@@ -51,6 +54,7 @@ pub(crate) struct UserRow {
     id: Uuid,
     tenant_code: Option<String>,
     agency_id: Option<Uuid>,
+    partner_id: Option<Uuid>,
     email: String,
     name: String,
     role: String,
@@ -72,6 +76,7 @@ impl UserRow {
             id: UserId::from_uuid(self.id),
             tenant,
             agency_id: self.agency_id.map(AgencyId::from_uuid),
+            partner_id: self.partner_id.map(PartnerId::from_uuid),
             email: Email::parse(&self.email).map_err(|_| corrupt("email"))?,
             name: self.name,
             role: self.role.parse().map_err(|_| corrupt("role"))?,
@@ -90,6 +95,7 @@ pub(crate) fn select() -> SelectStatement {
             Users::Id,
             Users::TenantCode,
             Users::AgencyId,
+            Users::PartnerId,
             Users::Email,
             Users::Name,
             Users::Role,
@@ -108,6 +114,7 @@ pub(crate) fn select() -> SelectStatement {
 pub struct NewUser {
     pub tenant: Option<RegionCode>,
     pub agency_id: Option<AgencyId>,
+    pub partner_id: Option<PartnerId>,
     pub email: Email,
     pub name: String,
     pub role: Role,
@@ -120,6 +127,7 @@ pub struct UserUpdate {
     pub name: String,
     pub role: Role,
     pub agency_id: Option<AgencyId>,
+    pub partner_id: Option<PartnerId>,
     pub active: bool,
 }
 
@@ -134,6 +142,17 @@ pub fn parse_role_agency(role: &str, agency: Option<&str>) -> Result<(Role, Opti
         return Err(FieldError::new("agency_id", "agency-required"));
     }
     Ok((role, agency))
+}
+
+/// Parse the partner a partner user speaks for: required for that role, ignored for others.
+pub fn parse_partner(role: Role, partner: Option<&str>) -> Result<Option<PartnerId>, FieldError> {
+    if role != Role::Partner {
+        return Ok(None);
+    }
+    match partner.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => p.parse::<PartnerId>().map(Some).map_err(|_| FieldError::new("partner_id", "invalid-choice")),
+        None => Err(FieldError::new("partner_id", "partner-required")),
+    }
 }
 
 pub fn parse_name(name: &str) -> Result<String, FieldError> {
@@ -158,6 +177,29 @@ async fn check_agency(tx: &mut Tx, tenant: Option<&RegionCode>, agency: Option<A
         .await?;
     if found.is_none() {
         return Err(StoreError::Invalid(FieldError::new("agency_id", "invalid-choice")));
+    }
+    Ok(())
+}
+
+async fn check_partner(tx: &mut Tx, tenant: Option<&RegionCode>, partner: Option<PartnerId>) -> Result<()> {
+    let Some(partner) = partner else { return Ok(()) };
+    #[derive(sqlx::FromRow)]
+    struct One {
+        #[allow(dead_code)]
+        id: Uuid,
+    }
+    let Some(tenant) = tenant else { return Err(StoreError::Invalid(FieldError::new("partner_id", "invalid-choice"))) };
+    let found: Option<One> = tx
+        .fetch_optional(
+            Query::select()
+                .column(Partners::Id)
+                .from(Partners::Table)
+                .and_where(Expr::col(Partners::TenantCode).eq(tenant.as_str()))
+                .and_where(Expr::col(Partners::Id).eq(partner.as_uuid())),
+        )
+        .await?;
+    if found.is_none() {
+        return Err(StoreError::Invalid(FieldError::new("partner_id", "invalid-choice")));
     }
     Ok(())
 }
@@ -256,11 +298,14 @@ impl Store {
         check_grant(actor, new.role, tenant.as_ref())?;
         let mut tx = self.begin().await?;
         check_agency(&mut tx, tenant.as_ref(), new.agency_id).await?;
+        let partner_id = if new.role == Role::Partner { new.partner_id } else { None };
+        check_partner(&mut tx, tenant.as_ref(), partner_id).await?;
         let now = now_ms();
         let user = User {
             id: UserId::new(),
             tenant,
             agency_id: new.agency_id,
+            partner_id,
             email: new.email,
             name: new.name,
             role: new.role,
@@ -276,6 +321,7 @@ impl Store {
                     Users::Id,
                     Users::TenantCode,
                     Users::AgencyId,
+                    Users::PartnerId,
                     Users::Email,
                     Users::Name,
                     Users::Role,
@@ -290,6 +336,7 @@ impl Store {
                     user.id.as_uuid().into(),
                     user.tenant.as_ref().map(|t| t.as_str().to_owned()).into(),
                     user.agency_id.map(|a| a.as_uuid()).into(),
+                    user.partner_id.map(|p| p.as_uuid()).into(),
                     user.email.as_str().into(),
                     user.name.clone().into(),
                     user.role.slug().into(),
@@ -333,11 +380,14 @@ impl Store {
         let name = parse_name(&update.name)?;
         let mut tx = self.begin().await?;
         check_agency(&mut tx, current.tenant.as_ref(), update.agency_id).await?;
+        let partner_id = if update.role == Role::Partner { update.partner_id } else { None };
+        check_partner(&mut tx, current.tenant.as_ref(), partner_id).await?;
         let before = load(&mut tx, id).await?;
         let after = User {
             name,
             role: update.role,
             agency_id: update.agency_id,
+            partner_id,
             active: update.active,
             updated_at_ms: now_ms(),
             ..before.clone()
@@ -349,6 +399,7 @@ impl Store {
                     (Users::Name, after.name.clone().into()),
                     (Users::Role, after.role.slug().into()),
                     (Users::AgencyId, after.agency_id.map(|a| a.as_uuid()).into()),
+                    (Users::PartnerId, after.partner_id.map(|p| p.as_uuid()).into()),
                     (Users::Active, after.active.into()),
                     (Users::UpdatedAt, after.updated_at_ms.into()),
                 ])

@@ -122,6 +122,7 @@ async fn setup(store: &Store) -> Setup {
             NewUser {
                 tenant: Some(t.clone()),
                 agency_id: Some(kominfo.id),
+                partner_id: None,
                 email: Email::parse("rizky@tangsel.test.id").expect("email"),
                 name: "Rizky Pratama".into(),
                 role: Role::AgencyOfficer,

@@ -34,6 +34,7 @@ async fn two_tenants(store: &Store) -> (User, User) {
                 NewUser {
                     tenant: Some(code(c)),
                     agency_id: None,
+                    partner_id: None,
                     email: Email::parse(email).expect("email"),
                     name: "Admin".into(),
                     role: Role::RegionAdmin,
@@ -78,7 +79,7 @@ store_tests! {
         let refused = store.create_tenant(&kota.actor(), NewTenant::parse("36.74", "Kota Tangerang Selatan", None).expect("t")).await;
         assert!(matches!(refused, Err(StoreError::Forbidden)));
         let renamed = store
-            .update_tenant(&kota.actor(), &code("36.73"), TenantUpdate { name: "Pemerintah Kota Serang".into(), active: true, dormancy: None })
+            .update_tenant(&kota.actor(), &code("36.73"), TenantUpdate { name: "Pemerintah Kota Serang".into(), active: true, dormancy: None, csr_windows: None })
             .await
             .expect("rename");
         assert_eq!(renamed.name, "Pemerintah Kota Serang");
@@ -149,7 +150,7 @@ store_tests! {
         let kab_dinas = store.create_agency(&kab.actor(), &code("36.04"), agency("Bappeda", "badan", None)).await.expect("agency");
         let new = |email: &str, role: Role, agency_id| NewUser {
             tenant: None,
-            agency_id,
+            agency_id, partner_id: None,
             email: Email::parse(email).expect("email"),
             name: "Siti".into(),
             role,
@@ -183,7 +184,7 @@ store_tests! {
         assert!(!verify_password("salah", &stored_hash).await);
 
         let self_demote = store
-            .update_user(&kota.actor(), kota.id, UserUpdate { name: "Admin".into(), role: Role::Viewer, agency_id: None, active: true })
+            .update_user(&kota.actor(), kota.id, UserUpdate { name: "Admin".into(), role: Role::Viewer, agency_id: None, partner_id: None, active: true })
             .await;
         assert!(matches!(self_demote, Err(StoreError::Invalid(_))));
     }
@@ -214,14 +215,14 @@ store_tests! {
         let hash = hash_password(&NewPassword::parse("rahasia-sekali").expect("pw")).await.expect("hash");
         let viewer = store
             .create_user(&kota.actor(), NewUser {
-                tenant: None, agency_id: None, email: Email::parse("v@kota-serang.test.id").expect("e"),
+                tenant: None, agency_id: None, partner_id: None, email: Email::parse("v@kota-serang.test.id").expect("e"),
                 name: "Viewer".into(), role: Role::Viewer, password_hash: hash.clone(),
             })
             .await
             .expect("viewer");
         let vs = store.create_session(&viewer, SessionKind::Web, None, &policy).await.expect("s");
         store
-            .update_user(&kota.actor(), viewer.id, UserUpdate { name: "Viewer".into(), role: Role::Viewer, agency_id: None, active: false })
+            .update_user(&kota.actor(), viewer.id, UserUpdate { name: "Viewer".into(), role: Role::Viewer, agency_id: None, partner_id: None, active: false })
             .await
             .expect("deactivate");
         assert!(store.session(&vs.token, &policy).await.expect("lookup").is_none());

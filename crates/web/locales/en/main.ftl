@@ -604,3 +604,31 @@ activity-status-planned = Planned
 activity-status-in-progress = In progress
 activity-status-done = Done
 activity-status-cancelled = Cancelled
+
+## CSR (TJSL)
+record-csr = CSR
+field-partner = Partner
+users-partner-help = Required for partner users: the company, bank or institution they speak for.
+error-partner-required = Choose the partner this user speaks for.
+field-csr-window-months = CSR realisation reporting period
+csr-window-every = { $months ->
+    [1] every month
+    [3] every quarter
+    [6] every half-year
+    [12] every year
+   *[other] every { $months } months
+}
+tenants-csr-window-help = Companies report CSR realisation for each such period (Perda TJSL usually ask for quarterly reports).
+error-csr-admin-only = Only the Bagian Kerja Sama (the Pemda's admin) may take this step.
+error-csr-illegal-move = This step is not allowed from the current status.
+error-csr-not-yours = This step belongs to the other side (the company or the verifier).
+error-csr-window-length = The reporting period must be 1, 2, 3, 4, 6 or 12 months.
+error-csr-location-outside = Choose a village within this Pemda's region.
+error-csr-need-locked = A need that has a pledge can no longer be changed.
+error-csr-no-pledge = No company has pledged to this need yet.
+error-csr-need-not-open = This need is not open for pledges.
+error-csr-report-locked = The report for this period has been submitted; wait for its review.
+error-csr-evidence-required = Attach at least one piece of evidence (BAST, photo or attendance list) before submitting.
+error-csr-photo-not-image = A photo must be a JPG or PNG.
+error-out-of-range = The value is outside the allowed range.
+error-end-before-start = The end date may not come before the start date.

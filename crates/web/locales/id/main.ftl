@@ -604,3 +604,31 @@ activity-status-planned = Direncanakan
 activity-status-in-progress = Berjalan
 activity-status-done = Selesai
 activity-status-cancelled = Dibatalkan
+
+## CSR (TJSL)
+record-csr = CSR
+field-partner = Mitra
+users-partner-help = Wajib untuk pengguna mitra: perusahaan, bank atau lembaga yang diwakilinya.
+error-partner-required = Pilih mitra yang diwakili pengguna ini.
+field-csr-window-months = Periode laporan realisasi CSR
+csr-window-every = { $months ->
+    [1] setiap bulan
+    [3] setiap triwulan
+    [6] setiap semester
+    [12] setiap tahun
+   *[other] setiap { $months } bulan
+}
+tenants-csr-window-help = Perusahaan melaporkan realisasi CSR per periode ini (Perda TJSL umumnya meminta per triwulan).
+error-csr-admin-only = Hanya Bagian Kerja Sama (admin Pemda) yang boleh melakukan langkah ini.
+error-csr-illegal-move = Langkah ini tidak diizinkan dari status sekarang.
+error-csr-not-yours = Langkah ini milik pihak lain (perusahaan atau verifikator).
+error-csr-window-length = Periode laporan harus 1, 2, 3, 4, 6 atau 12 bulan.
+error-csr-location-outside = Pilih desa/kelurahan di wilayah Pemda ini.
+error-csr-need-locked = Usulan yang sudah mendapat komitmen tidak dapat diubah lagi.
+error-csr-no-pledge = Belum ada komitmen perusahaan untuk usulan ini.
+error-csr-need-not-open = Usulan ini tidak sedang terbuka untuk komitmen.
+error-csr-report-locked = Laporan periode ini sudah diajukan; tunggu hasil verifikasi.
+error-csr-evidence-required = Lampirkan minimal satu bukti (BAST, foto atau daftar hadir) sebelum mengajukan.
+error-csr-photo-not-image = Foto harus berupa JPG atau PNG.
+error-out-of-range = Nilai di luar rentang yang diizinkan.
+error-end-before-start = Tanggal selesai tidak boleh sebelum tanggal mulai.

@@ -6,11 +6,12 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::auth::{Email, FieldError, NewPassword};
 use sinergi_domain::cooperation::dormancy::DormancyRule;
+use sinergi_domain::csr::ReportingWindows;
 use sinergi_domain::{AgencyId, RegionCode, Scope, UserId};
 use sinergi_store::agencies::{Agency, AgencyInput};
 use sinergi_store::hash_password;
 use sinergi_store::tenants::{NewTenant, Tenant, TenantUpdate};
-use sinergi_store::users::{NewUser, User, UserFilter, UserUpdate, parse_name, parse_role_agency};
+use sinergi_store::users::{NewUser, User, UserFilter, UserUpdate, parse_name, parse_partner, parse_role_agency};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiJson;
@@ -28,6 +29,8 @@ pub struct TenantDto {
     pub active: bool,
     /// Months without follow-up after which an agreement counts as stopped on paper.
     pub dormancy_months: u8,
+    /// Length in months of the CSR reporting windows (3 = quarterly).
+    pub csr_window_months: u8,
     pub updated_at: String,
 }
 
@@ -39,6 +42,7 @@ impl From<Tenant> for TenantDto {
             name: t.name,
             active: t.active,
             dormancy_months: t.dormancy.months,
+            csr_window_months: t.csr_windows.months(),
             updated_at: rfc3339(t.updated_at_ms),
         }
     }
@@ -59,6 +63,9 @@ pub struct TenantChange {
     /// 1 to 24; left out, the current setting stays.
     #[serde(default)]
     pub dormancy_months: Option<u8>,
+    /// 1, 2, 3, 4, 6 or 12; left out, the current setting stays.
+    #[serde(default)]
+    pub csr_window_months: Option<u8>,
 }
 
 fn yes() -> bool {
@@ -110,9 +117,10 @@ pub async fn update_tenant(
         .map(|m| DormancyRule::parse_months(&m.to_string()))
         .transpose()
         .map_err(AppError::Invalid)?;
+    let csr_windows = body.csr_window_months.map(ReportingWindows::new).transpose().map_err(AppError::Invalid)?;
     let t = state
         .store
-        .update_tenant(&auth.actor, &code, TenantUpdate { name: body.name, active: body.active, dormancy })
+        .update_tenant(&auth.actor, &code, TenantUpdate { name: body.name, active: body.active, dormancy, csr_windows })
         .await?;
     Ok(Json(t.into()))
 }
@@ -237,6 +245,8 @@ pub struct UserDto {
     pub id: String,
     pub tenant: Option<String>,
     pub agency_id: Option<String>,
+    /// For a partner user: the partner (company, bank...) they speak for.
+    pub partner_id: Option<String>,
     pub email: String,
     pub name: String,
     /// platform-admin, region-admin, agency-officer, umkm-officer, lab-officer, partner, umkm-owner, viewer
@@ -251,6 +261,7 @@ impl From<User> for UserDto {
             id: u.id.to_string(),
             tenant: u.tenant.map(|t| t.to_string()),
             agency_id: u.agency_id.map(|a| a.to_string()),
+            partner_id: u.partner_id.map(|p| p.to_string()),
             email: u.email.to_string(),
             name: u.name,
             role: u.role.slug().to_owned(),
@@ -267,6 +278,8 @@ pub struct UserCreate {
     pub email: String,
     pub role: String,
     pub agency_id: Option<String>,
+    /// Required for the partner role: the partner the user speaks for.
+    pub partner_id: Option<String>,
     /// At least 10 characters.
     pub password: String,
 }
@@ -276,6 +289,7 @@ pub struct UserChange {
     pub name: String,
     pub role: String,
     pub agency_id: Option<String>,
+    pub partner_id: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,
 }
@@ -315,11 +329,14 @@ pub async fn create_user(
     let name = parse_name(&body.name)?;
     let email = Email::parse(&body.email)?;
     let (role, agency_id) = parse_role_agency(&body.role, body.agency_id.as_deref())?;
+    let partner_id = parse_partner(role, body.partner_id.as_deref())?;
     let password = NewPassword::parse(&body.password)?;
     let tenant = requested_tenant(body.tenant.as_deref())?;
     let password_hash = hash_password(&password).await?;
-    let user =
-        state.store.create_user(&auth.actor, NewUser { tenant, agency_id, email, name, role, password_hash }).await?;
+    let user = state
+        .store
+        .create_user(&auth.actor, NewUser { tenant, agency_id, partner_id, email, name, role, password_hash })
+        .await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
@@ -334,9 +351,10 @@ pub async fn update_user(
     let id = self::user_id(&user_id)?;
     state.store.user(&auth.actor, id).await?;
     let (role, agency_id) = parse_role_agency(&body.role, body.agency_id.as_deref())?;
+    let partner_id = parse_partner(role, body.partner_id.as_deref())?;
     let user = state
         .store
-        .update_user(&auth.actor, id, UserUpdate { name: body.name, role, agency_id, active: body.active })
+        .update_user(&auth.actor, id, UserUpdate { name: body.name, role, agency_id, partner_id, active: body.active })
         .await?;
     Ok(Json(user.into()))
 }

@@ -5,7 +5,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
+use sinergi_domain::auth::FieldError;
 use sinergi_domain::cooperation::dormancy::DormancyRule;
+use sinergi_domain::csr::ReportingWindows;
 use sinergi_domain::{Permission, RegionCode};
 use sinergi_store::tenants::{NewTenant, TenantUpdate};
 
@@ -62,6 +64,8 @@ pub struct TenantForm {
     active: Option<String>,
     #[serde(default)]
     dormancy_months: String,
+    #[serde(default)]
+    csr_window_months: String,
 }
 
 pub struct TenantFormValues {
@@ -70,6 +74,7 @@ pub struct TenantFormValues {
     pub slug: String,
     pub active: bool,
     pub dormancy_months: String,
+    pub csr_window_months: String,
 }
 
 #[derive(Template)]
@@ -113,6 +118,7 @@ pub async fn new_form(auth: Authed) -> Response {
         slug: String::new(),
         active: true,
         dormancy_months: DormancyRule::default().months.to_string(),
+        csr_window_months: ReportingWindows::default().months().to_string(),
     };
     render(&page(&auth, None, form, FormErrors::default(), None))
 }
@@ -133,6 +139,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed, Form(form): For
         slug: form.slug,
         active: true,
         dormancy_months: form.dormancy_months,
+        csr_window_months: form.csr_window_months,
     };
     Ok(render_invalid(&page(&auth, None, values, errors, None)))
 }
@@ -154,6 +161,7 @@ pub async fn edit_form(
         slug: t.slug.to_string(),
         active: t.active,
         dormancy_months: t.dormancy.months.to_string(),
+        csr_window_months: t.csr_windows.months().to_string(),
     };
     Ok(render(&page(&auth, Some(&code), form, FormErrors::default(), None)))
 }
@@ -169,13 +177,26 @@ pub async fn update(
     let current = state.store.tenant(&auth.actor, &code).await?;
     let mut errors = FormErrors::default();
     let dormancy = DormancyRule::parse_months(&form.dormancy_months).map_err(|e| errors.add(tr, &e)).ok();
-    let update = TenantUpdate { name: form.name.clone(), active: form.active.is_some(), dormancy };
+    // Left out (an older form), the current setting stays.
+    let csr_windows = match form.csr_window_months.trim() {
+        "" => None,
+        m => m
+            .parse::<u8>()
+            .map_err(|_| FieldError::new("csr_window_months", "invalid-choice"))
+            .and_then(|m| {
+                ReportingWindows::new(m).map_err(|_| FieldError::new("csr_window_months", "csr-window-length"))
+            })
+            .map_err(|e| errors.add(tr, &e))
+            .ok(),
+    };
+    let update = TenantUpdate { name: form.name.clone(), active: form.active.is_some(), dormancy, csr_windows };
     let values = TenantFormValues {
         code: code.to_string(),
         name: form.name,
         slug: current.slug.to_string(),
         active: update.active,
         dormancy_months: form.dormancy_months,
+        csr_window_months: form.csr_window_months,
     };
     if !errors.is_empty() {
         return Ok(render_invalid(&page(&auth, Some(&code), values, errors, None)));

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::{Permission, RegionCode, Role, Scope, UserId};
 use sinergi_store::hash_password;
-use sinergi_store::users::{NewUser, UserFilter, UserUpdate, parse_name, parse_role_agency};
+use sinergi_store::partners::PartnerFilter;
+use sinergi_store::users::{NewUser, UserFilter, UserUpdate, parse_name, parse_partner, parse_role_agency};
 
 use super::agencies::{tenant_choices, tree_order};
 use super::{FormErrors, Shell, render, render_invalid, see_other};
@@ -70,6 +71,8 @@ pub struct UserForm {
     #[serde(default)]
     agency_id: String,
     #[serde(default)]
+    partner_id: String,
+    #[serde(default)]
     password: String,
     #[serde(default)]
     active: Option<String>,
@@ -81,6 +84,7 @@ pub struct UserFormValues {
     pub email: String,
     pub role: String,
     pub agency_id: String,
+    pub partner_id: String,
     pub active: bool,
 }
 
@@ -97,6 +101,7 @@ struct UserFormPage {
     tenants: Vec<(String, String)>,
     roles: Vec<(String, String)>,
     agencies: Vec<(String, String)>,
+    partners: Vec<(String, String)>,
     history_id: Option<String>,
 }
 
@@ -123,6 +128,14 @@ async fn form_page(
         .into_iter()
         .map(|(a, depth)| (a.id.to_string(), format!("{}{} ({})", "— ".repeat(depth), a.name, a.tenant)))
         .collect();
+    // A partner user speaks for one partner of the registry (the company, bank...).
+    let partners = state
+        .store
+        .partners(&auth.actor, &PartnerFilter::default())
+        .await?
+        .into_iter()
+        .map(|p| (p.id.to_string(), format!("{} ({})", p.name, p.tenant)))
+        .collect();
     Ok(UserFormPage {
         shell: Shell::new(&auth.ctx, key),
         heading: tr.t(key),
@@ -134,6 +147,7 @@ async fn form_page(
         tenants: tenant_choices(state, &auth.actor).await?,
         roles,
         agencies,
+        partners,
         history_id: editing.map(|id| id.to_string()),
     })
 }
@@ -145,6 +159,7 @@ fn values(form: &UserForm) -> UserFormValues {
         email: form.email.clone(),
         role: form.role.clone(),
         agency_id: form.agency_id.clone(),
+        partner_id: form.partner_id.clone(),
         active: form.active.is_some(),
     }
 }
@@ -156,6 +171,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Authed) -> AppResult<
         email: String::new(),
         role: Role::Viewer.slug().into(),
         agency_id: String::new(),
+        partner_id: String::new(),
         active: true,
     };
     Ok(render(&form_page(&state, &auth, None, form, FormErrors::default(), None).await?))
@@ -167,14 +183,18 @@ pub async fn create(State(state): State<AppState>, auth: Authed, Form(form): For
     let name = parse_name(&form.name).map_err(|e| errors.add(tr, &e)).ok();
     let email = Email::parse(&form.email).map_err(|e| errors.add(tr, &e)).ok();
     let role_agency = parse_role_agency(&form.role, Some(&form.agency_id)).map_err(|e| errors.add(tr, &e)).ok();
+    let partner = role_agency
+        .and_then(|(role, _)| parse_partner(role, Some(&form.partner_id)).map_err(|e| errors.add(tr, &e)).ok());
     let password = NewPassword::parse(&form.password).map_err(|e| errors.add(tr, &e)).ok();
     let tenant = match &auth.actor.scope {
         Scope::Tenant(own) => Some(own.clone()),
         Scope::Platform => RegionCode::parse(&form.tenant).ok(),
     };
-    if let (Some(name), Some(email), Some((role, agency_id)), Some(password)) = (name, email, role_agency, password) {
+    if let (Some(name), Some(email), Some((role, agency_id)), Some(partner_id), Some(password)) =
+        (name, email, role_agency, partner, password)
+    {
         let password_hash = hash_password(&password).await?;
-        let new = NewUser { tenant, agency_id, email, name, role, password_hash };
+        let new = NewUser { tenant, agency_id, partner_id, email, name, role, password_hash };
         match state.store.create_user(&auth.actor, new).await {
             Ok(user) => return Ok(see_other(&format!("/users/{}", user.id))),
             Err(e) => errors.absorb(tr, e.into())?,
@@ -199,6 +219,7 @@ pub async fn edit_form(
         email: user.email.to_string(),
         role: user.role.slug().to_owned(),
         agency_id: user.agency_id.map(|a| a.to_string()).unwrap_or_default(),
+        partner_id: user.partner_id.map(|p| p.to_string()).unwrap_or_default(),
         active: user.active,
     };
     Ok(render(&form_page(&state, &auth, Some(id), form, FormErrors::default(), None).await?))
@@ -215,14 +236,16 @@ pub async fn update(
     let current = state.store.user(&auth.actor, id).await?;
     let mut errors = FormErrors::default();
     let role_agency = parse_role_agency(&form.role, Some(&form.agency_id)).map_err(|e| errors.add(tr, &e)).ok();
+    let partner = role_agency
+        .and_then(|(role, _)| parse_partner(role, Some(&form.partner_id)).map_err(|e| errors.add(tr, &e)).ok());
     let password = match form.password.trim() {
         "" => None,
         p => NewPassword::parse(p).map_err(|e| errors.add(tr, &e)).ok(),
     };
     let mut shown = values(&form);
     shown.email = current.email.to_string();
-    if let (Some((role, agency_id)), true) = (role_agency, errors.is_empty()) {
-        let update = UserUpdate { name: form.name.clone(), role, agency_id, active: form.active.is_some() };
+    if let (Some((role, agency_id)), Some(partner_id), true) = (role_agency, partner, errors.is_empty()) {
+        let update = UserUpdate { name: form.name.clone(), role, agency_id, partner_id, active: form.active.is_some() };
         match state.store.update_user(&auth.actor, id, update).await {
             Ok(_) => {
                 if let Some(p) = password {
