@@ -19,11 +19,11 @@ use crate::AppState;
 use crate::api::{self, ApiDoc};
 use crate::auth::{self, Access};
 use crate::ops;
-use crate::pages::meetings;
 use crate::pages::{
     self, account, agencies, agreement_edit, agreements, audit, dashboard, exports, home, needs, partners, reference,
     targets, tenants, users,
 };
+use crate::pages::{csr, meetings};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,6 +230,22 @@ fn table() -> Routes {
         .post("/meetings/{meeting_id}/attendees", agreements_w, meetings::add_attendee)
         .post("/meetings/{meeting_id}/action-items", agreements_w, meetings::add_action_item)
         .post("/meetings/{meeting_id}/action-items/{item_id}/status", agreements_w, meetings::set_action_status)
+        // CSR: officers and companies alike; the store decides what each may see and do.
+        .get("/csr", User, csr::list)
+        .get("/csr/portal", User, csr::portal)
+        .get("/csr/reviews", directory, csr::reviews)
+        .get("/csr/needs/new", User, csr::new_need_form)
+        .upload("/csr/needs", User, csr::create_need)
+        .get("/csr/needs/{csr_need_id}", User, csr::show_need)
+        .get("/csr/needs/{csr_need_id}/edit", User, csr::edit_need_form)
+        .upload("/csr/needs/{csr_need_id}", User, csr::update_need)
+        .post("/csr/needs/{csr_need_id}/status", User, csr::move_need)
+        .upload("/csr/needs/{csr_need_id}/photos", User, csr::add_photo)
+        .post("/csr/needs/{csr_need_id}/pledges", User, csr::pledge)
+        .get("/csr/pledges/{pledge_id}/report", User, csr::report_form)
+        .upload("/csr/pledges/{pledge_id}/report", User, csr::save_report)
+        .post("/csr/reports/{report_id}/status", User, csr::move_report)
+        .get("/csr/files/{file_id}", User, csr::file)
         .get("/api/v1/meetings", directory, api::meetings::list_meetings)
         .post("/api/v1/meetings", agreements_w, api::meetings::create_meeting)
         .get("/api/v1/meetings/{meeting_id}", directory, api::meetings::get_meeting)

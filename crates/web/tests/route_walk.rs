@@ -40,6 +40,10 @@ struct Victim {
     token_id: String,
     meeting_id: String,
     item_id: String,
+    csr_need_id: String,
+    pledge_id: String,
+    report_id: String,
+    file_id: String,
 }
 
 fn fill(path: &str, v: &Victim) -> String {
@@ -60,6 +64,10 @@ fn fill(path: &str, v: &Victim) -> String {
             "name" => "app.css".to_owned(),
             "meeting_id" => v.meeting_id.clone(),
             "item_id" => v.item_id.clone(),
+            "csr_need_id" => v.csr_need_id.clone(),
+            "pledge_id" => v.pledge_id.clone(),
+            "report_id" => v.report_id.clone(),
+            "file_id" => v.file_id.clone(),
             other => {
                 panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
             }
@@ -196,7 +204,10 @@ async fn victim_state(app: &TestApp) -> String {
         .filter(|m| m.meeting.tenant.as_str() == "36.73")
         .map(|m| (&m.meeting, &m.action_items))
         .collect();
-    format!("{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{partners:?}\n{agreements:?}\n{writes:?}\n{meetings:?}")
+    let csr = app.store.csr_book(&root, &t.code).await.expect("csr");
+    format!(
+        "{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{partners:?}\n{agreements:?}\n{writes:?}\n{meetings:?}\n{csr:?}"
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -298,7 +309,76 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         )
         .await
         .expect("item");
+    // A published CSR need (its title is public by design, so no marker in it) with the secret
+    // partner's pledge and a draft realisation report whose words and evidence are secret.
+    let csr_need = app
+        .store
+        .create_csr_need(
+            &admin.actor(),
+            admin.tenant.as_ref().expect("tenant"),
+            sinergi_store::csr::CsrNeedInput {
+                category: sinergi_domain::csr::CsrCategory::Sosial,
+                title: "Bantuan sosial".into(),
+                description: "Usulan".into(),
+                location: sinergi_domain::RegionCode::parse("36.73.02.1007").expect("desa"),
+                point: None,
+                estimated_cost: None,
+                agency_id: Some(secret.id),
+                priority_programme: None,
+            },
+        )
+        .await
+        .expect("csr need");
+    app.store
+        .move_csr_need(&admin.actor(), csr_need.id, sinergi_domain::csr::CsrNeedStatus::Published)
+        .await
+        .expect("publish");
+    let pledge = app
+        .store
+        .pledge_csr(
+            &admin.actor(),
+            csr_need.id,
+            sinergi_store::csr::PledgeInput {
+                partner_id: partner.id,
+                value: Some(7_731),
+                form: sinergi_domain::csr::PledgeForm::Cash,
+                period_start: time::macros::date!(2026 - 01 - 01),
+                period_end: time::macros::date!(2026 - 12 - 31),
+                agreement_id: None,
+                note: Some(MARKERS[3].into()),
+            },
+        )
+        .await
+        .expect("pledge");
+    let evidence = format!("%PDF-1.4\n% {}\n%%EOF\n", MARKERS[4]).into_bytes();
+    let report = app
+        .store
+        .save_csr_report(
+            &admin.actor(),
+            pledge.id,
+            sinergi_store::csr::ReportInput {
+                window: sinergi_domain::csr::Window { year: 2026, index: 1 },
+                value: None,
+                description: MARKERS[3].into(),
+                location: None,
+            },
+            vec![(
+                sinergi_domain::csr::EvidenceKind::Bast,
+                sinergi_store::csr::Upload {
+                    file: sinergi_domain::files::check_file("file", "bast.pdf", evidence, 1024).expect("pdf"),
+                    thumbnail: None,
+                },
+            )],
+        )
+        .await
+        .expect("report");
+    let book = app.store.csr_book(&admin.actor(), admin.tenant.as_ref().expect("tenant")).await.expect("book");
+    let file = book.report(report).expect("report").2.evidence[0].file_id;
     let victim = Victim {
+        csr_need_id: csr_need.id.to_string(),
+        pledge_id: pledge.id.to_string(),
+        report_id: report.to_string(),
+        file_id: file.to_string(),
         agency_id: secret.id.to_string(),
         agreement_id: agreement.id.to_string(),
         document_id: document.id.to_string(),

@@ -7,6 +7,7 @@ pub mod agencies;
 pub mod agreement_edit;
 pub mod agreements;
 pub mod audit;
+pub mod csr;
 pub mod dashboard;
 pub mod exports;
 pub mod home;
@@ -69,6 +70,13 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
         items.push(("/partners", "nav-partners"));
         items.push(("/cooperation/agreements", "nav-agreements"));
         items.push(("/meetings", "nav-meetings"));
+    }
+    // CSR is for the Pemda's users and for companies; a company lands on its portal.
+    if role == Role::Partner {
+        items.push(("/csr/portal", "nav-csr-portal"));
+    }
+    if role != Role::UmkmOwner {
+        items.push(("/csr", "nav-csr"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
