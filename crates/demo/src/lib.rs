@@ -11,6 +11,7 @@ use sinergi_domain::cooperation::funding::{FundingForm, FundingSource};
 use sinergi_domain::cooperation::meetings::{ActionItemDraft, ActionStatus, AttendeeRef, MeetingDraft, MeetingKind};
 use sinergi_domain::cooperation::needs::{NeedStatus, PartnerKind, PriorityRank};
 use sinergi_domain::cooperation::outcomes::{ActivityStatus, OutcomeKind};
+use sinergi_domain::csr::{CsrCategory, CsrNeedStatus, EvidenceKind, PledgeForm, ReportStatus, Window};
 use sinergi_domain::files::{CheckedFile, MAX_FILE_BYTES, check_file};
 use sinergi_domain::org::AgencyKind;
 use sinergi_domain::{ActivityId, Actor, AgencyId, OutcomeId, RegionCode, Role};
@@ -19,6 +20,7 @@ use sinergi_store::agreements::{
     Activity, AgreementDetails, NewAgreement, NewEvaluation, Outcome, Party, PartySigning, StageMove, parse_date,
 };
 use sinergi_store::cooperation::{NeedInput, PlanFilter, TargetInput};
+use sinergi_store::csr::{CsrNeedInput, PledgeInput, ReportInput, Upload};
 use sinergi_store::documents::NewDocument;
 use sinergi_store::meetings::MeetingInput;
 use sinergi_store::partners::{ContactInput, OfferInput, PartnerInput};
@@ -610,6 +612,7 @@ pub struct DemoReport {
     pub partners_created: usize,
     pub agreements_created: usize,
     pub meetings_created: usize,
+    pub csr_needs_created: usize,
 }
 
 /// Whether the database has no tenant yet (`serve --demo` loads only then).
@@ -672,10 +675,25 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
         report.needs_created += load_needs(store, &system, &tenant.code, pemda, &ids).await?;
         report.partners_created += load_partners(store, &system, &tenant.code, pemda).await?;
         report.agreements_created += load_agreements(store, &system, &tenant.code, pemda.slug).await?;
+        let partners: Vec<_> = store
+            .partners(&system, &Default::default())
+            .await?
+            .into_iter()
+            .filter(|p| p.tenant == tenant.code)
+            .collect();
         for (role, name, agency_key) in &pemda.people {
             let agency_id = match agency_key {
                 Some(key) => Some(lookup(&ids, key)?),
                 None => None,
+            };
+            // A partner's user speaks for the partner its name mentions.
+            let partner_id = match role {
+                Role::Partner => PARTNER_USERS
+                    .iter()
+                    .find(|(user, _)| user == name)
+                    .and_then(|(_, partner)| partners.iter().find(|p| p.name.contains(partner)))
+                    .map(|p| p.id),
+                _ => None,
             };
             store
                 .create_user(
@@ -683,7 +701,7 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
                     NewUser {
                         tenant: Some(tenant.code.clone()),
                         agency_id,
-                        partner_id: None,
+                        partner_id,
                         email: parse_email(&demo_email(*role, pemda.slug))?,
                         name: (*name).to_owned(),
                         role: *role,
@@ -695,6 +713,7 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
         }
         // After the people: meetings name them as attendees and owners.
         report.meetings_created += load_meetings(store, &system, &tenant.code, pemda.slug).await?;
+        report.csr_needs_created += load_csr(store, &system, &tenant.code, pemda.slug, &ids).await?;
     }
     Ok(report)
 }
@@ -1192,69 +1211,116 @@ const TANGSEL_MEETINGS: &[DemoMeeting] = &[DemoMeeting {
     ],
 }];
 
-const SERANG_MEETINGS: &[DemoMeeting] = &[DemoMeeting {
-    kind: MeetingKind::Rapat,
-    title: "Pertemuan Wali Kota Serang dan Wakil Bupati Serang: sinergi UMKM, industri, dan Labkesda",
-    held_on: "2026-01-30",
-    place: "Ruang Wali Kota Serang",
-    agenda: "1. Pengembangan BUMD dan kesiapan sektor kepelabuhanan\n\
+const SERANG_MEETINGS: &[DemoMeeting] = &[
+    DemoMeeting {
+        kind: MeetingKind::Rapat,
+        title: "Pertemuan Wali Kota Serang dan Wakil Bupati Serang: sinergi UMKM, industri, dan Labkesda",
+        held_on: "2026-01-30",
+        place: "Ruang Wali Kota Serang",
+        agenda: "1. Pengembangan BUMD dan kesiapan sektor kepelabuhanan\n\
              2. Potensi UMKM; Kota Serang sebagai pusat perdagangan dan jasa\n\
              3. Layanan pendukung bagi sekitar 400 perusahaan industri di Kabupaten Serang\n\
              4. Optimalisasi Labkesda Lingkungan untuk PAD",
-    minutes: "Wakil Bupati Serang Najib Hamas menyoroti sekitar 400 perusahaan industri di Kabupaten Serang \
+        minutes: "Wakil Bupati Serang Najib Hamas menyoroti sekitar 400 perusahaan industri di Kabupaten Serang \
               yang selama ini menguji sampel laboratorium ke Tangerang atau Jakarta. Kota Serang berpeluang \
               menjadi pusat jasa dan perdagangan yang melayani kebutuhan industri tersebut, sesuai rencana \
               tata ruang.\n\
               Wali Kota Serang Budi Rustandi menekankan kesiapan Kota Serang mengelola potensi ekonomi, \
               termasuk BUMD dan sektor kepelabuhanan, agar PAD meningkat secara berkelanjutan.",
-    decisions: "Kesepakatan Bersama Kota–Kabupaten Serang di bidang UMKM, industri, dan Labkesda ditindaklanjuti dengan PKS.\n\
+        decisions: "Kesepakatan Bersama Kota–Kabupaten Serang di bidang UMKM, industri, dan Labkesda ditindaklanjuti dengan PKS.\n\
                 Kebutuhan uji laboratorium perusahaan industri Kabupaten Serang diarahkan ke Labkesda Kota Serang.\n\
                 Kota Serang menyiapkan diri sebagai pusat jasa dan perdagangan pendukung industri, sesuai rencana tata ruang.",
-    attendees: &[
-        User("Budi Rustandi"),
-        Guest("Najib Hamas", "Wakil Bupati Serang"),
-        User("Rina Marlina"),
-        User("Siti Nurhasanah"),
-        Contact("Hendra Gunawan"),
-        Contact("Adang Rahmat"),
-    ],
-    needs: &["Layanan uji laboratorium untuk industri Kabupaten Serang"],
-    agreements: &["Kerja sama UMKM, industri, dan Laboratorium Kesehatan Daerah"],
-    items: &[
-        item(
-            "Menghimpun daftar perusahaan industri Kabupaten Serang yang membutuhkan uji sampel lingkungan",
-            None,
-            Some("Diskoumperindag Kabupaten Serang"),
-            "2026-02-27",
-            Done,
-            "2026-02-20",
-        ),
-        item(
-            "Menyiapkan tarif retribusi uji Labkesda sesuai Perda bersama Bapenda",
-            Some("Siti Nurhasanah"),
-            None,
-            "2026-09-15",
-            Done,
-            "2026-09-15",
-        ),
-        item(
-            "Menyusun rancangan PKS layanan uji Labkesda",
-            Some("Rina Marlina"),
-            Some("Bagian Kerja Sama"),
-            "2026-12-18",
-            InProgress,
-            "2026-02-02",
-        ),
-        item(
-            "Kajian kesiapan BUMD dan sektor kepelabuhanan",
-            None,
-            Some("Bagian Perekonomian dan Sumber Daya Alam"),
-            "2026-06-30",
-            Open,
-            "2026-01-30",
-        ),
-    ],
-}];
+        attendees: &[
+            User("Budi Rustandi"),
+            Guest("Najib Hamas", "Wakil Bupati Serang"),
+            User("Rina Marlina"),
+            User("Siti Nurhasanah"),
+            Contact("Hendra Gunawan"),
+            Contact("Adang Rahmat"),
+        ],
+        needs: &["Layanan uji laboratorium untuk industri Kabupaten Serang"],
+        agreements: &["Kerja sama UMKM, industri, dan Laboratorium Kesehatan Daerah"],
+        items: &[
+            item(
+                "Menghimpun daftar perusahaan industri Kabupaten Serang yang membutuhkan uji sampel lingkungan",
+                None,
+                Some("Diskoumperindag Kabupaten Serang"),
+                "2026-02-27",
+                Done,
+                "2026-02-20",
+            ),
+            item(
+                "Menyiapkan tarif retribusi uji Labkesda sesuai Perda bersama Bapenda",
+                Some("Siti Nurhasanah"),
+                None,
+                "2026-09-15",
+                Done,
+                "2026-09-15",
+            ),
+            item(
+                "Menyusun rancangan PKS layanan uji Labkesda",
+                Some("Rina Marlina"),
+                Some("Bagian Kerja Sama"),
+                "2026-12-18",
+                InProgress,
+                "2026-02-02",
+            ),
+            item(
+                "Kajian kesiapan BUMD dan sektor kepelabuhanan",
+                None,
+                Some("Bagian Perekonomian dan Sumber Daya Alam"),
+                "2026-06-30",
+                Open,
+                "2026-01-30",
+            ),
+        ],
+    },
+    DemoMeeting {
+        kind: MeetingKind::ForumCsr,
+        title: "Forum CSR Kota Serang: penjajakan CSR bersama PIK 2 (Agung Sedayu Group)",
+        held_on: "2026-02-12",
+        place: "Aula DiskopUKMperindag Kota Serang",
+        agenda: "1. Usulan program CSR untuk UMKM, pariwisata dan penataan kawasan\n\
+             2. Lokasi yang disediakan Pemda di kawasan Banten Lama\n\
+             3. Laporan realisasi CSR PT Serang Sosor, Bank Indonesia Banten dan Bank BJB",
+        minutes: "Kepala DiskopUKMperindag Wahyu Nurjamil menyambut PIK 2. Pembahasan masih tahap awal dan hanya \
+              tentang CSR, tanpa investasi langsung: fasilitas publik, ruang terbuka hijau dan sentra kuliner \
+              untuk produk UMKM lokal. Untuk pariwisata, Pemda menyediakan lokasi dan mitra membangun \
+              fasilitasnya, dengan potensi wisata religi Banten Lama.",
+        decisions: "Usulan sentra kuliner, RTH Kasemen dan fasilitas wisata religi Banten Lama dipublikasikan di portofolio CSR.\n\
+                PIK 2 menyampaikan komitmen tertulis; nilai menyusul setelah desain teknis.\n\
+                Perusahaan melaporkan realisasi per triwulan melalui Portal Mitra Sinergi.",
+        attendees: &[
+            User("Wahyu Nurjamil"),
+            User("Rina Marlina"),
+            User("Dedi Supriadi"),
+            Contact("Tim CSR PIK 2"),
+            Contact("Samuel Tan"),
+            Contact("Hendra Wijaya"),
+            Contact("Rudi Hartono"),
+        ],
+        needs: &[],
+        agreements: &[],
+        items: &[
+            item(
+                "Menyiapkan peta lokasi dan status lahan untuk sentra kuliner dan fasilitas wisata religi",
+                Some("Wahyu Nurjamil"),
+                None,
+                "2026-03-31",
+                Done,
+                "2026-03-25",
+            ),
+            item(
+                "Menyampaikan desain teknis dan perkiraan nilai CSR",
+                None,
+                Some("PIK 2 (Agung Sedayu Group)"),
+                "2026-12-31",
+                Open,
+                "2026-02-12",
+            ),
+        ],
+    },
+];
 
 const TANGERANG_MEETINGS: &[DemoMeeting] = &[DemoMeeting {
     kind: MeetingKind::Fgd,
@@ -1463,6 +1529,338 @@ fn demo_evaluation(title: &str) -> Result<Option<NewEvaluation>, DemoError> {
         notes: "Perluas ke ruas Jl. Raya Puspiptek dan Jl. Ciater Raya; koordinasi jadwal galian dengan DSDABMBK."
             .into(),
     }))
+}
+
+/// Which partner each demo partner user speaks for (a part of the partner's name).
+const PARTNER_USERS: [(&str, &str); 3] =
+    [("Tim CSR Bank BJB", "Bank BJB"), ("Sekretariat APJATEL", "APJATEL"), ("Adi Hadianto (IPB University)", "IPB")];
+
+/// One CSR need of the demo, with what happened to it.
+struct DemoCsrNeed {
+    category: CsrCategory,
+    title: &'static str,
+    description: &'static str,
+    /// Desa/kelurahan code.
+    location: &'static str,
+    point: Option<(f64, f64)>,
+    cost: Option<i64>,
+    agency: &'static str,
+    programme: Option<&'static str>,
+    photo: Option<(&'static str, &'static [u8])>,
+    /// Stay a draft (an agency's proposal the admin has not published yet).
+    draft: bool,
+    pledge: Option<DemoPledge>,
+}
+
+struct DemoPledge {
+    /// Part of the partner's name.
+    partner: &'static str,
+    value: Option<i64>,
+    form: PledgeForm,
+    period: (&'static str, &'static str),
+    reports: &'static [DemoCsrReport],
+}
+
+struct DemoCsrReport {
+    window: Window,
+    value: Option<i64>,
+    description: &'static str,
+    photo: Option<(&'static str, &'static [u8])>,
+    /// The step it reached: submitted, revision-requested (with this comment), approved or
+    /// published.
+    status: ReportStatus,
+    comment: Option<&'static str>,
+}
+
+const KULINER: &[u8] = include_bytes!("../assets/csr/sentra-kuliner.jpg");
+const BANTEN_LAMA: &[u8] = include_bytes!("../assets/csr/banten-lama.jpg");
+const RTH: &[u8] = include_bytes!("../assets/csr/rth-kasemen.jpg");
+const PENGHIJAUAN: &[u8] = include_bytes!("../assets/csr/penghijauan.jpg");
+const KLASTER: &[u8] = include_bytes!("../assets/csr/klaster-pangan.jpg");
+const PELATIHAN: &[u8] = include_bytes!("../assets/csr/pelatihan-bjb.jpg");
+
+/// Kota Serang's CSR as the field report tells it: PIK 2 (Agung Sedayu Group) pledged to the
+/// culinary centre, the green open space and Banten Lama's religious tourism, where the Pemda
+/// provides the location and the partner builds — values not reported yet; PT Serang Sosor,
+/// Bank Indonesia Banten and Bank BJB realised CSR with evidence; some needs still unfunded.
+fn demo_csr(slug: &str) -> Vec<DemoCsrNeed> {
+    use ReportStatus::{Published, RevisionRequested};
+    if slug != "kota-serang" {
+        return Vec::new();
+    }
+    let pik2 = |period| DemoPledge { partner: "PIK 2", value: None, form: PledgeForm::Mixed, period, reports: &[] };
+    vec![
+        DemoCsrNeed {
+            category: CsrCategory::EkonomiKerakyatan,
+            title: "Sentra kuliner UMKM kawasan Banten Lama",
+            description: "Bangunan sentra kuliner untuk menampung produk UMKM lokal di dekat kawasan wisata religi. Lahan disediakan Pemda; mitra membangun los, dapur bersama dan sanitasi.",
+            location: "36.73.02.1007",
+            point: Some((-6.0369, 106.1531)),
+            cost: Some(4_500_000_000),
+            agency: "umkm",
+            programme: Some("RPJMD Misi 2: penguatan UMKM dan ekonomi kerakyatan"),
+            photo: Some(("Lokasi sentra kuliner yang disediakan Pemda", KULINER)),
+            draft: false,
+            pledge: Some(pik2(("2026-03-01", "2027-12-31"))),
+        },
+        DemoCsrNeed {
+            category: CsrCategory::LingkunganHidup,
+            title: "Ruang terbuka hijau Kasemen",
+            description: "Taman kota dengan pohon peneduh, bangku dan jalur pejalan kaki di Kelurahan Kasemen.",
+            location: "36.73.02.1001",
+            point: Some((-6.0478, 106.1652)),
+            cost: Some(2_000_000_000),
+            agency: "dlh",
+            programme: Some("RPJMD Misi 4: Serang hijau dan bersih"),
+            photo: Some(("Rencana lokasi RTH", RTH)),
+            draft: false,
+            pledge: Some(pik2(("2026-03-01", "2027-06-30"))),
+        },
+        DemoCsrNeed {
+            category: CsrCategory::Pariwisata,
+            title: "Fasilitas publik wisata religi Banten Lama",
+            description: "Area parkir, toilet, tempat wudu dan penunjuk arah bagi peziarah. Pemda menyediakan lokasi, mitra membangun fasilitasnya.",
+            location: "36.73.02.1007",
+            point: Some((-6.0355, 106.1544)),
+            cost: None,
+            agency: "pariwisata",
+            programme: Some("RPJMD Misi 3: pariwisata religi dan budaya"),
+            photo: Some(("Kawasan Masjid Agung Banten", BANTEN_LAMA)),
+            draft: false,
+            pledge: Some(pik2(("2026-06-01", "2027-12-31"))),
+        },
+        DemoCsrNeed {
+            category: CsrCategory::LingkunganHidup,
+            title: "Penghijauan dan sarana kebersihan Kaligandu",
+            description: "Penanaman 1.000 pohon dan penyediaan tempat sampah terpilah di kelurahan sekitar pabrik.",
+            location: "36.73.01.1010",
+            point: None,
+            cost: Some(350_000_000),
+            agency: "dlh",
+            programme: Some("RPJMD Misi 4: Serang hijau dan bersih"),
+            photo: None,
+            draft: false,
+            pledge: Some(DemoPledge {
+                partner: "Serang Sosor",
+                value: Some(350_000_000),
+                form: PledgeForm::Goods,
+                period: ("2025-07-01", "2025-12-31"),
+                reports: &[
+                    DemoCsrReport {
+                        window: Window { year: 2025, index: 3 },
+                        value: Some(150_000_000),
+                        description: "Penanaman 600 pohon trembesi dan mahoni bersama warga Kaligandu.",
+                        photo: Some(("penghijauan-kaligandu.jpg", PENGHIJAUAN)),
+                        status: Published,
+                        comment: None,
+                    },
+                    DemoCsrReport {
+                        window: Window { year: 2025, index: 4 },
+                        value: Some(200_000_000),
+                        description: "Penanaman 400 pohon dan 40 set tempat sampah terpilah; diserahterimakan ke DLH.",
+                        photo: None,
+                        status: Published,
+                        comment: None,
+                    },
+                ],
+            }),
+        },
+        DemoCsrNeed {
+            category: CsrCategory::EkonomiKerakyatan,
+            title: "Sarana produksi klaster UMKM pangan",
+            description: "Alat produksi dan pengemasan untuk klaster UMKM olahan bandeng dan emping.",
+            location: "36.73.02.1008",
+            point: None,
+            cost: Some(500_000_000),
+            agency: "umkm",
+            programme: Some("RPJMD Misi 2: penguatan UMKM dan ekonomi kerakyatan"),
+            photo: None,
+            draft: false,
+            pledge: Some(DemoPledge {
+                partner: "Bank Indonesia",
+                value: Some(500_000_000),
+                form: PledgeForm::Goods,
+                period: ("2026-01-01", "2026-12-31"),
+                reports: &[DemoCsrReport {
+                    window: Window { year: 2026, index: 2 },
+                    value: Some(485_000_000),
+                    description: "Serah terima mesin vakum, freezer dan alat pengemas kepada 25 UMKM klaster pangan.",
+                    photo: Some(("serah-terima-klaster.jpg", KLASTER)),
+                    status: Published,
+                    comment: None,
+                }],
+            }),
+        },
+        DemoCsrNeed {
+            category: CsrCategory::Pendidikan,
+            title: "Literasi keuangan dan pelatihan UMKM",
+            description: "Pelatihan pembukuan sederhana dan akses KUR bagi 200 pelaku UMKM.",
+            location: "36.73.01.1004",
+            point: None,
+            cost: Some(250_000_000),
+            agency: "umkm",
+            programme: None,
+            photo: None,
+            draft: false,
+            pledge: Some(DemoPledge {
+                partner: "Bank BJB",
+                value: Some(250_000_000),
+                form: PledgeForm::Services,
+                period: ("2026-01-01", "2026-12-31"),
+                reports: &[
+                    DemoCsrReport {
+                        window: Window { year: 2026, index: 1 },
+                        value: Some(120_000_000),
+                        description: "Empat angkatan pelatihan literasi keuangan, 100 peserta.",
+                        photo: Some(("pelatihan-literasi.jpg", PELATIHAN)),
+                        status: Published,
+                        comment: None,
+                    },
+                    DemoCsrReport {
+                        window: Window { year: 2026, index: 2 },
+                        value: None,
+                        description: "Pendampingan pengajuan KUR bagi peserta pelatihan.",
+                        photo: Some(("pendampingan-kur.jpg", PELATIHAN)),
+                        status: RevisionRequested,
+                        comment: Some("Lampirkan daftar hadir yang ditandatangani dan sebutkan nilai realisasinya."),
+                    },
+                ],
+            }),
+        },
+        DemoCsrNeed {
+            category: CsrCategory::InfrastrukturSanitasi,
+            title: "MCK umum dan sanitasi Sawah Luhur",
+            description: "Tiga unit MCK umum dan saluran air limbah untuk permukiman pesisir.",
+            location: "36.73.02.1008",
+            point: None,
+            cost: Some(600_000_000),
+            agency: "dlh",
+            programme: Some("RPJMD Misi 4: Serang hijau dan bersih"),
+            photo: None,
+            draft: false,
+            pledge: None,
+        },
+        DemoCsrNeed {
+            category: CsrCategory::Pendidikan,
+            title: "Beasiswa anak nelayan Karangantu",
+            description: "Beasiswa sekolah menengah bagi anak keluarga nelayan di sekitar Pelabuhan Karangantu.",
+            location: "36.73.02.1007",
+            point: None,
+            cost: None,
+            agency: "bappeda",
+            programme: None,
+            photo: None,
+            draft: false,
+            pledge: None,
+        },
+        DemoCsrNeed {
+            category: CsrCategory::Kesehatan,
+            title: "Posyandu ramah anak Cipocok Jaya",
+            description: "Renovasi dan perlengkapan dua posyandu.",
+            location: "36.73.05.1001",
+            point: None,
+            cost: Some(180_000_000),
+            agency: "dinkes",
+            programme: None,
+            photo: None,
+            draft: true,
+            pledge: None,
+        },
+    ]
+}
+
+async fn load_csr(
+    store: &Store,
+    system: &Actor,
+    tenant: &RegionCode,
+    slug: &str,
+    agencies: &[(&str, AgencyId)],
+) -> Result<usize, DemoError> {
+    let list = demo_csr(slug);
+    if list.is_empty() {
+        return Ok(0);
+    }
+    let data = |what: String| DemoError::Data(what);
+    // CSR writes are a tenant's: act as the system inside this tenant.
+    let actor = Actor { scope: sinergi_domain::Scope::Tenant(tenant.clone()), ..system.clone() };
+    let partners = store.partners(system, &Default::default()).await?;
+    let photo = |name: &str, bytes: &'static [u8]| -> Result<Upload, DemoError> {
+        let file = check_file("photo", name, bytes.to_vec(), MAX_FILE_BYTES).map_err(|e| data(e.reason.to_string()))?;
+        // The demo photos are small already; they serve as their own thumbnails.
+        Ok(Upload { thumbnail: None, file })
+    };
+    for n in &list {
+        let input = CsrNeedInput {
+            category: n.category,
+            title: n.title.into(),
+            description: n.description.into(),
+            location: RegionCode::parse(n.location).map_err(|e| data(e.to_string()))?,
+            point: n.point,
+            estimated_cost: n.cost,
+            agency_id: Some(lookup(agencies, n.agency)?),
+            priority_programme: n.programme.map(str::to_owned),
+        };
+        let need = store.create_csr_need(&actor, tenant, input).await?;
+        if let Some((caption, bytes)) = n.photo {
+            store.add_csr_photo(&actor, need.id, caption, photo("lokasi.jpg", bytes)?).await?;
+        }
+        if n.draft {
+            continue;
+        }
+        store.move_csr_need(&actor, need.id, CsrNeedStatus::Published).await?;
+        let Some(p) = &n.pledge else { continue };
+        let partner = partners
+            .iter()
+            .find(|x| &x.tenant == tenant && x.name.contains(p.partner))
+            .ok_or_else(|| data(format!("no demo partner {}", p.partner)))?;
+        let date = |s: &str| parse_date("date", s).ok().flatten().ok_or_else(|| data(format!("bad demo date {s}")));
+        let pledge = store
+            .pledge_csr(
+                &actor,
+                need.id,
+                PledgeInput {
+                    partner_id: partner.id,
+                    value: p.value,
+                    form: p.form,
+                    period_start: date(p.period.0)?,
+                    period_end: date(p.period.1)?,
+                    agreement_id: None,
+                    note: None,
+                },
+            )
+            .await?;
+        for r in p.reports {
+            let mut evidence = vec![(
+                EvidenceKind::Bast,
+                Upload {
+                    file: check_file("bast", "bast.pdf", demo_pdf(&format!("BAST CSR - {}", n.title)), MAX_FILE_BYTES)
+                        .map_err(|e| data(e.reason.to_string()))?,
+                    thumbnail: None,
+                },
+            )];
+            if let Some((name, bytes)) = r.photo {
+                evidence.push((EvidenceKind::Photo, photo(name, bytes)?));
+            }
+            let input =
+                ReportInput { window: r.window, value: r.value, description: r.description.into(), location: None };
+            let id = store.save_csr_report(&actor, pledge.id, input, evidence).await?;
+            store.move_csr_report(&actor, id, ReportStatus::Submitted, None).await?;
+            let steps: &[ReportStatus] = match r.status {
+                ReportStatus::RevisionRequested => &[ReportStatus::RevisionRequested],
+                ReportStatus::Approved => &[ReportStatus::Approved],
+                ReportStatus::Published => &[ReportStatus::Approved, ReportStatus::Published],
+                _ => &[],
+            };
+            for step in steps {
+                store.move_csr_report(&actor, id, *step, r.comment).await?;
+            }
+        }
+        // Serang Sosor's programme ended with its last report.
+        if p.partner == "Serang Sosor" {
+            store.move_csr_need(&actor, need.id, CsrNeedStatus::Realised).await?;
+        }
+    }
+    Ok(list.len())
 }
 
 /// A one-page PDF standing in for a scanned document in the demo: a real PDF that any viewer
