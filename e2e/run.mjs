@@ -13,7 +13,8 @@
 // Every response must be < 400 and no console error may be logged (favicon 404s excepted).
 // Screenshots go to e2e/screenshots/. Prints PASS/FAIL lines; exits 1 on any failure.
 //
-// Optional env: CHROMIUM_PATH (default /usr/bin/chromium), E2E_KEEP_TMP=1 (keep e2e/tmp/run-*).
+// Optional env: CHROMIUM_PATH (default /usr/bin/chromium), E2E_KEEP_TMP=1 (keep e2e/tmp/run-*),
+// E2E_ONLY=<journey> (needs, partners, agreements, pdf, meetings, csr: that one only, for development).
 
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -716,6 +717,130 @@ async function meetingsJourney(context, base) {
   }
 }
 
+// The CSR flow of issue 4, on a phone: the DLH officer proposes a need with a photo; the region
+// admin publishes it; Bank BJB's user pledges and reports the realisation with a photo; the
+// officer asks for a revision, the company adds its BAST and submits again, the officer
+// approves and publishes; the public page, without login, shows it with the right totals and
+// nothing unpublished.
+const CSR_TITLE = 'Taman baca dan RTH mini Sumur Pecung';
+const DEMO_PHOTO = path.join(HERE, '..', 'crates', 'demo', 'assets', 'csr', 'rth-kasemen.jpg');
+async function csrJourney(context, base) {
+  const label = 'csr journey';
+  let page = await freshPage(context, null);
+  try {
+    where = `${label} officer proposes`;
+    await loginAs(page, base, 'agency-officer@kota-serang.demo.sinergi.id', label);
+    await goto(page, base, '/csr', `${label} list`);
+    await shot(page, 'csr-list-officer-id');
+    await pressAndWaitForLoad(page, '[data-testid=new-csr-need]');
+    await page.selectOption('select[name=category]', 'lingkungan-hidup');
+    await page.fill('input[name=title]', CSR_TITLE);
+    await page.fill('textarea[name=description]', 'Taman baca anak dan pohon peneduh di lahan milik Pemda.');
+    await page.selectOption('select[name=location]', '36.73.01.1003');
+    await page.fill('input[name=estimated_cost]', 'Rp 150.000.000');
+    await page.fill('input[name=priority_programme]', 'RPJMD Misi 4: Serang hijau dan bersih');
+    await page.setInputFiles('input[name=photo]', DEMO_PHOTO);
+    await page.fill('input[name=photo_caption]', 'Lahan Pemda di Sumur Pecung');
+    await shot(page, 'csr-need-new-id');
+    await pressAndWaitForLoad(page, '[data-testid=save-csr-need]');
+    check(/^\/csr\/needs\/[0-9a-f-]{36}$/.test(pathname(page)), `${label}: the need is saved`, page.url());
+    const needUrl = pathname(page);
+    check((await page.locator('[data-testid=need-status]').innerText()).trim() === 'Draf', `${label}: a new need is a draft`);
+    check(await page.locator('[data-testid=move-published]').count() === 0, `${label}: the agency cannot publish its own need`);
+    check(await page.locator('[data-testid=photos] img').count() === 1, `${label}: the photo is shown`);
+    check((await page.locator('[data-testid=need-cost]').innerText()).includes('Rp 150.000.000'), `${label}: the cost reads Rp 150.000.000`);
+
+    where = `${label} admin publishes`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, REGION_ADMIN, label);
+    await goto(page, base, needUrl, `${label} need as admin`);
+    await pressAndWaitForLoad(page, '[data-testid=move-published]');
+    check((await page.locator('[data-testid=need-status]').innerText()).trim() === 'Dipublikasikan', `${label}: the admin published the need`);
+    await shot(page, 'csr-need-published-id');
+
+    where = `${label} company pledges`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, 'partner@kota-serang.demo.sinergi.id', label);
+    await goto(page, base, '/csr/portal', `${label} portal`);
+    let text = await pageText(page);
+    check(text.includes('Bank BJB') && text.includes(CSR_TITLE), `${label}: the portal shows the company and the open need`);
+    check(!text.includes('Penghijauan dan sarana kebersihan Kaligandu') || !text.includes('Serang Sosor'), `${label}: the portal shows no other company's pledge`);
+    check((await page.locator('[data-testid=revision-comment]').count()) >= 1, `${label}: the demo revision request waits on the portal`);
+    await shot(page, 'csr-portal-id');
+    await pressAndWaitForLoad(page, `a:has-text("${CSR_TITLE}")`);
+    await page.locator('[data-testid=pledge-form] summary').click();
+    await page.fill('input[name=value]', '150.000.000');
+    await page.selectOption('select[name=form]', 'cash');
+    await page.fill('input[name=period_start]', '2026-01-01');
+    await page.fill('input[name=period_end]', '2026-12-31');
+    await pressAndWaitForLoad(page, '[data-testid=save-pledge]');
+    check((await page.locator('[data-testid=need-status]').innerText()).trim() === 'Ada komitmen', `${label}: the need is pledged`);
+    check((await page.locator('[data-testid=pledge-value]').innerText()).includes('Rp 150.000.000'), `${label}: the pledge value is shown`);
+
+    where = `${label} company reports`;
+    await pressAndWaitForLoad(page, '[data-testid=report-link]');
+    await page.selectOption('select[name=window]', '2026-3');
+    await page.fill('input[name=value]', '145.000.000');
+    await page.fill('textarea[name=description]', 'Taman baca dibangun dan 30 pohon peneduh ditanam.');
+    await page.setInputFiles('input[name=photo]', DEMO_PHOTO);
+    await page.check('[data-testid=submit-now]');
+    await shot(page, 'csr-report-form-id');
+    await pressAndWaitForLoad(page, '[data-testid=save-report]');
+    check((await page.locator('[data-testid=report-status]').first().innerText()).trim() === 'Diajukan', `${label}: the report is submitted`);
+
+    where = `${label} officer asks for revision`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, 'agency-officer@kota-serang.demo.sinergi.id', label);
+    await goto(page, base, '/csr/reviews', `${label} reviews`);
+    check((await pageText(page)).includes(CSR_TITLE), `${label}: the report waits in the officer's queue`);
+    await shot(page, 'csr-reviews-id');
+    await goto(page, base, needUrl, `${label} need as officer`);
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, '[data-testid=review-revision-requested]');
+    check((await pageText(page)).includes('Catatan tidak boleh kosong') || (await page.locator('.field-error').count()) > 0, `${label}: a revision request without a comment is refused`);
+    allowedStatuses = new Set();
+    await page.fill('textarea[name=comment]', 'Lampirkan BAST yang ditandatangani kedua pihak.');
+    await pressAndWaitForLoad(page, '[data-testid=review-revision-requested]');
+    check((await page.locator('[data-testid=report-status]').first().innerText()).trim() === 'Perlu perbaikan', `${label}: revision requested`);
+    await shot(page, 'csr-need-revision-id');
+
+    where = `${label} company revises`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, 'partner@kota-serang.demo.sinergi.id', label);
+    await goto(page, base, needUrl, `${label} need as company`);
+    check((await page.locator('[data-testid=revision-comment]').innerText()).includes('Lampirkan BAST'), `${label}: the company reads the officer's comment`);
+    await pressAndWaitForLoad(page, '[data-testid=edit-report]');
+    await page.setInputFiles('input[name=bast]', DEMO_PHOTO);
+    await page.check('[data-testid=submit-now]');
+    await pressAndWaitForLoad(page, '[data-testid=save-report]');
+    check((await page.locator('[data-testid=report-status]').first().innerText()).trim() === 'Diajukan', `${label}: the report is submitted again`);
+
+    where = `${label} officer approves and publishes`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, 'agency-officer@kota-serang.demo.sinergi.id', label);
+    await goto(page, base, needUrl, `${label} need as officer again`);
+    await pressAndWaitForLoad(page, '[data-testid=review-approved]');
+    check((await page.locator('[data-testid=report-status]').first().innerText()).trim() === 'Disetujui', `${label}: the report is approved`);
+    check((await page.locator('[data-testid=need-status]').innerText()).trim() === 'Berjalan', `${label}: the need is in progress`);
+    await pressAndWaitForLoad(page, '[data-testid=review-published]');
+    check((await page.locator('[data-testid=report-status]').first().innerText()).trim() === 'Dipublikasikan', `${label}: the report is published`);
+    await shot(page, 'csr-need-id');
+    await page.setViewportSize(DESKTOP);
+    await shot(page, 'csr-need-desktop-id');
+    await page.setViewportSize(PHONE);
+    await pressAndWaitForLoad(page, '[data-testid=lang-en]');
+    check((await pageText(page)).includes('Published'), `${label}: the need page speaks English`);
+    await shot(page, 'csr-need-en');
+    await pressAndWaitForLoad(page, '[data-testid=lang-id]');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'csr-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 // The PDF links on the register, the needs map and an agreement page answer with a PDF file.
 // A response check (status, content type, file name, "%PDF-" signature) rather than a look.
 async function pdfDownloads(context, base) {
@@ -777,16 +902,23 @@ async function main() {
     // A persistent context opens with one blank page; close it, each scenario opens its own.
     for (const p of context.pages()) await p.close().catch(() => {});
 
-    await wrongPassword(context, s.base);
-    for (const [i, email] of ROLES.entries()) {
-      await roleFlow(context, s.base, email, i === 0);
+    // E2E_ONLY=csr runs one journey while working on it; CI always runs them all.
+    const only = process.env.E2E_ONLY;
+    if (only) note(`E2E_ONLY=${only}: running that journey only`);
+    const journeys = [
+      ['needs', needsJourney], ['partners', partnersJourney], ['agreements', agreementsJourney],
+      ['pdf', pdfDownloads], ['meetings', meetingsJourney], ['csr', csrJourney],
+    ];
+    if (!only) {
+      await wrongPassword(context, s.base);
+      for (const [i, email] of ROLES.entries()) {
+        await roleFlow(context, s.base, email, i === 0);
+      }
+      check(rolesLoggedIn === ROLES.length, `all ${ROLES.length} roles logged in`, `only ${rolesLoggedIn}`);
     }
-    check(rolesLoggedIn === ROLES.length, `all ${ROLES.length} roles logged in`, `only ${rolesLoggedIn}`);
-    await needsJourney(context, s.base);
-    await partnersJourney(context, s.base);
-    await agreementsJourney(context, s.base);
-    await pdfDownloads(context, s.base);
-    await meetingsJourney(context, s.base);
+    for (const [name, journey] of journeys) {
+      if (!only || only === name) await journey(context, s.base);
+    }
   } catch (e) {
     const msg = String(e?.message ?? e);
     if (msg.includes('\n')) console.log(msg); // e.g. Playwright's launch log

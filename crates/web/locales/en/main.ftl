@@ -656,11 +656,11 @@ csr-evidence-other = Other evidence
 csr-not-reported = not reported
 csr-total-partial = { $known } + { $unknown } not reported
 csr-cost-unknown = not estimated
-csr-window-label = { $months ->
-    [3] Q{ $index } { $year }
-    [6] H{ $index } { $year }
-    [12] Year { $year }
-    [1] Month { $index } { $year }
+csr-window-label = { $kind ->
+    [quarter] Q{ $index } { $year }
+    [half] H{ $index } { $year }
+    [year] Year { $year }
+    [month] Month { $index } { $year }
    *[other] Period { $index } { $year }
 }
 csr-location = Location (village)
@@ -736,11 +736,11 @@ field-partner = Partner
 users-partner-help = Required for partner users: the company, bank or institution they speak for.
 error-partner-required = Choose the partner this user speaks for.
 field-csr-window-months = CSR realisation reporting period
-csr-window-every = { $months ->
-    [1] every month
-    [3] every quarter
-    [6] every half-year
-    [12] every year
+csr-window-every = { $kind ->
+    [month] every month
+    [quarter] every quarter
+    [half] every half-year
+    [year] every year
    *[other] every { $months } months
 }
 tenants-csr-window-help = Companies report CSR realisation for each such period (Perda TJSL usually ask for quarterly reports).

@@ -656,11 +656,11 @@ csr-evidence-other = Bukti lain
 csr-not-reported = tidak dilaporkan
 csr-total-partial = { $known } + { $unknown } tidak dilaporkan
 csr-cost-unknown = belum ditaksir
-csr-window-label = { $months ->
-    [3] Triwulan { $index } { $year }
-    [6] Semester { $index } { $year }
-    [12] Tahun { $year }
-    [1] Bulan { $index } { $year }
+csr-window-label = { $kind ->
+    [quarter] Triwulan { $index } { $year }
+    [half] Semester { $index } { $year }
+    [year] Tahun { $year }
+    [month] Bulan { $index } { $year }
    *[other] Periode { $index } { $year }
 }
 csr-location = Lokasi (desa/kelurahan)
@@ -736,11 +736,11 @@ field-partner = Mitra
 users-partner-help = Wajib untuk pengguna mitra: perusahaan, bank atau lembaga yang diwakilinya.
 error-partner-required = Pilih mitra yang diwakili pengguna ini.
 field-csr-window-months = Periode laporan realisasi CSR
-csr-window-every = { $months ->
-    [1] setiap bulan
-    [3] setiap triwulan
-    [6] setiap semester
-    [12] setiap tahun
+csr-window-every = { $kind ->
+    [month] setiap bulan
+    [quarter] setiap triwulan
+    [half] setiap semester
+    [year] setiap tahun
    *[other] setiap { $months } bulan
 }
 tenants-csr-window-help = Perusahaan melaporkan realisasi CSR per periode ini (Perda TJSL umumnya meminta per triwulan).

@@ -77,8 +77,25 @@ pub fn total_text(tr: Tr, t: &ReportedTotal) -> String {
 pub fn window_label(tr: Tr, windows: ReportingWindows, w: Window) -> String {
     tr.targs(
         "csr-window-label",
-        &[("months", windows.months().to_string()), ("index", w.index.to_string()), ("year", w.year.to_string())],
+        &[("kind", window_kind(windows).into()), ("index", w.index.to_string()), ("year", w.year.to_string())],
     )
+}
+
+/// The word for a window length, as the messages select on it (Fluent matches a string
+/// argument against named variants, not numeric ones).
+pub fn window_kind(windows: ReportingWindows) -> &'static str {
+    match windows.months() {
+        1 => "month",
+        3 => "quarter",
+        6 => "half",
+        12 => "year",
+        _ => "other",
+    }
+}
+
+/// "setiap triwulan" for the settings page.
+pub fn window_every(tr: Tr, windows: ReportingWindows) -> String {
+    tr.targs("csr-window-every", &[("kind", window_kind(windows).into()), ("months", windows.months().to_string())])
 }
 
 /// "Kel. Banten, Kec. Kasemen": where a need is, in words.

@@ -88,6 +88,8 @@ struct TenantFormPage {
     form: TenantFormValues,
     errors: FormErrors,
     notice: Option<String>,
+    /// The reporting window lengths a Pemda may choose, in words.
+    csr_windows: Vec<(String, String)>,
 }
 
 fn page(
@@ -108,6 +110,11 @@ fn page(
         form,
         errors,
         notice,
+        csr_windows: [1u8, 2, 3, 4, 6, 12]
+            .into_iter()
+            .filter_map(|m| ReportingWindows::new(m).ok())
+            .map(|w| (w.months().to_string(), crate::pages::csr::window_every(tr, w)))
+            .collect(),
     }
 }
 
