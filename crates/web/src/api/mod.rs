@@ -3,6 +3,7 @@
 
 pub mod agreements;
 pub mod cooperation;
+pub mod csr;
 pub mod directory;
 pub mod meetings;
 pub mod partners;
@@ -82,6 +83,8 @@ impl Modify for BearerAuth {
         agreements::list_outcomes, agreements::add_outcome, agreements::add_note,
         meetings::list_meetings, meetings::get_meeting, meetings::create_meeting, meetings::add_attendee,
         meetings::add_action_item, meetings::set_action_status,
+        csr::list_needs, csr::get_need, csr::create_need, csr::move_need, csr::pledge, csr::move_report,
+        csr::public_csr,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -93,6 +96,7 @@ impl Modify for BearerAuth {
         (name = "partners", description = "The partner registry: partners, contacts, offers"),
         (name = "agreements", description = "Agreements (KB, PKS) through the stages of Permendagri 22/2020, with activities, outcomes and internal notes"),
         (name = "meetings", description = "Meetings (rapat, FGD, mapping meetings, CSR forums), attendees and action items"),
+        (name = "csr", description = "CSR (TJSL): needs, company pledges, realisation reports and their review; the published CSR of a Pemda. Unreported money is null, never 0."),
     )
 )]
 pub struct ApiDoc;
