@@ -7,6 +7,8 @@ pub mod agencies;
 pub mod agreement_edit;
 pub mod agreements;
 pub mod audit;
+pub mod csr_public;
+pub mod csr_reports;
 pub mod dashboard;
 pub mod exports;
 pub mod home;
