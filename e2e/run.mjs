@@ -832,6 +832,25 @@ async function csrJourney(context, base) {
     check((await pageText(page)).includes('Published'), `${label}: the need page speaks English`);
     await shot(page, 'csr-need-en');
     await pressAndWaitForLoad(page, '[data-testid=lang-id]');
+
+    where = `${label} public page`;
+    page = await freshPage(context, page);
+    await goto(page, base, '/publik/kota-serang/csr', `${label} public page, no login`);
+    text = await pageText(page);
+    // The demo's published realisations (Rp 955.000.000) and this one (Rp 145.000.000).
+    check((await page.locator('[data-testid=total-realised]').innerText()).includes('Rp 1.100.000.000'), `${label}: the public total is Rp 1.100.000.000`);
+    check(text.includes(CSR_TITLE) && text.includes('Taman baca dibangun'), `${label}: the new realisation is public`);
+    check(!text.includes('Posyandu ramah anak Cipocok Jaya'), `${label}: a draft need is not public`);
+    check(!text.includes('Pendampingan pengajuan KUR'), `${label}: a report sent back for revision is not public`);
+    check(!text.includes('Lampirkan BAST'), `${label}: the review comments are not public`);
+    await shot(page, 'csr-public-id');
+    await pressAndWaitForLoad(page, '[data-testid=chart-company] a:has-text("Bank BJB")');
+    const shown = await page.locator('[data-testid=programme]').count();
+    check(shown === 2 && (await page.locator('[data-testid=programmes]').innerText()).includes(CSR_TITLE), `${label}: the company's figure drills down to its two programmes`, `${shown} shown`);
+    await shot(page, 'csr-public-drilldown-id');
+    await goto(page, base, '/publik/kota-serang/csr?lang=en', `${label} public page in English`);
+    check((await pageText(page)).includes('not reported') || (await pageText(page)).includes('Realised'), `${label}: the public page speaks English`);
+    await shot(page, 'csr-public-en');
   } catch (e) {
     fail(`${where}: ${firstLine(e)}`);
     await failureShot(page, 'csr-journey');

@@ -36,7 +36,19 @@ pub struct Sheet<'a> {
 }
 
 pub fn xlsx(sheet: &Sheet<'_>) -> Result<Vec<u8>, XlsxError> {
+    xlsx_book(std::slice::from_ref(sheet))
+}
+
+/// A workbook of several sheets, each laid out as [`xlsx`] lays out one.
+pub fn xlsx_book(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
+    for sheet in sheets {
+        write_sheet(&mut book, sheet)?;
+    }
+    book.save_to_buffer()
+}
+
+fn write_sheet(book: &mut Workbook, sheet: &Sheet<'_>) -> Result<(), XlsxError> {
     let ws = book.add_worksheet();
     // Sheet names are at most 31 characters in Excel.
     ws.set_name(sheet.name.chars().take(31).collect::<String>())?;
@@ -80,7 +92,7 @@ pub fn xlsx(sheet: &Sheet<'_>) -> Result<Vec<u8>, XlsxError> {
         ws.set_column_width(c as u16, (*w).clamp(6, 60) as f64 + 2.0)?;
     }
     ws.set_freeze_panes(first + 1, 0)?;
-    book.save_to_buffer()
+    Ok(())
 }
 
 #[cfg(test)]

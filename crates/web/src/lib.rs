@@ -48,12 +48,19 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub throttle: Arc<auth::Throttle>,
+    /// Rendered public CSR pages, kept for a minute (see [`pages::csr_public`]).
+    pub csr_public_cache: Arc<pages::csr_public::PageCache>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
         let throttle =
             auth::Throttle::new(config.throttle_window, config.throttle_per_account, config.throttle_per_address);
-        Self { store, config: Arc::new(config), throttle: Arc::new(throttle) }
+        Self {
+            store,
+            config: Arc::new(config),
+            throttle: Arc::new(throttle),
+            csr_public_cache: Arc::new(pages::csr_public::PageCache::default()),
+        }
     }
 }

@@ -23,7 +23,7 @@ use crate::pages::{
     self, account, agencies, agreement_edit, agreements, audit, dashboard, exports, home, needs, partners, reference,
     targets, tenants, users,
 };
-use crate::pages::{csr, meetings};
+use crate::pages::{csr, csr_public, csr_reports, meetings};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,6 +263,13 @@ fn table() -> Routes {
             agreements_w,
             api::meetings::set_action_status,
         )
+        // CSR: the public transparency page, open data and the annual report
+        .get("/publik/{tenant_slug}/csr", Public, csr_public::page)
+        .get("/publik/{tenant_slug}/csr.csv", Public, csr_public::csv)
+        .get("/publik/{tenant_slug}/csr.xlsx", Public, csr_public::xlsx)
+        .get("/publik/{tenant_slug}/csr/berkas/{file_id}", Public, csr_public::file)
+        .get("/csr/laporan-tahunan.pdf", directory, csr_reports::annual_pdf)
+        .get("/csr/laporan-tahunan.xlsx", directory, csr_reports::annual_xlsx)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

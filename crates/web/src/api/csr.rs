@@ -258,7 +258,9 @@ pub async fn create_need(
         description: body.description,
         location: RegionCode::parse(body.location_code.trim())
             .ok()
-            .filter(|c| sinergi_reference::region(c).is_some())
+            // A village of this Pemda that exists, named after the body's field.
+            .filter(|c| sinergi_reference::region(c).is_some() && c.is_within(&tenant))
+            .filter(|c| c.level() == sinergi_domain::RegionLevel::Village)
             .ok_or_else(|| AppError::Invalid(FieldError::new("location_code", "csr-location-outside")))?,
         point,
         estimated_cost: body.estimated_cost,
@@ -277,6 +279,7 @@ pub async fn create_need(
 #[derive(Deserialize, ToSchema)]
 pub struct StatusBody {
     /// The status to move to.
+    #[serde(default)]
     pub to: String,
     /// Required when requesting a revision of a report.
     pub comment: Option<String>,
@@ -298,6 +301,8 @@ pub async fn move_need(
     ApiJson(body): ApiJson<StatusBody>,
 ) -> AppResult<Json<StatusDto>> {
     let id = need_id(&csr_need_id)?;
+    // Another Pemda's need is not found, whatever the body says.
+    state.store.csr_book(&auth.actor, &tenant_of(&auth)?).await?.need(id).ok_or(AppError::NotFound)?;
     let to: CsrNeedStatus = body.to.parse()?;
     let landed = state.store.move_csr_need(&auth.actor, id, to).await?;
     Ok(Json(StatusDto { status: landed.slug().to_owned() }))
@@ -328,6 +333,7 @@ pub async fn pledge(
 ) -> AppResult<(StatusCode, Json<CsrNeedDto>)> {
     let tenant = tenant_of(&auth)?;
     let id = need_id(&csr_need_id)?;
+    state.store.csr_book(&auth.actor, &tenant).await?.need(id).ok_or(AppError::NotFound)?;
     let (period_start, period_end) = PledgeInput::parse_period(&body.period_start, &body.period_end)?;
     let input = PledgeInput {
         partner_id: body
@@ -359,6 +365,7 @@ pub async fn move_report(
     ApiJson(body): ApiJson<StatusBody>,
 ) -> AppResult<Json<StatusDto>> {
     let id: CsrReportId = report_id.parse().map_err(|_| AppError::NotFound)?;
+    state.store.csr_book(&auth.actor, &tenant_of(&auth)?).await?.report(id).ok_or(AppError::NotFound)?;
     let to: ReportStatus = body.to.parse()?;
     let landed = state.store.move_csr_report(&auth.actor, id, to, body.comment.as_deref()).await?;
     Ok(Json(StatusDto { status: landed.slug().to_owned() }))

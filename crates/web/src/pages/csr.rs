@@ -170,7 +170,7 @@ async fn upload_of(file: CheckedFile) -> AppResult<Upload> {
         return Ok(Upload { file, thumbnail: None });
     }
     let bytes = file.bytes.clone();
-    let thumb = tokio::task::spawn_blocking(move || thumbnail(&bytes))
+    let thumb = tokio::task::spawn_blocking(move || sinergi_io::thumbnail::jpeg_thumbnail(&bytes, 480))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("thumbnail: {e}")))?;
     let thumbnail = thumb.and_then(|bytes| {
@@ -178,12 +178,6 @@ async fn upload_of(file: CheckedFile) -> AppResult<Upload> {
         check_file("file", &format!("{name}.jpg"), bytes, MAX_FILE_BYTES).ok()
     });
     Ok(Upload { file, thumbnail })
-}
-
-// MERGE: replaced by sinergi_io::thumbnail::jpeg_thumbnail once the thumbnail module lands.
-fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
-    let _ = bytes;
-    None
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,10 +23,10 @@ use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const PDF: &str = "application/pdf";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const PDF: &str = "application/pdf";
 
-fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+pub(crate) fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -39,7 +39,7 @@ fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
 
 /// The Pemda's name for the letterhead and its slug for file names; the platform, which
 /// belongs to no Pemda, signs as Sinergi.
-fn letterhead(auth: &Authed) -> (String, String) {
+pub(crate) fn letterhead(auth: &Authed) -> (String, String) {
     match auth.actor.scope.tenant() {
         Some(t) => {
             let name = sinergi_reference::region(t).map(|r| r.name.clone()).unwrap_or_else(|| t.to_string());
@@ -62,7 +62,7 @@ fn issuer(auth: &Authed, tr: Tr) -> String {
 }
 
 /// A PDF started with the letterhead, in the user's language.
-fn pdf_document(auth: &Authed, orientation: Orientation, title: &str, subtitle: Option<&str>) -> Document {
+pub(crate) fn pdf_document(auth: &Authed, orientation: Orientation, title: &str, subtitle: Option<&str>) -> Document {
     let tr = auth.ctx.tr();
     let now = OffsetDateTime::now_utc();
     let generated = tr.t1("pdf-generated", "when", format_datetime(now, tr.locale));
@@ -79,20 +79,20 @@ fn pdf_document(auth: &Authed, orientation: Orientation, title: &str, subtitle: 
 }
 
 /// Serialising and compressing is the CPU-heavy part; it runs off the async threads.
-async fn pdf_download(doc: Document, filename: &str) -> AppResult<Response> {
+pub(crate) async fn pdf_download(doc: Document, filename: &str) -> AppResult<Response> {
     let bytes = tokio::task::spawn_blocking(move || doc.finish())
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("pdf: {e}")))?;
     Ok(download(bytes, PDF, filename))
 }
 
-fn labels(tr: Tr, keys: &[&str]) -> Vec<String> {
+pub(crate) fn labels(tr: Tr, keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| tr.t(k)).collect()
 }
 
 /// "Rp 2.400.000.000" that never breaks after "Rp": a no-break space keeps an amount on one
 /// line of a narrow column (the PDF builder sizes columns to their longest unbreakable word).
-fn rupiah(tr: Tr, amount: i64) -> String {
+pub(crate) fn rupiah(tr: Tr, amount: i64) -> String {
     tr.rupiah(amount).replacen("Rp ", "Rp\u{a0}", 1)
 }
 
@@ -106,7 +106,7 @@ pub struct YearQuery {
 }
 
 impl YearQuery {
-    fn year(&self) -> i32 {
+    pub(crate) fn year(&self) -> i32 {
         self.year.as_deref().and_then(|y| parse_year(y).ok()).unwrap_or_else(current_year)
     }
 }
@@ -562,7 +562,7 @@ pub async fn agreement_fact_sheet(
     pdf_download(doc, &format!("lembar-fakta-{}.pdf", title_slug(&a.title))).await
 }
 
-fn columns<'a>(headers: &'a [String], weights: &[f32]) -> Vec<Column<'a>> {
+pub(crate) fn columns<'a>(headers: &'a [String], weights: &[f32]) -> Vec<Column<'a>> {
     headers.iter().zip(weights).map(|(h, w)| Column::new(h, *w)).collect()
 }
 

@@ -8,6 +8,8 @@ pub mod agreement_edit;
 pub mod agreements;
 pub mod audit;
 pub mod csr;
+pub mod csr_public;
+pub mod csr_reports;
 pub mod dashboard;
 pub mod exports;
 pub mod home;
