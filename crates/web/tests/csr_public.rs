@@ -272,7 +272,7 @@ async fn the_public_page_shows_published_csr_only_with_honest_totals() {
     // Evidence: the photo as a lazy thumbnail linking to the original, the PDF as a link.
     assert!(html.contains(&format!("<img loading=\"lazy\" src=\"/publik/kota-tangerang/csr/berkas/{}\"", book.thumb)));
     assert!(html.contains(&format!("href=\"/publik/kota-tangerang/csr/berkas/{}\"", book.photo)));
-    assert!(html.contains("Berita acara serah terima: bast.pdf"));
+    assert!(html.contains("BAST (berita acara serah terima): bast.pdf"));
     // Open needs: published and unfunded only.
     let open = &html[html.find("data-testid=\"open-needs\"").expect("open needs")..];
     assert!(open.contains("Sumur Bor Keroncong") && open.contains("belum ditaksir"));

@@ -50,7 +50,7 @@ fn form_label(tr: Tr, f: PledgeForm) -> String {
     tr.t(&format!("csr-form-{}", f.slug()))
 }
 
-fn evidence_label(tr: Tr, k: EvidenceKind) -> String {
+pub fn evidence_label(tr: Tr, k: EvidenceKind) -> String {
     tr.t(&format!("csr-evidence-{}", k.slug()))
 }
 

@@ -20,7 +20,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use sinergi_domain::csr::{CsrCategory, ReportedTotal, ReportingWindows, Window};
+use sinergi_domain::csr::{CsrCategory, ReportedTotal};
 use sinergi_domain::format::Locale;
 use sinergi_domain::{FileId, PartnerId, RegionCode};
 use sinergi_io::export::{Sheet, Value, xlsx_book};
@@ -37,33 +37,8 @@ use crate::i18n::Tr;
 // ---------------------------------------------------------------------------------------------
 // Words shared with the annual report
 
-/// "Rp 480.000.000", "Rp 480.000.000 + 1 tidak dilaporkan", or "tidak dilaporkan" when
-/// nothing at all was reported.
-pub(crate) fn total_text(tr: Tr, t: &ReportedTotal) -> String {
-    if t.is_unknown() {
-        tr.t("csrpub-not-reported")
-    } else if t.is_partial() {
-        tr.targs("csrpub-partial", &[("known", tr.rupiah(t.known)), ("count", t.unknown_count.to_string())])
-    } else {
-        tr.rupiah(t.known)
-    }
-}
-
-/// "Triwulan 3 2026" / "Q3 2026", by how long this Pemda's reporting windows are.
-pub(crate) fn window_label(tr: Tr, windows: ReportingWindows, w: Window) -> String {
-    let key = match windows.months() {
-        3 => "csrpub-window-quarter",
-        6 => "csrpub-window-half",
-        12 => "csrpub-window-year",
-        1 => "csrpub-window-month",
-        _ => "csrpub-window-other",
-    };
-    tr.targs(key, &[("index", w.index.to_string()), ("year", w.year.to_string())])
-}
-
-pub(crate) fn category_label(tr: Tr, c: CsrCategory) -> String {
-    tr.t(&format!("csrpub-category-{}", c.slug()))
-}
+// Totals, windows and categories are worded once, in `pages::csr`.
+pub(crate) use super::csr::{category_label, total_text, window_label};
 
 pub(crate) fn region_name(code: &RegionCode) -> String {
     sinergi_reference::region(code).map(|r| r.name.clone()).unwrap_or_else(|| code.to_string())
@@ -398,7 +373,7 @@ fn render_page(tr: Tr, tenant: &Tenant, book: &CsrBook, filter: &Filter) -> AppR
                 .map(|e| EvidenceView {
                     href: file_href(&slug, e.file_id),
                     image: e.file_type.is_image().then(|| file_href(&slug, e.thumb_id.unwrap_or(e.file_id))),
-                    label: format!("{}: {}", tr.t(&format!("csrpub-evidence-{}", e.kind.slug())), e.file_name),
+                    label: format!("{}: {}", super::csr::evidence_label(tr, e.kind), e.file_name),
                 })
                 .collect(),
         })
@@ -678,6 +653,7 @@ pub async fn xlsx(State(state): State<AppState>, Path(slug): Path<String>) -> Ap
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sinergi_domain::csr::{ReportingWindows, Window};
 
     #[test]
     fn filters_parse_leniently_and_link_canonically() {

@@ -120,7 +120,7 @@ fn annual(tr: Tr, book: &CsrBook, year: i32) -> Annual {
                 programme: n.need.title.clone(),
                 pledged: p.pledge.value.known(),
                 realised: p.realised(&RECEIVED),
-                status: tr.t(&format!("csrrep-need-status-{}", n.need.status.slug())),
+                status: super::csr::need_status_label(tr, n.need.status),
             });
         }
     }
