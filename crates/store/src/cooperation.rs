@@ -149,23 +149,8 @@ async fn check_agency(tx: &mut Tx, actor: &Actor, tenant: &RegionCode, agency: A
     if !actor.can(Permission::PlanCooperation) {
         return Err(StoreError::Forbidden);
     }
-    #[derive(sqlx::FromRow)]
-    struct One {
-        #[allow(dead_code)]
-        id: Uuid,
-    }
-    let found: Option<One> = tx
-        .fetch_optional(
-            Query::select()
-                .column(Agencies::Id)
-                .from(Agencies::Table)
-                .and_where(Expr::col(Agencies::TenantCode).eq(tenant.as_str()))
-                .and_where(Expr::col(Agencies::Id).eq(agency.as_uuid())),
-        )
+    tx.check_in_tenant((Agencies::Table, Agencies::TenantCode, Agencies::Id), tenant, agency.as_uuid(), "agency_id")
         .await?;
-    if found.is_none() {
-        return Err(StoreError::Invalid(FieldError::new("agency_id", "invalid-choice")));
-    }
     if !actor.may_plan_for(agency) {
         return Err(StoreError::Forbidden);
     }

@@ -231,10 +231,15 @@ impl CsrBook {
 
     /// Every realisation that is public, one row per published report.
     pub fn published_realisations(&self) -> Vec<Realisation> {
+        self.realisations(&[ReportStatus::Published])
+    }
+
+    /// One row per report in one of `statuses`, newest window first.
+    pub fn realisations(&self, statuses: &[ReportStatus]) -> Vec<Realisation> {
         let mut out = Vec::new();
         for n in &self.needs {
             for p in &n.pledges {
-                for r in p.reports.iter().filter(|r| r.status == ReportStatus::Published) {
+                for r in p.reports.iter().filter(|r| statuses.contains(&r.status)) {
                     out.push(Realisation {
                         need_id: n.need.id,
                         need_title: n.need.title.clone(),
@@ -876,57 +881,23 @@ async fn insert_upload(
 }
 
 async fn check_partner(tx: &mut Tx, tenant: &RegionCode, partner: PartnerId) -> Result<()> {
-    #[derive(sqlx::FromRow)]
-    struct One {
-        #[allow(dead_code)]
-        id: Uuid,
-    }
-    let found: Option<One> = tx
-        .fetch_optional(
-            Query::select()
-                .column(Partners::Id)
-                .from(Partners::Table)
-                .and_where(Expr::col(Partners::TenantCode).eq(tenant.as_str()))
-                .and_where(Expr::col(Partners::Id).eq(partner.as_uuid())),
-        )
-        .await?;
-    found.map(|_| ()).ok_or(StoreError::Invalid(FieldError::new("partner_id", "invalid-choice")))
+    tx.check_in_tenant((Partners::Table, Partners::TenantCode, Partners::Id), tenant, partner.as_uuid(), "partner_id")
+        .await
 }
 
 async fn check_agreement(tx: &mut Tx, tenant: &RegionCode, agreement: AgreementId) -> Result<()> {
-    #[derive(sqlx::FromRow)]
-    struct One {
-        #[allow(dead_code)]
-        id: Uuid,
-    }
-    let found: Option<One> = tx
-        .fetch_optional(
-            Query::select()
-                .column(Agreements::Id)
-                .from(Agreements::Table)
-                .and_where(Expr::col(Agreements::TenantCode).eq(tenant.as_str()))
-                .and_where(Expr::col(Agreements::Id).eq(agreement.as_uuid())),
-        )
-        .await?;
-    found.map(|_| ()).ok_or(StoreError::Invalid(FieldError::new("agreement_id", "invalid-choice")))
+    tx.check_in_tenant(
+        (Agreements::Table, Agreements::TenantCode, Agreements::Id),
+        tenant,
+        agreement.as_uuid(),
+        "agreement_id",
+    )
+    .await
 }
 
 async fn check_need_agency(tx: &mut Tx, tenant: &RegionCode, agency: AgencyId) -> Result<()> {
-    #[derive(sqlx::FromRow)]
-    struct One {
-        #[allow(dead_code)]
-        id: Uuid,
-    }
-    let found: Option<One> = tx
-        .fetch_optional(
-            Query::select()
-                .column(Agencies::Id)
-                .from(Agencies::Table)
-                .and_where(Expr::col(Agencies::TenantCode).eq(tenant.as_str()))
-                .and_where(Expr::col(Agencies::Id).eq(agency.as_uuid())),
-        )
-        .await?;
-    found.map(|_| ()).ok_or(StoreError::Invalid(FieldError::new("agency_id", "invalid-choice")))
+    tx.check_in_tenant((Agencies::Table, Agencies::TenantCode, Agencies::Id), tenant, agency.as_uuid(), "agency_id")
+        .await
 }
 
 /// The text fields of a need, checked.

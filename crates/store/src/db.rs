@@ -293,6 +293,37 @@ impl Tx {
         })
     }
 
+    /// Check that a row `id` of `tenant` exists in `table` (an agency, a partner, an
+    /// agreement named by a form): a reference to anything else, another Pemda's row
+    /// included, is refused as an invalid choice for `field`.
+    pub(crate) async fn check_in_tenant<T: sea_query::Iden + Copy + 'static>(
+        &mut self,
+        (table, tenant_col, id_col): (T, T, T),
+        tenant: &sinergi_domain::RegionCode,
+        id: uuid::Uuid,
+        field: &'static str,
+    ) -> Result<()> {
+        use sea_query::{Expr, ExprTrait, Query};
+        #[derive(sqlx::FromRow)]
+        struct One {
+            #[allow(dead_code)]
+            id: uuid::Uuid,
+        }
+        let found: Option<One> = self
+            .fetch_optional(
+                Query::select()
+                    .expr_as(Expr::col(id_col), sea_query::Alias::new("id"))
+                    .from(table)
+                    .and_where(Expr::col(tenant_col).eq(tenant.as_str()))
+                    .and_where(Expr::col(id_col).eq(id)),
+            )
+            .await?;
+        match found {
+            Some(_) => Ok(()),
+            None => Err(StoreError::Invalid(sinergi_domain::auth::FieldError::new(field, "invalid-choice"))),
+        }
+    }
+
     /// Run DDL (rendered per backend by the caller).
     pub(crate) async fn execute_raw(&mut self, sqlite: String, postgres: String) -> Result<()> {
         match self {

@@ -3,7 +3,7 @@
 
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use serde::Serialize;
-use sinergi_domain::{Actor, Permission, RegionCode, Role};
+use sinergi_domain::{Actor, PartnerId, Permission, RegionCode, Role};
 use uuid::Uuid;
 
 use crate::agencies::target_tenant;
@@ -25,6 +25,9 @@ pub struct Reminder {
     pub link: String,
     /// The full text of the email (with an absolute link).
     pub mail_body: String,
+    /// Mail the users of this partner (a company's CSR report that is due) instead of the
+    /// region admins.
+    pub to_partner: Option<PartnerId>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,23 +84,27 @@ pub fn backoff_ms(attempts: i32) -> i64 {
     }
 }
 
-async fn admins(tx: &mut Tx, tenant: &RegionCode) -> Result<Vec<String>> {
-    let rows: Vec<EmailRow> = tx
-        .fetch_all(
-            Query::select()
-                .column(Users::Email)
-                .from(Users::Table)
-                .and_where(Expr::col(Users::TenantCode).eq(tenant.as_str()))
-                .and_where(Expr::col(Users::Role).eq(Role::RegionAdmin.slug()))
-                .and_where(Expr::col(Users::Active).eq(true)),
-        )
-        .await?;
+/// Who a reminder is mailed to: the region admins, or the users of one partner.
+async fn recipients(tx: &mut Tx, tenant: &RegionCode, partner: Option<PartnerId>) -> Result<Vec<String>> {
+    let mut stmt = Query::select()
+        .column(Users::Email)
+        .from(Users::Table)
+        .and_where(Expr::col(Users::TenantCode).eq(tenant.as_str()))
+        .and_where(Expr::col(Users::Active).eq(true))
+        .to_owned();
+    match partner {
+        Some(p) => stmt
+            .and_where(Expr::col(Users::Role).eq(Role::Partner.slug()))
+            .and_where(Expr::col(Users::PartnerId).eq(p.as_uuid())),
+        None => stmt.and_where(Expr::col(Users::Role).eq(Role::RegionAdmin.slug())),
+    };
+    let rows: Vec<EmailRow> = tx.fetch_all(&stmt).await?;
     Ok(rows.into_iter().map(|r| r.email).collect())
 }
 
 impl Store {
-    /// Raise reminders: a notification in the app and an email to each region admin, each at
-    /// most once per dedupe key. Returns how many were new.
+    /// Raise reminders: a notification in the app and an email to each region admin (or to
+    /// the partner's users), each at most once per dedupe key. Returns how many were new.
     pub async fn raise_reminders(&self, reminders: &[Reminder]) -> Result<usize> {
         let mut tx = self.begin().await?;
         let mut new = 0;
@@ -137,7 +144,7 @@ impl Store {
                 continue;
             }
             new += 1;
-            for to in admins(&mut tx, &r.tenant).await? {
+            for to in recipients(&mut tx, &r.tenant, r.to_partner).await? {
                 tx.execute(
                     &Query::insert()
                         .into_table(Outbox::Table)

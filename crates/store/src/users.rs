@@ -161,47 +161,16 @@ pub fn parse_name(name: &str) -> Result<String, FieldError> {
 
 async fn check_agency(tx: &mut Tx, tenant: Option<&RegionCode>, agency: Option<AgencyId>) -> Result<()> {
     let (Some(tenant), Some(agency)) = (tenant, agency) else { return Ok(()) };
-    #[derive(sqlx::FromRow)]
-    struct One {
-        #[allow(dead_code)]
-        id: Uuid,
-    }
-    let found: Option<One> = tx
-        .fetch_optional(
-            Query::select()
-                .column(Agencies::Id)
-                .from(Agencies::Table)
-                .and_where(Expr::col(Agencies::TenantCode).eq(tenant.as_str()))
-                .and_where(Expr::col(Agencies::Id).eq(agency.as_uuid())),
-        )
-        .await?;
-    if found.is_none() {
-        return Err(StoreError::Invalid(FieldError::new("agency_id", "invalid-choice")));
-    }
-    Ok(())
+    tx.check_in_tenant((Agencies::Table, Agencies::TenantCode, Agencies::Id), tenant, agency.as_uuid(), "agency_id")
+        .await
 }
 
 async fn check_partner(tx: &mut Tx, tenant: Option<&RegionCode>, partner: Option<PartnerId>) -> Result<()> {
     let Some(partner) = partner else { return Ok(()) };
-    #[derive(sqlx::FromRow)]
-    struct One {
-        #[allow(dead_code)]
-        id: Uuid,
-    }
+    // A partner user belongs to a tenant: the platform operator has no registry of its own.
     let Some(tenant) = tenant else { return Err(StoreError::Invalid(FieldError::new("partner_id", "invalid-choice"))) };
-    let found: Option<One> = tx
-        .fetch_optional(
-            Query::select()
-                .column(Partners::Id)
-                .from(Partners::Table)
-                .and_where(Expr::col(Partners::TenantCode).eq(tenant.as_str()))
-                .and_where(Expr::col(Partners::Id).eq(partner.as_uuid())),
-        )
-        .await?;
-    if found.is_none() {
-        return Err(StoreError::Invalid(FieldError::new("partner_id", "invalid-choice")));
-    }
-    Ok(())
+    tx.check_in_tenant((Partners::Table, Partners::TenantCode, Partners::Id), tenant, partner.as_uuid(), "partner_id")
+        .await
 }
 
 async fn load(tx: &mut Tx, id: UserId) -> Result<User> {

@@ -65,6 +65,7 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
             let mail = |message: &str| format!("{message}\n\n{base_url}{link}\n\n— Sinergi");
             if let Some(d) = p.dormancy(a, tenant.dormancy, today) {
                 reminders.push(Reminder {
+                    to_partner: None,
                     tenant: tenant.code.clone(),
                     dedupe_key: format!("dormant:{}:{}", a.id, d.since),
                     kind: "dormant".into(),
@@ -88,6 +89,7 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
                     ],
                 );
                 reminders.push(Reminder {
+                    to_partner: None,
                     tenant: tenant.code.clone(),
                     // Once per threshold (90, 30, 7 days), whatever day the job ran.
                     dedupe_key: format!("expiry:{}:{threshold}", a.id),
@@ -107,6 +109,7 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
                         &[("title", x.title.clone()), ("date", format_date(planned, Locale::Id))],
                     );
                     reminders.push(Reminder {
+                        to_partner: None,
                         tenant: tenant.code.clone(),
                         dedupe_key: format!("overdue:{}:{}:{planned}", a.id, x.title),
                         kind: "overdue".into(),
@@ -130,6 +133,7 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
                 ],
             );
             reminders.push(Reminder {
+                to_partner: None,
                 tenant: tenant.code.clone(),
                 // Once per item and due date: moving the date makes a new reminder.
                 dedupe_key: format!("action-overdue:{}:{due}", o.item.id),
@@ -140,8 +144,58 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
                 link,
             });
         }
+        reminders.extend(csr_reports_late(store, &actor, &tenant, today, base_url).await?);
     }
     store.raise_reminders(&reminders).await
+}
+
+/// Days after a reporting window ends before a missing CSR report counts as late.
+const CSR_GRACE_DAYS: i64 = 30;
+
+/// A company's realisation report that is late: mailed to the company's own users, once per
+/// pledge and window, and listed for the Pemda with the other reminders.
+async fn csr_reports_late(
+    store: &Store,
+    actor: &Actor,
+    tenant: &sinergi_store::tenants::Tenant,
+    today: time::Date,
+    base_url: &str,
+) -> Result<Vec<Reminder>, sinergi_store::StoreError> {
+    let tr = Tr::new(Locale::Id);
+    let book = store.csr_book(actor, &tenant.code).await?;
+    let mut out = Vec::new();
+    for n in &book.needs {
+        if n.need.status == sinergi_domain::csr::CsrNeedStatus::Closed {
+            continue;
+        }
+        for p in &n.pledges {
+            for w in p.due(book.windows, today) {
+                if !book.windows.is_late(w, today, CSR_GRACE_DAYS) {
+                    continue;
+                }
+                let link = format!("/csr/pledges/{}/report?window={}", p.pledge.id, w.key());
+                let message = tr.targs(
+                    "reminder-csr-late",
+                    &[
+                        ("company", p.pledge.partner_name.clone()),
+                        ("window", crate::pages::csr::window_label(tr, book.windows, w)),
+                        ("title", n.need.title.clone()),
+                    ],
+                );
+                out.push(Reminder {
+                    tenant: tenant.code.clone(),
+                    dedupe_key: format!("csr-late:{}:{}", p.pledge.id, w.key()),
+                    kind: "csr-late".into(),
+                    subject: tr.t1("reminder-csr-late-subject", "title", &n.need.title),
+                    mail_body: format!("{message}\n\n{base_url}{link}\n\n— Sinergi"),
+                    message,
+                    link,
+                    to_partner: Some(p.pledge.partner_id),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Send what the outbox holds. Each mail is marked sent, or failed with a later retry; an

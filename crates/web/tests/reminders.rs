@@ -70,6 +70,18 @@ async fn reminders_are_raised_once_and_mailed_through_smtp() {
             .any(|n| n.kind == "expiry" && n.message.contains("31 Desember 2026") && n.message.contains("38 hari"))
     );
     assert!(notes.iter().any(|n| n.kind == "dormant" && n.message.contains("literasi keuangan")));
+    // Bank BJB's CSR report for the third quarter is late (Q3 ended on 30 September, and the
+    // 30 days of grace are over); the second quarter's was sent back and is the company's.
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.kind == "csr-late" && n.message.contains("Bank BJB") && n.message.contains("Triwulan 3 2026"))
+    );
+    assert!(
+        !notes
+            .iter()
+            .any(|n| n.kind == "csr-late" && n.message.contains("Bank BJB") && n.message.contains("Triwulan 2 2026"))
+    );
 
     // The SMTP server is down: nothing is lost, and the mail waits for a retry.
     let port = {
@@ -96,5 +108,10 @@ async fn reminders_are_raised_once_and_mailed_through_smtp() {
     let to_serang: Vec<_> =
         received.iter().filter(|(to, _)| to.iter().any(|t| t.contains("region-admin@kota-serang"))).collect();
     assert!(to_serang.iter().any(|(_, body)| body.contains("Segera berakhir")), "the subject is in Indonesian");
+    // The late CSR report goes to the company's own user, and only CSR reminders do.
+    let to_bjb: Vec<_> =
+        received.iter().filter(|(to, _)| to.iter().any(|t| t.contains("partner@kota-serang"))).collect();
+    assert!(!to_bjb.is_empty(), "Bank BJB's user is reminded");
+    assert!(to_bjb.iter().all(|(_, body)| body.contains("Laporan realisasi CSR terlambat")));
     assert_eq!(deliver_mail(&app.store, &config).await.expect("again"), (0, 0), "sent mail is not sent again");
 }

@@ -30,7 +30,7 @@ home-help-region-admin = You manage your regional government: its agencies, user
 home-help-agency-officer = You work for one agency. Its cooperation needs and activities will be managed from here.
 home-help-umkm-officer = You manage micro and small business data and programmes. The UMKM registry and trainings will appear here.
 home-help-lab-officer = You run the regional laboratory's services. Its test catalogue, orders and fees will appear here.
-home-help-partner = You are a partner of the regional government. Your offers, CSR pledges and reports will appear here.
+home-help-partner = You are a partner of the regional government. Your CSR pledges, the realisation reports due and the verifiers' comments are in the partner portal.
 home-help-umkm-owner = You run a micro or small business. Your business profile and products will appear here.
 home-help-viewer = You can see summaries and the list of agencies of your regional government.
 
@@ -606,6 +606,8 @@ activity-status-done = Done
 activity-status-cancelled = Cancelled
 
 ## CSR (TJSL)
+reminder-csr-late = The CSR realisation report of { $company } for { $window } ({ $title }) has not been received.
+reminder-csr-late-subject = CSR realisation report overdue: { $title }
 nav-csr = CSR
 nav-csr-portal = Partner portal
 field-category = Category

@@ -30,7 +30,7 @@ home-help-region-admin = Anda mengelola Pemda Anda: perangkat daerah, pengguna, 
 home-help-agency-officer = Anda bekerja untuk satu perangkat daerah. Kebutuhan kerja sama dan kegiatan perangkat daerah Anda akan dikelola dari sini.
 home-help-umkm-officer = Anda mengelola data dan program UMKM. Registri UMKM dan pelatihan akan tampil di sini.
 home-help-lab-officer = Anda mengelola layanan Labkesda. Katalog uji, pesanan, dan retribusi akan tampil di sini.
-home-help-partner = Anda adalah mitra Pemda. Penawaran, komitmen CSR, dan laporan Anda akan tampil di sini.
+home-help-partner = Anda adalah mitra Pemda. Komitmen CSR Anda, laporan realisasi yang jatuh tempo, dan catatan verifikator ada di Portal Mitra.
 home-help-umkm-owner = Anda pelaku UMKM. Profil usaha dan produk Anda akan tampil di sini.
 home-help-viewer = Anda dapat melihat ringkasan dan daftar perangkat daerah Pemda Anda.
 
@@ -606,6 +606,8 @@ activity-status-done = Selesai
 activity-status-cancelled = Dibatalkan
 
 ## CSR (TJSL)
+reminder-csr-late = Laporan realisasi CSR { $company } untuk { $window } ({ $title }) belum diterima.
+reminder-csr-late-subject = Laporan realisasi CSR terlambat: { $title }
 nav-csr = CSR
 nav-csr-portal = Portal Mitra
 field-category = Kategori

@@ -127,6 +127,13 @@ fn tenant_of(actor: &Actor) -> AppResult<RegionCode> {
     }
 }
 
+/// A need of the actor's tenant that the actor may see, or 404: checked before a form's body
+/// is read, so that another Pemda's record answers "not found" whatever was sent.
+async fn need_exists(state: &AppState, actor: &Actor, id: CsrNeedId) -> AppResult<()> {
+    let book = state.store.csr_book(actor, &tenant_of(actor)?).await?;
+    book.need(id).map(|_| ()).ok_or(AppError::NotFound)
+}
+
 fn need_id(s: &str) -> AppResult<CsrNeedId> {
     s.parse().map_err(|_| AppError::NotFound)
 }
@@ -554,8 +561,7 @@ pub async fn update_need(
 ) -> AppResult<Response> {
     let tr = auth.ctx.tr();
     let id = need_id(&csr_need_id)?;
-    let tenant = tenant_of(&auth.actor)?;
-    state.store.csr_book(&auth.actor, &tenant).await?.need(id).ok_or(AppError::NotFound)?;
+    need_exists(&state, &auth.actor, id).await?;
     let f = MultipartForm::read(multipart).await?;
     let values = NeedFormValues::from_form(&f);
     let mut errors = Vec::new();
@@ -888,8 +894,7 @@ pub async fn add_photo(
 ) -> AppResult<Response> {
     let tr = auth.ctx.tr();
     let id = need_id(&csr_need_id)?;
-    let tenant = tenant_of(&auth.actor)?;
-    state.store.csr_book(&auth.actor, &tenant).await?.need(id).ok_or(AppError::NotFound)?;
+    need_exists(&state, &auth.actor, id).await?;
     let mut f = match MultipartForm::read(multipart).await {
         Ok(f) => f,
         Err(AppError::Invalid(e)) => {

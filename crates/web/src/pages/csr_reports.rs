@@ -58,27 +58,7 @@ struct Annual {
 
 /// Received reports of `year`, flattened like the public realisation rows.
 fn received(book: &CsrBook, year: i32) -> Vec<Realisation> {
-    let mut out = Vec::new();
-    for n in &book.needs {
-        for p in &n.pledges {
-            for r in p.reports.iter().filter(|r| RECEIVED.contains(&r.status) && r.window.year == year) {
-                out.push(Realisation {
-                    need_id: n.need.id,
-                    need_title: n.need.title.clone(),
-                    category: n.need.category,
-                    location: r.location.clone().unwrap_or_else(|| n.need.location.clone()),
-                    partner_id: p.pledge.partner_id,
-                    partner_name: p.pledge.partner_name.clone(),
-                    report_id: r.id,
-                    window: r.window,
-                    value: r.value,
-                    description: r.description.clone(),
-                    evidence: Vec::new(),
-                });
-            }
-        }
-    }
-    out
+    book.realisations(&RECEIVED).into_iter().filter(|r| r.window.year == year).collect()
 }
 
 fn groups<K: Ord + Clone>(

@@ -34,6 +34,9 @@ struct HomePage {
     recent: Vec<EventRow>,
     reminders: Vec<(String, String)>,
     role_help: String,
+    /// Where this role works on CSR: the partner portal for a company, the portfolio for the
+    /// Pemda's users.
+    csr_links: Vec<(&'static str, String)>,
 }
 
 pub async fn home(State(state): State<AppState>, auth: Authed) -> AppResult<Response> {
@@ -71,6 +74,14 @@ pub async fn home(State(state): State<AppState>, auth: Authed) -> AppResult<Resp
     let greeting = tr.t1("home-greeting", "name", &auth.session.user.name);
     let role_help = tr.t(&format!("home-help-{}", auth.session.user.role.slug()));
 
+    let mut csr_links = Vec::new();
+    if actor.role == sinergi_domain::Role::Partner {
+        csr_links.push(("/csr/portal", tr.t("nav-csr-portal")));
+    }
+    if actor.role != sinergi_domain::Role::UmkmOwner && actor.scope.tenant().is_some() {
+        csr_links.push(("/csr", tr.t("nav-csr")));
+    }
+
     Ok(render(&HomePage {
         shell: Shell::new(&auth.ctx, "home-title"),
         greeting,
@@ -79,5 +90,6 @@ pub async fn home(State(state): State<AppState>, auth: Authed) -> AppResult<Resp
         recent,
         reminders,
         role_help,
+        csr_links,
     }))
 }

@@ -77,7 +77,8 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     if role == Role::Partner {
         items.push(("/csr/portal", "nav-csr-portal"));
     }
-    if role != Role::UmkmOwner {
+    // The platform operator belongs to no Pemda, and CSR is a Pemda's.
+    if !matches!(role, Role::UmkmOwner | Role::PlatformAdmin) {
         items.push(("/csr", "nav-csr"));
     }
     if Permission::ManageUsers.allows(role) {
