@@ -761,6 +761,9 @@ error-out-of-range = The value is outside the allowed range.
 error-end-before-start = The end date may not come before the start date.
 
 ## CSR public page and annual report
+csrpub-page-of = Page { $page } of { $pages }
+csrpub-prev = Previous
+csrpub-next = Next
 csrpub-title = CSR transparency, { $name }
 csrpub-intro = Companies' corporate social responsibility (TJSL/CSR) programmes in { $name } whose realisation reports the Pemda verified and published, and the needs still looking for a partner.
 csrpub-not-reported = not reported

@@ -761,6 +761,9 @@ error-out-of-range = Nilai di luar rentang yang diizinkan.
 error-end-before-start = Tanggal selesai tidak boleh sebelum tanggal mulai.
 
 ## CSR public page and annual report
+csrpub-page-of = Halaman { $page } dari { $pages }
+csrpub-prev = Sebelumnya
+csrpub-next = Berikutnya
 csrpub-title = Transparansi CSR { $name }
 csrpub-intro = Program tanggung jawab sosial dan lingkungan (TJSL/CSR) perusahaan di { $name } yang laporan realisasinya sudah diverifikasi dan dipublikasikan Pemda, serta kebutuhan yang masih mencari mitra.
 csrpub-not-reported = tidak dilaporkan

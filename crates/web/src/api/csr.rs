@@ -305,6 +305,7 @@ pub async fn move_need(
     state.store.csr_book(&auth.actor, &tenant_of(&auth)?).await?.need(id).ok_or(AppError::NotFound)?;
     let to: CsrNeedStatus = body.to.parse()?;
     let landed = state.store.move_csr_need(&auth.actor, id, to).await?;
+    state.csr_public_cache.forget_tenant(tenant_of(&auth)?.as_str());
     Ok(Json(StatusDto { status: landed.slug().to_owned() }))
 }
 
@@ -368,6 +369,7 @@ pub async fn move_report(
     state.store.csr_book(&auth.actor, &tenant_of(&auth)?).await?.report(id).ok_or(AppError::NotFound)?;
     let to: ReportStatus = body.to.parse()?;
     let landed = state.store.move_csr_report(&auth.actor, id, to, body.comment.as_deref()).await?;
+    state.csr_public_cache.forget_tenant(tenant_of(&auth)?.as_str());
     Ok(Json(StatusDto { status: landed.slug().to_owned() }))
 }
 

@@ -878,7 +878,10 @@ pub async fn move_need(
     let mut errors = FormErrors::default();
     match f.to.parse::<CsrNeedStatus>() {
         Ok(to) => match state.store.move_csr_need(&auth.actor, id, to).await {
-            Ok(_) => return Ok(see_other(&format!("/csr/needs/{id}"))),
+            Ok(_) => {
+                state.csr_public_cache.forget_tenant(tenant_of(&auth.actor)?.as_str());
+                return Ok(see_other(&format!("/csr/needs/{id}")));
+            }
             Err(e) => errors.absorb(tr, e.into())?,
         },
         Err(e) => errors.add(tr, &e),
@@ -1226,7 +1229,10 @@ pub async fn move_report(
     let mut errors = FormErrors::default();
     match f.to.parse::<ReportStatus>() {
         Ok(to) => match state.store.move_csr_report(&auth.actor, id, to, Some(&f.comment)).await {
-            Ok(_) => return Ok(see_other(&format!("/csr/needs/{need_id}#report-{id}"))),
+            Ok(_) => {
+                state.csr_public_cache.forget_tenant(tenant.as_str());
+                return Ok(see_other(&format!("/csr/needs/{need_id}#report-{id}")));
+            }
             Err(e) => errors.absorb(tr, e.into())?,
         },
         Err(e) => errors.add(tr, &e),

@@ -87,6 +87,19 @@ impl PageCache {
         }
         pages.insert(key, (Instant::now(), html));
     }
+
+    /// Drop a tenant's pages: called when this server publishes or withdraws something of
+    /// theirs, so that the page shows it at once (other servers behind a balancer still wait
+    /// out the TTL).
+    pub fn forget_tenant(&self, tenant: &str) {
+        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        pages.retain(|(t, _, _), _| t != tenant);
+    }
+
+    /// Drop every page (the benchmark times a page built from the store this way).
+    pub fn clear(&self) {
+        self.pages.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,17 +112,29 @@ pub struct PublicQuery {
     category: Option<String>,
     kecamatan: Option<String>,
     lang: Option<String>,
+    page: Option<String>,
 }
 
 /// What the visitor drilled down to. A value that does not parse is ignored: a mangled link
 /// shows the whole page rather than an error.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Filter {
     company: Option<PartnerId>,
     year: Option<i32>,
     category: Option<CsrCategory>,
     kecamatan: Option<RegionCode>,
+    /// Which page of the programme list, from 1 (0 reads as 1).
+    page: usize,
 }
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter { company: None, year: None, category: None, kecamatan: None, page: 1 }
+    }
+}
+
+/// Programmes per page of the list: a phone gets a short page however much a Pemda published.
+const PER_PAGE: usize = 30;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Facet {
@@ -127,6 +152,7 @@ impl Filter {
             year: text(&q.year).and_then(|s| s.parse().ok()).filter(|y| (2000..=2100).contains(y)),
             category: text(&q.category).and_then(|s| s.parse().ok()),
             kecamatan: text(&q.kecamatan).and_then(|s| RegionCode::parse(&s).ok()),
+            page: text(&q.page).and_then(|s| s.parse().ok()).filter(|p| (1..=10_000).contains(p)).unwrap_or(1),
         }
     }
 
@@ -140,7 +166,7 @@ impl Filter {
     /// The same filter without one facet: a chart shows every choice of its own facet
     /// within the other facets the visitor chose.
     fn without(&self, facet: Facet) -> Filter {
-        let mut f = self.clone();
+        let mut f = Filter { page: 1, ..self.clone() };
         match facet {
             Facet::Company => f.company = None,
             Facet::Year => f.year = None,
@@ -164,6 +190,9 @@ impl Filter {
         }
         if let Some(k) = &self.kecamatan {
             pairs.push(("kecamatan", k.to_string()));
+        }
+        if self.page > 1 {
+            pairs.push(("page", self.page.to_string()));
         }
         pairs.push(("lang", lang.to_owned()));
         format!("?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
@@ -235,6 +264,11 @@ struct PublicPage {
     charts: Vec<Chart>,
     chips: Vec<Chip>,
     rows: Vec<ProgrammeRow>,
+    /// All programmes the filters leave, over every page.
+    row_count: usize,
+    page_label: Option<String>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
     open_needs: Vec<OpenNeedRow>,
     csv_href: String,
     xlsx_href: String,
@@ -266,7 +300,8 @@ fn chart<K: Ord + Clone>(
             Bar {
                 label: first.map(|r| label(&k, r)).unwrap_or_default(),
                 value: total_text(tr, &t),
-                href: select(&k).query(lang),
+                // A new choice starts the list from its first page.
+                href: Filter { page: 1, ..select(&k) }.query(lang),
                 width,
                 active: active(&k),
             }
@@ -356,8 +391,14 @@ fn render_page(tr: Tr, tenant: &Tenant, book: &CsrBook, filter: &Filter) -> AppR
         chips.push(Chip { label: region_name(k), href: f.without(Facet::Kecamatan).query(lang) });
     }
 
+    let page_no = f.page.max(1);
+    let pages = shown.len().div_ceil(PER_PAGE).max(1);
+    let prev_href = (page_no > 1).then(|| Filter { page: page_no - 1, ..f.clone() }.query(lang));
+    let next_href = (page_no < pages).then(|| Filter { page: page_no + 1, ..f.clone() }.query(lang));
     let rows = shown
         .iter()
+        .skip((page_no - 1) * PER_PAGE)
+        .take(PER_PAGE)
         .map(|r| ProgrammeRow {
             title: r.need_title.clone(),
             company: r.partner_name.clone(),
@@ -409,6 +450,11 @@ fn render_page(tr: Tr, tenant: &Tenant, book: &CsrBook, filter: &Filter) -> AppR
         charts,
         chips,
         rows,
+        row_count: shown.len(),
+        page_label: (pages > 1)
+            .then(|| tr.targs("csrpub-page-of", &[("page", page_no.to_string()), ("pages", pages.to_string())])),
+        prev_href,
+        next_href,
         open_needs,
         csv_href: format!("/publik/{slug}/csr.csv"),
         xlsx_href: format!("/publik/{slug}/csr.xlsx"),
@@ -663,13 +709,18 @@ mod tests {
             category: Some("pendidikan".into()),
             kecamatan: Some("36.73.02".into()),
             lang: None,
+            page: Some("2".into()),
         };
         let f = Filter::parse(&q);
         assert_eq!(f.company, None);
         assert_eq!(f.year, Some(2026));
         assert_eq!(f.category, Some(CsrCategory::Pendidikan));
-        assert_eq!(f.query("en"), "?year=2026&category=pendidikan&kecamatan=36.73.02&lang=en");
+        assert_eq!(f.query("en"), "?year=2026&category=pendidikan&kecamatan=36.73.02&page=2&lang=en");
+        // Dropping a filter starts the list again from its first page.
         assert_eq!(f.without(Facet::Year).query("id"), "?category=pendidikan&kecamatan=36.73.02&lang=id");
+        for bad in ["0", "-1", "x", "10001"] {
+            assert_eq!(Filter::parse(&PublicQuery { page: Some(bad.into()), ..Default::default() }).page, 1, "{bad}");
+        }
         assert_eq!(Filter::parse(&PublicQuery { year: Some("99999".into()), ..Default::default() }), Filter::default());
     }
 
