@@ -761,6 +761,7 @@ error-out-of-range = The value is outside the allowed range.
 error-end-before-start = The end date may not come before the start date.
 
 ## CSR public page and annual report
+csrrep-no-report-yet = no report yet
 csrpub-page-of = Page { $page } of { $pages }
 csrpub-prev = Previous
 csrpub-next = Next

@@ -761,6 +761,7 @@ error-out-of-range = Nilai di luar rentang yang diizinkan.
 error-end-before-start = Tanggal selesai tidak boleh sebelum tanggal mulai.
 
 ## CSR public page and annual report
+csrrep-no-report-yet = belum ada laporan
 csrpub-page-of = Halaman { $page } dari { $pages }
 csrpub-prev = Sebelumnya
 csrpub-next = Berikutnya

@@ -200,7 +200,12 @@ pub async fn annual_xlsx(
                 Value::Text(p.company.clone()),
                 Value::Text(p.programme.clone()),
                 p.pledged.map(Value::Rupiah).unwrap_or_else(not_reported),
-                total_cell(tr, &p.realised),
+                // No received report yet is "none yet", not a realisation of Rp 0.
+                if p.realised.known_count + p.realised.unknown_count == 0 {
+                    Value::Text(tr.t("csrrep-no-report-yet"))
+                } else {
+                    total_cell(tr, &p.realised)
+                },
                 Value::Text(p.status.clone()),
             ]
         })
@@ -295,7 +300,11 @@ pub async fn annual_pdf(
                 p.company.clone(),
                 p.programme.clone(),
                 p.pledged.map(|v| rupiah(tr, v)).unwrap_or_else(|| tr.t("csrpub-not-reported")),
-                money(&p.realised),
+                if p.realised.known_count + p.realised.unknown_count == 0 {
+                    tr.t("csrrep-no-report-yet")
+                } else {
+                    money(&p.realised)
+                },
                 p.status.clone(),
             ]
         })
