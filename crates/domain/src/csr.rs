@@ -207,6 +207,15 @@ impl ReportingWindows {
         self.months
     }
 
+    /// The window after `w` (the first of the next year after the last of a year).
+    pub fn next(&self, w: Window) -> Window {
+        if u32::from(w.index) * u32::from(self.months) >= 12 {
+            Window { year: w.year + 1, index: 1 }
+        } else {
+            Window { year: w.year, index: w.index + 1 }
+        }
+    }
+
     pub fn of(&self, date: Date) -> Window {
         let month0 = u8::from(date.month()) - 1;
         Window { year: date.year(), index: month0 / self.months + 1 }
@@ -271,11 +280,7 @@ pub fn due_windows(windows: ReportingWindows, period: (Date, Date), today: Date,
         {
             out.push(w);
         }
-        w = if u32::from(w.index) * u32::from(windows.months()) >= 12 {
-            Window { year: w.year + 1, index: 1 }
-        } else {
-            Window { year: w.year, index: w.index + 1 }
-        };
+        w = windows.next(w);
     }
     out
 }

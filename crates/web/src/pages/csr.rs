@@ -1061,7 +1061,7 @@ async fn report_form_page(
         if !locked {
             windows.push((w.key(), window_label(tr, book.windows, w)));
         }
-        w = next_window(book.windows, w);
+        w = book.windows.next(w);
     }
     windows.reverse();
     let values = values.unwrap_or_else(|| ReportValues {
@@ -1108,14 +1108,6 @@ async fn report_form_page(
             .unwrap_or_default(),
         errors,
     })
-}
-
-fn next_window(windows: ReportingWindows, w: Window) -> Window {
-    if u32::from(w.index) * u32::from(windows.months()) >= 12 {
-        Window { year: w.year + 1, index: 1 }
-    } else {
-        Window { year: w.year, index: w.index + 1 }
-    }
 }
 
 pub async fn report_form(
