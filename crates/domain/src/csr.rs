@@ -9,7 +9,9 @@
 use serde::Serialize;
 use time::{Date, Month};
 
+use crate::access::{Actor, Permission, Role};
 use crate::auth::FieldError;
+use crate::{AgencyId, PartnerId};
 
 crate::slug_enum! {
     /// The categories of a CSR programme proposal (usulan program CSR).
@@ -82,6 +84,46 @@ crate::slug_enum! {
         /// Shown on the public transparency page.
         Published = "published",
     }
+}
+
+/// Who `actor` moves a need as: the region admin, the officer of the proposing agency, or
+/// nobody (`None`).
+pub fn mover_of(actor: &Actor, agency: Option<AgencyId>) -> Option<CsrMover> {
+    if actor.can(Permission::ManageCsr) {
+        Some(CsrMover::RegionAdmin)
+    } else if agency.is_some_and(|a| actor.may_plan_for(a)) {
+        Some(CsrMover::Agency)
+    } else {
+        None
+    }
+}
+
+/// May `actor` propose a need: an officer who plans for an agency, or a company's user for its
+/// own programme.
+pub fn may_propose(actor: &Actor) -> bool {
+    actor.can(Permission::PlanCooperation) || (actor.role == Role::Partner && actor.partner.is_some())
+}
+
+/// May `actor` edit a need (its texts, its photos): the region admin, the proposing agency's
+/// officer, or the company whose own programme it is.
+pub fn may_edit_need(actor: &Actor, agency: Option<AgencyId>, proposed_by: Option<PartnerId>) -> bool {
+    mover_of(actor, agency).is_some()
+        || (actor.role == Role::Partner && proposed_by.is_some() && proposed_by == actor.partner)
+}
+
+/// May `partner` pledge to a need in `status`? Published needs and those already under way
+/// take pledges; a draft only from the company whose own programme it is.
+pub fn open_for_pledge(status: CsrNeedStatus, proposed_by: Option<PartnerId>, partner: Option<PartnerId>) -> bool {
+    match status {
+        CsrNeedStatus::Published | CsrNeedStatus::Pledged | CsrNeedStatus::InProgress => true,
+        CsrNeedStatus::Draft => proposed_by.is_some() && proposed_by == partner,
+        CsrNeedStatus::Realised | CsrNeedStatus::Closed => false,
+    }
+}
+
+impl ReportStatus {
+    /// Reports the Pemda counts as received: approved by a verifier, published or not yet.
+    pub const RECEIVED: [ReportStatus; 2] = [ReportStatus::Approved, ReportStatus::Published];
 }
 
 /// Who acts on a report: the company (its partner user, or an officer on its behalf) or the
@@ -409,6 +451,29 @@ mod tests {
         for bad in ["", "2026", "2026-0", "2026-13", "x-1", "1999-1"] {
             assert_eq!(Window::parse_key(bad).unwrap_err().field, "window", "{bad}");
         }
+    }
+
+    #[test]
+    fn who_moves_edits_and_pledges() {
+        let agency = AgencyId::new();
+        let company = PartnerId::new();
+        let officer = Actor { role: Role::AgencyOfficer, agency: Some(agency), ..Actor::system("o") };
+        let admin = Actor { role: Role::RegionAdmin, ..Actor::system("a") };
+        let partner = Actor { role: Role::Partner, partner: Some(company), ..Actor::system("p") };
+        assert_eq!(mover_of(&admin, None), Some(CsrMover::RegionAdmin));
+        assert_eq!(mover_of(&officer, Some(agency)), Some(CsrMover::Agency));
+        assert_eq!(mover_of(&officer, Some(AgencyId::new())), None);
+        assert_eq!(mover_of(&partner, Some(agency)), None);
+        assert!(may_propose(&officer) && may_propose(&partner));
+        assert!(!may_propose(&Actor { role: Role::Partner, partner: None, ..Actor::system("p") }));
+        assert!(!may_propose(&Actor { role: Role::Viewer, ..Actor::system("v") }));
+        assert!(may_edit_need(&partner, None, Some(company)) && !may_edit_need(&partner, None, Some(PartnerId::new())));
+        assert!(may_edit_need(&officer, Some(agency), None) && !may_edit_need(&officer, None, Some(company)));
+        assert!(open_for_pledge(CsrNeedStatus::Published, None, Some(company)));
+        assert!(open_for_pledge(CsrNeedStatus::Draft, Some(company), Some(company)));
+        assert!(!open_for_pledge(CsrNeedStatus::Draft, Some(company), Some(PartnerId::new())));
+        assert!(!open_for_pledge(CsrNeedStatus::Draft, None, None), "an agency's draft is nobody's to pledge to");
+        assert!(!open_for_pledge(CsrNeedStatus::Closed, None, Some(company)));
     }
 
     fn any_date() -> impl Strategy<Value = Date> {

@@ -18,8 +18,9 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 use sinergi_domain::auth::{FieldError, required_text};
 use sinergi_domain::csr::{
-    CsrCategory, CsrMover, CsrNeedStatus, EvidenceKind, PledgeForm, ReportActor, ReportStatus, Reported, ReportedTotal,
-    ReportingWindows, Window, check_need_move, check_report_move, due_windows,
+    CsrCategory, CsrNeedStatus, EvidenceKind, PledgeForm, ReportActor, ReportStatus, Reported, ReportedTotal,
+    ReportingWindows, Window, check_need_move, check_report_move, due_windows, may_edit_need, mover_of,
+    open_for_pledge,
 };
 use sinergi_domain::files::{CheckedFile, FileType};
 use sinergi_domain::{
@@ -1009,7 +1010,7 @@ impl Store {
         let book = read_book(&mut tx, &tenant).await?;
         let entry = book.need(id).ok_or(StoreError::NotFound)?;
         let before = entry.need.clone();
-        if !may_edit_need(actor, &before) {
+        if !may_edit_need(actor, before.agency_id, before.proposed_by) {
             return Err(StoreError::Forbidden);
         }
         if !matches!(before.status, CsrNeedStatus::Draft | CsrNeedStatus::Published) || !entry.pledges.is_empty() {
@@ -1070,13 +1071,7 @@ impl Store {
         let book = read_book(&mut tx, &tenant).await?;
         let entry = book.need(id).ok_or(StoreError::NotFound)?;
         let from = entry.need.status;
-        let mover = if actor.can(Permission::ManageCsr) {
-            CsrMover::RegionAdmin
-        } else if entry.need.agency_id.is_some_and(|a| actor.may_plan_for(a)) {
-            CsrMover::Agency
-        } else {
-            return Err(StoreError::Forbidden);
-        };
+        let mover = mover_of(actor, entry.need.agency_id).ok_or(StoreError::Forbidden)?;
         check_need_move(from, to, mover)?;
         if to == CsrNeedStatus::Draft && !entry.pledges.is_empty() {
             return Err(StoreError::Invalid(FieldError::new("status", "csr-need-locked")));
@@ -1118,7 +1113,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let book = read_book(&mut tx, &tenant).await?;
         let need = &book.need(id).ok_or(StoreError::NotFound)?.need;
-        if !may_edit_need(actor, need) {
+        if !may_edit_need(actor, need.agency_id, need.proposed_by) {
             return Err(StoreError::Forbidden);
         }
         let (file_id, thumb_id, sha) = insert_upload(&mut tx, actor, &tenant, &upload).await?;
@@ -1171,11 +1166,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let book = read_book(&mut tx, &tenant).await?;
         let entry = book.need(need).ok_or(StoreError::NotFound)?;
-        let open = match entry.need.status {
-            CsrNeedStatus::Published | CsrNeedStatus::Pledged | CsrNeedStatus::InProgress => true,
-            CsrNeedStatus::Draft => entry.need.proposed_by == Some(input.partner_id),
-            CsrNeedStatus::Realised | CsrNeedStatus::Closed => false,
-        };
+        let open = open_for_pledge(entry.need.status, entry.need.proposed_by, Some(input.partner_id));
         if !open {
             return Err(StoreError::Invalid(FieldError::new("status", "csr-need-not-open")));
         }
@@ -1483,12 +1474,6 @@ impl Store {
         tx.commit().await?;
         Ok(file)
     }
-}
-
-fn may_edit_need(actor: &Actor, need: &CsrNeed) -> bool {
-    actor.can(Permission::ManageCsr)
-        || need.agency_id.is_some_and(|a| actor.may_plan_for(a))
-        || (actor.role == Role::Partner && need.proposed_by.is_some() && need.proposed_by == actor.partner)
 }
 
 fn book_has_file(book: &CsrBook, id: FileId) -> bool {

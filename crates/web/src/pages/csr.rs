@@ -14,8 +14,8 @@ use serde::Deserialize;
 use sinergi_domain::auth::FieldError;
 use sinergi_domain::cooperation::outcomes::parse_amount;
 use sinergi_domain::csr::{
-    CsrCategory, CsrMover, CsrNeedStatus, EvidenceKind, PledgeForm, ReportStatus, Reported, ReportedTotal,
-    ReportingWindows, Window, check_need_move,
+    CsrCategory, CsrNeedStatus, EvidenceKind, PledgeForm, ReportStatus, Reported, ReportedTotal, ReportingWindows,
+    Window, check_need_move, may_edit_need, may_propose, mover_of, open_for_pledge,
 };
 use sinergi_domain::files::{CheckedFile, FileType, MAX_FILE_BYTES, check_file};
 use sinergi_domain::format::format_date;
@@ -146,21 +146,10 @@ fn report_id(s: &str) -> AppResult<CsrReportId> {
     s.parse().map_err(|_| AppError::NotFound)
 }
 
-/// May this actor propose a need at all (an officer for an agency, or a company)?
-fn may_propose(actor: &Actor) -> bool {
-    actor.can(Permission::PlanCooperation) || (actor.role == Role::Partner && actor.partner.is_some())
-}
-
 /// The steps of a need this actor may take from where it stands (pledging is a form of its
 /// own, and in progress follows from an approved report).
 fn need_moves(actor: &Actor, need: &CsrNeed, has_pledges: bool) -> Vec<CsrNeedStatus> {
-    let mover = if actor.can(Permission::ManageCsr) {
-        CsrMover::RegionAdmin
-    } else if need.agency_id.is_some_and(|a| actor.may_plan_for(a)) {
-        CsrMover::Agency
-    } else {
-        return Vec::new();
-    };
+    let Some(mover) = mover_of(actor, need.agency_id) else { return Vec::new() };
     CsrNeedStatus::ALL
         .iter()
         .copied()
@@ -264,13 +253,12 @@ pub async fn list(State(state): State<AppState>, auth: Authed, Query(q): Query<L
         .filter(|n| status.is_none_or(|s| n.need.status == s) && category.is_none_or(|c| n.need.category == c))
         .map(|n| need_row(tr, n, &lookup))
         .collect();
-    let received = [ReportStatus::Approved, ReportStatus::Published];
     let realised = ReportedTotal::of(
         book.needs
             .iter()
             .flat_map(|n| n.pledges.iter())
             .flat_map(|p| p.reports.iter())
-            .filter(|r| received.contains(&r.status))
+            .filter(|r| ReportStatus::RECEIVED.contains(&r.status))
             .map(|r| r.value),
     );
     let pledged = ReportedTotal::of(book.needs.iter().flat_map(|n| n.pledges.iter()).map(|p| p.pledge.value));
@@ -718,7 +706,7 @@ fn pledge_view(
         ),
         agreement: p.pledge.agreement_id.map(|a| (format!("/cooperation/agreements/{a}"), tr.t("csr-agreement-link"))),
         note: p.pledge.note.clone(),
-        realised: total_text(tr, &p.realised(&[ReportStatus::Approved, ReportStatus::Published])),
+        realised: total_text(tr, &p.realised(&ReportStatus::RECEIVED)),
         reports: report_views(tr, actor, book, need, p),
         due: p.due(book.windows, today).into_iter().map(|w| (w.key(), window_label(tr, book.windows, w))).collect(),
         can_report: open && actor.may_act_for(p.pledge.partner_id),
@@ -770,14 +758,8 @@ async fn need_page(state: &AppState, auth: &Authed, id: CsrNeedId, errors: FormE
         .clone()
         .or_else(|| n.proposed_by.and_then(|p| names.iter().find(|(id, _)| *id == p).map(|(_, name)| name.clone())))
         .unwrap_or_else(|| "—".into());
-    let editor = actor.can(Permission::ManageCsr)
-        || n.agency_id.is_some_and(|a| actor.may_plan_for(a))
-        || (actor.role == Role::Partner && n.proposed_by.is_some() && n.proposed_by == actor.partner);
-    let open_for_pledges = match n.status {
-        CsrNeedStatus::Published | CsrNeedStatus::Pledged | CsrNeedStatus::InProgress => true,
-        CsrNeedStatus::Draft => n.proposed_by.is_some() && n.proposed_by == actor.partner,
-        _ => false,
-    };
+    let editor = may_edit_need(actor, n.agency_id, n.proposed_by);
+    let open_for_pledges = open_for_pledge(n.status, n.proposed_by, actor.partner);
     let pledge_partners = if !open_for_pledges {
         None
     } else if actor.role == Role::Partner {
@@ -1372,7 +1354,7 @@ pub async fn portal(State(state): State<AppState>, auth: Authed, Query(q): Query
             &ReportedTotal::of(
                 own.iter()
                     .flat_map(|p| p.reports.iter())
-                    .filter(|r| matches!(r.status, ReportStatus::Approved | ReportStatus::Published))
+                    .filter(|r| ReportStatus::RECEIVED.contains(&r.status))
                     .map(|r| r.value),
             ),
         ),

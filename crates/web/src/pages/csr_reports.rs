@@ -21,9 +21,6 @@ use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 
-/// What counts as received in the internal report.
-const RECEIVED: [ReportStatus; 2] = [ReportStatus::Approved, ReportStatus::Published];
-
 /// One group of a "received by …" section.
 struct GroupLine {
     label: String,
@@ -58,7 +55,7 @@ struct Annual {
 
 /// Received reports of `year`, flattened like the public realisation rows.
 fn received(book: &CsrBook, year: i32) -> Vec<Realisation> {
-    book.realisations(&RECEIVED).into_iter().filter(|r| r.window.year == year).collect()
+    book.realisations(&ReportStatus::RECEIVED).into_iter().filter(|r| r.window.year == year).collect()
 }
 
 fn groups<K: Ord + Clone>(
@@ -99,7 +96,7 @@ fn annual(tr: Tr, book: &CsrBook, year: i32) -> Annual {
                 company: p.pledge.partner_name.clone(),
                 programme: n.need.title.clone(),
                 pledged: p.pledge.value.known(),
-                realised: p.realised(&RECEIVED),
+                realised: p.realised(&ReportStatus::RECEIVED),
                 status: super::csr::need_status_label(tr, n.need.status),
             });
         }
