@@ -12,6 +12,7 @@
 mod data;
 mod kbli;
 mod region;
+mod region_match;
 mod text;
 mod urusan;
 
@@ -20,6 +21,7 @@ pub use region::{
     Region, RegionCounts, RegionHit, children, region, region_all, region_count_by_level, region_label, region_path,
     search_regions,
 };
+pub use region_match::{NameMatch, RegencyMatcher};
 pub use urusan::{Urusan, UrusanGroup, urusan, urusan_all};
 
 /// Parses every table now rather than on first use. A server calls this at start-up so that the
