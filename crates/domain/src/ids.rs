@@ -124,3 +124,23 @@ typed_id!(
     /// A stored file (photo, BAST, attendance list) by itself, as the public page links to it.
     FileId
 );
+typed_id!(
+    /// One real business in the UMKM registry (the cluster its source records resolve to).
+    BusinessId
+);
+typed_id!(
+    /// One row about a business from one source (an import row, a form, an owner's edit).
+    SourceRecordId
+);
+typed_id!(
+    /// One uploaded spreadsheet on its way through mapping, preview and commit.
+    ImportId
+);
+typed_id!(
+    /// A pair the entity resolution was unsure about, waiting for an officer.
+    ReviewId
+);
+typed_id!(
+    /// A merge or split of businesses, kept so that it can be undone.
+    MergeId
+);

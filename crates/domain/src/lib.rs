@@ -15,6 +15,7 @@ pub mod org;
 pub mod partners;
 pub mod region;
 pub mod slug;
+pub mod umkm;
 
 pub use access::{Actor, Permission, Role, Scope};
 pub use ids::{ActionItemId, CsrNeedId, CsrReportId, FileId, MeetingId, PledgeId};
@@ -22,6 +23,7 @@ pub use ids::{
     ActivityId, AgencyId, AgreementId, AuditEventId, ContactId, DocumentId, NeedId, OfferId, OutcomeId, PartnerId,
     TargetId, TokenId, UserId,
 };
+pub use ids::{BusinessId, ImportId, MergeId, ReviewId, SourceRecordId};
 pub use kbli::{KbliCode, KbliLevel};
 pub use region::{RegionCode, RegionLevel};
 
