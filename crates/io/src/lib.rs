@@ -9,5 +9,6 @@ pub mod pdf;
 pub mod sheet;
 pub mod targets;
 pub mod thumbnail;
+pub mod umkm;
 
 pub use sheet::{RowError, SheetError};
