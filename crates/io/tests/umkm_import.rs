@@ -196,7 +196,7 @@ fn oss_export_xls() {
     // Two KBLI in one cell.
     assert!(rows.iter().filter_map(|r| r.record.as_ref()).any(|r| r.kbli.len() == 2));
     // The dates in "Tanggal Terbit" came through as dates.
-    assert!(at(&rows, 4).raw[2].starts_with("202"), "{:?}", at(&rows, 4).raw);
+    assert!(at(&rows, 4).raw[2].text.starts_with("202"), "{:?}", at(&rows, 4).raw);
     let records: Vec<_> = rows.iter().filter_map(|r| r.record.as_ref()).collect();
     assert!(records.iter().all(|r| r.nib.is_some() && r.kecamatan.is_some() && r.desa.is_some()));
 }
@@ -229,7 +229,8 @@ fn merged_title_xlsx_with_number_cells() {
     sheet.write_string(4, 0, "Kopi Kibin").unwrap();
     sheet.write_string(4, 1, "Ahmad Fauzi").unwrap();
     sheet.write_string(4, 2, "3604160502850001").unwrap();
-    sheet.write_string(4, 3, "kibin").unwrap();
+    // The kecamatan merged down over both businesses, as registers group them.
+    sheet.merge_range(4, 3, 5, 3, "kibin", &Format::new()).unwrap();
     sheet.write_number(4, 4, 1.125).unwrap();
     sheet.write_string(4, 5, "1.125").unwrap();
     sheet.write_string(5, 0, "Emping Bu Ani").unwrap();
@@ -252,6 +253,7 @@ fn merged_title_xlsx_with_number_cells() {
     assert_eq!(codes(&rows[0]), ["amount-too-small"]);
     let emping = rows[1].record.as_ref().unwrap();
     assert_eq!((emping.capital, emping.sales), (Some(25_000_000), Some(25_000_000)));
+    assert_eq!(emping.kecamatan.as_ref().unwrap().as_str(), "36.04.16", "the merged kecamatan cell");
 }
 
 #[test]
@@ -344,7 +346,7 @@ fn rejected_rows_come_back_annotated() {
         ]
     );
     // Identifiers go back as text, whole.
-    assert_eq!(sheet.rows[1][3].text, at(&rows, 12).raw[3]);
+    assert_eq!(sheet.rows[1][3].text, at(&rows, 12).raw[3].text);
     assert_eq!(sheet.rows[1][3].number, None);
     // The fixed file imports with the same mapping; the reason column is not read.
     let again = detect(&back).unwrap();
@@ -353,6 +355,13 @@ fn rejected_rows_come_back_annotated() {
     let reparsed = parse_rows(&back, &again, &serang()).unwrap();
     assert_eq!(reparsed.len(), 5);
     assert_eq!(reparsed.iter().map(codes).collect::<Vec<_>>(), rejected.iter().map(|r| codes(r)).collect::<Vec<_>>());
+
+    // A number cell goes back as a number: the NIK whose last digit Excel lost is flagged again.
+    let bytes = rejected_workbook(&detected.headers, &[at(&rows, 17)], "Alasan", &label).unwrap();
+    let back = read_workbook(&bytes, "ditolak.xlsx").unwrap();
+    assert!(back.sheets[0].rows[1][3].number.is_some());
+    let reparsed = parse_rows(&back, &detect(&back).unwrap(), &serang()).unwrap();
+    assert_eq!(codes(&reparsed[0]), ["nik-digits-lost"]);
 }
 
 #[test]
@@ -363,7 +372,7 @@ fn a_large_register_parses_quickly() {
     csv.push('\n');
     for i in 0..48_000 {
         let row = &rows[i % rows.len()];
-        let line: Vec<String> = row.raw.iter().map(|v| v.replace(';', ",")).collect();
+        let line: Vec<String> = row.raw.iter().map(|v| v.text.replace(';', ",")).collect();
         csv.push_str(&line.join(";"));
         csv.push('\n');
     }

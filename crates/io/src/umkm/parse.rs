@@ -71,8 +71,8 @@ pub struct ParsedRow {
     /// The row number Excel shows.
     pub row: usize,
     pub sheet: String,
-    /// The row's cells as text, one per header column.
-    pub raw: Vec<String>,
+    /// The row's cells as read (text, and the value of number cells), one per header column.
+    pub raw: Vec<Cell>,
     /// The record, unless an error rejected the row.
     pub record: Option<SourceRecord>,
     /// Errors first, then warnings, each in column order.
@@ -138,8 +138,8 @@ pub fn parse_rows(
         let (record, mut problems) = parser.row(cells);
         problems.sort_by_key(|p| (std::cmp::Reverse(p.severity), p.column_index));
         let rejected = problems.iter().any(|p| p.severity == Severity::Error);
-        let mut raw: Vec<String> = cells.iter().map(|c| c.text.clone()).collect();
-        raw.resize(width.max(raw.len()), String::new());
+        let mut raw = cells.to_vec();
+        raw.resize(width.max(raw.len()), Cell::default());
         out.push(ParsedRow {
             row: row_number(index),
             sheet: sheet.name.clone(),

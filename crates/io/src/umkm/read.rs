@@ -181,13 +181,18 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawSheet>, ImportError> {
     for (name, hidden) in sheets {
         // The cell reader goes through the used cells one by one: a stray value far down or to
         // the right fails the limits before anything the size of the sheet is allocated.
-        let mut reader = book.worksheet_cells_reader(&name).map_err(unreadable("xlsx"))?;
         let mut grid = Grid::default();
-        while let Some(cell) = reader.next_cell().map_err(unreadable("xlsx"))? {
-            let (row, column) = cell.get_position();
-            let data: Data = cell.get_value().clone().into();
-            grid.put(row as usize, column as usize, cell_of(&data))?;
+        {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(unreadable("xlsx"))?;
+            while let Some(cell) = reader.next_cell().map_err(unreadable("xlsx"))? {
+                let (row, column) = cell.get_position();
+                let data: Data = cell.get_value().clone().into();
+                grid.put(row as usize, column as usize, cell_of(&data))?;
+            }
         }
+        // A sheet whose merged cells cannot be read is still read, without them.
+        let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        fill_merged_down(&mut grid.rows, &merged);
         out.push(RawSheet { name, rows: grid.rows, hidden });
     }
     Ok(out)
@@ -199,7 +204,9 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<RawSheet>, ImportError> {
     let mut out = Vec::with_capacity(sheets.len());
     for (name, hidden) in sheets {
         let range = book.worksheet_range(&name).map_err(unreadable("xls"))?;
-        out.push(RawSheet { name, rows: range_rows(&range)?, hidden });
+        let mut rows = range_rows(&range)?;
+        fill_merged_down(&mut rows, &book.merge_cells_by_sheet_name(&name).unwrap_or_default());
+        out.push(RawSheet { name, rows, hidden });
     }
     Ok(out)
 }
@@ -222,6 +229,33 @@ fn worksheets(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
         .filter(|s| s.typ == SheetType::WorkSheet)
         .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
         .collect()
+}
+
+/// Gives every row of a cell merged down over several rows its value: registers merge the
+/// kecamatan cell over all the businesses of that kecamatan, and only the top row holds it.
+/// Merges across columns (titles, grouped headers) are left alone: their value belongs to the
+/// first column only.
+fn fill_merged_down(rows: &mut [Vec<Cell>], merged: &[calamine::Dimensions]) {
+    for region in merged {
+        let ((top, column), (bottom, last_column)) = (region.start, region.end);
+        if column != last_column || bottom <= top {
+            continue;
+        }
+        let (top, column) = (top as usize, column as usize);
+        let Some(value) = rows.get(top).and_then(|r| r.get(column)).filter(|c| !c.is_blank()).cloned() else {
+            continue;
+        };
+        // The region may reach far below the data; only rows that exist are filled.
+        let bottom = (bottom as usize).min(rows.len().saturating_sub(1));
+        for row in rows.iter_mut().take(bottom + 1).skip(top + 1) {
+            if row.len() <= column {
+                row.resize_with(column + 1, Cell::default);
+            }
+            if row[column].is_blank() {
+                row[column] = value.clone();
+            }
+        }
+    }
 }
 
 fn range_rows(range: &calamine::Range<Data>) -> Result<Vec<Vec<Cell>>, ImportError> {

@@ -2,8 +2,9 @@
 //!
 //! The sheet has the file's own header and columns, so the fixed file imports with the same
 //! mapping, and one more column with the reasons. Each cell with a problem is filled (red for an
-//! error, yellow for a warning) and carries a note saying what is wrong with it. Every value is
-//! written as text: a NIK written back as a number would lose its last digit in Excel.
+//! error, yellow for a warning) and carries a note saying what is wrong with it. Values go back
+//! as they came: text as text (a NIK typed as text stays whole, "1.125" stays the Indonesian
+//! 1.125), numbers as numbers (a number cell 1.125 stays one and a bit).
 
 use rust_xlsxwriter::{Format, FormatBorder, Note, Workbook, XlsxError};
 
@@ -23,6 +24,7 @@ pub fn rejected_workbook(
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let header_format = Format::new().set_bold().set_background_color("#E7F2EF").set_border_bottom(FormatBorder::Thin);
+    let plain_format = Format::new();
     let error_format = Format::new().set_background_color("#F4CCCC");
     let warning_format = Format::new().set_background_color("#FFF2CC");
     let reason_format = Format::new().set_font_color("#9C0006").set_text_wrap();
@@ -39,19 +41,22 @@ pub fn rejected_workbook(
 
     for (i, row) in rows.iter().enumerate() {
         let r = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-        for (c, value) in row.raw.iter().enumerate() {
+        for (c, cell) in row.raw.iter().enumerate() {
             let problems: Vec<&Problem> = row.problems.iter().filter(|p| p.column_index == Some(c)).collect();
-            let text = cell_text(value);
-            match problems.iter().map(|p| p.severity).max() {
-                None => sheet.write_string(r, column(c)?, text)?,
-                Some(severity) => {
-                    let format = if severity == Severity::Error { &error_format } else { &warning_format };
-                    let note = problems.iter().map(|p| label(p)).collect::<Vec<_>>().join("\n");
-                    sheet.write_string_with_format(r, column(c)?, text, format)?;
-                    sheet.insert_note(r, column(c)?, &Note::new(cell_text(&note)).add_author_prefix(false))?
-                }
+            let format = match problems.iter().map(|p| p.severity).max() {
+                None => &plain_format,
+                Some(Severity::Error) => &error_format,
+                Some(Severity::Warning) => &warning_format,
             };
-            widths[c] = widths[c].max(value.chars().count().min(40));
+            match cell.number {
+                Some(n) => sheet.write_number_with_format(r, column(c)?, n, format)?,
+                None => sheet.write_string_with_format(r, column(c)?, cell_text(&cell.text), format)?,
+            };
+            if !problems.is_empty() {
+                let note = problems.iter().map(|p| label(p)).collect::<Vec<_>>().join("\n");
+                sheet.insert_note(r, column(c)?, &Note::new(cell_text(&note)).add_author_prefix(false))?;
+            }
+            widths[c] = widths[c].max(cell.text.chars().count().min(40));
         }
         let reasons = row.problems.iter().map(label).collect::<Vec<_>>().join("; ");
         sheet.write_string_with_format(r, reason_column, cell_text(&reasons), &reason_format)?;
