@@ -29,6 +29,9 @@ struct Cli {
     /// Where the embedded SQLite database lives when no URL is given.
     #[arg(long, global = true, env = "SINERGI_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// The key that seals NIK and NPWP (64 hex characters); default: DATA_DIR/data.key.
+    #[arg(long, global = true, env = "SINERGI_DATA_KEY", hide_env_values = true)]
+    data_key: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -155,11 +158,12 @@ async fn run() -> anyhow::Result<()> {
     let file = FileConfig::load(cli.config.as_deref())?;
     init_logging(&file);
     let url = config::database_url(cli.database_url.as_deref(), cli.data_dir.as_deref(), &file)?;
+    let data_key = || config::data_key(cli.data_key.as_deref(), cli.data_dir.as_deref(), &file);
     match cli.command {
         Command::Serve { bind, demo, secure_cookies } => {
             let bind = bind.or(file.bind.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
             let secure = secure_cookies || file.secure_cookies.unwrap_or(false);
-            serve(&url, &bind, demo, secure).await
+            serve(&url, &data_key()?, &bind, demo, secure).await
         }
         Command::Migrate => {
             let store = Store::connect(&url).await.with_context(|| format!("connecting to {url}"))?;
@@ -168,7 +172,7 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => {
-            let store = Store::open(&url).await?;
+            let store = Store::open(&url).await?.with_data_key(&data_key()?);
             let report = sinergi_demo::load(&store).await?;
             println!("{report:?}");
             print_demo_logins();
@@ -188,7 +192,7 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::Check => check(&url).await,
         Command::Jobs(JobsCommand::RunDaily) => {
-            let store = Store::open(&url).await?;
+            let store = Store::open(&url).await?.with_data_key(&data_key()?);
             let bind = file.bind.clone().unwrap_or_else(|| "127.0.0.1:8080".to_owned());
             let raised =
                 sinergi_web::jobs::run_daily(&store, sinergi_web::jobs::today_wib(), &public_url(&bind)).await?;
@@ -205,8 +209,14 @@ async fn run() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(url: &sinergi_store::DatabaseUrl, bind: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
-    let store = Store::open(url).await.with_context(|| format!("opening database {url}"))?;
+async fn serve(
+    url: &sinergi_store::DatabaseUrl,
+    data_key: &sinergi_store::vault::DataKey,
+    bind: &str,
+    demo: bool,
+    secure_cookies: bool,
+) -> anyhow::Result<()> {
+    let store = Store::open(url).await.with_context(|| format!("opening database {url}"))?.with_data_key(data_key);
     tracing::info!(database = %url, backend = %store.backend(), "database ready");
     if demo {
         if sinergi_demo::is_empty(&store).await? {

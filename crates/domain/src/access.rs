@@ -122,6 +122,14 @@ pub enum Permission {
     /// Agencies propose needs under [`Permission::PlanCooperation`]; the officer of the
     /// proposing agency may verify its reports too (see [`Actor::may_verify_csr`]).
     ManageCsr,
+    /// Read the UMKM registry (masked personal data): internal users.
+    ViewUmkm,
+    /// Import into the UMKM registry, edit businesses, review duplicates, merge and split:
+    /// the UMKM officers (Dinas Koperasi/UMKM) and the region admin.
+    ManageUmkm,
+    /// See a NIK whole (each reveal audited with its reason) and export phone numbers and
+    /// NIKs: the roles whose work needs it (verifying an owner, a bank referral).
+    RevealPersonalData,
 }
 
 impl Permission {
@@ -136,6 +144,10 @@ impl Permission {
             Permission::ManageAgreements | Permission::ManageCsr => matches!(role, PlatformAdmin | RegionAdmin),
             Permission::ManagePartners => {
                 matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)
+            }
+            Permission::ViewUmkm => role.is_internal(),
+            Permission::ManageUmkm | Permission::RevealPersonalData => {
+                matches!(role, PlatformAdmin | RegionAdmin | UmkmOfficer)
             }
             Permission::PlanCooperation => {
                 matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)

@@ -19,6 +19,10 @@ pub enum FileType {
     Pdf,
     Jpeg,
     Png,
+    /// Spreadsheets, kept only as the source of an import (see [`check_spreadsheet`]).
+    Xlsx,
+    Xls,
+    Csv,
 }
 
 impl FileType {
@@ -27,6 +31,9 @@ impl FileType {
             FileType::Pdf => "application/pdf",
             FileType::Jpeg => "image/jpeg",
             FileType::Png => "image/png",
+            FileType::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileType::Xls => "application/vnd.ms-excel",
+            FileType::Csv => "text/csv",
         }
     }
 
@@ -35,6 +42,9 @@ impl FileType {
             FileType::Pdf => "pdf",
             FileType::Jpeg => "jpg",
             FileType::Png => "png",
+            FileType::Xlsx => "xlsx",
+            FileType::Xls => "xls",
+            FileType::Csv => "csv",
         }
     }
 
@@ -44,7 +54,9 @@ impl FileType {
 
     /// Back from the stored MIME type.
     pub fn from_mime(mime: &str) -> Option<FileType> {
-        [FileType::Pdf, FileType::Jpeg, FileType::Png].into_iter().find(|t| t.mime() == mime)
+        [FileType::Pdf, FileType::Jpeg, FileType::Png, FileType::Xlsx, FileType::Xls, FileType::Csv]
+            .into_iter()
+            .find(|t| t.mime() == mime)
     }
 }
 
@@ -71,6 +83,34 @@ pub fn check_file(field: &'static str, name: &str, bytes: Vec<u8>, max: usize) -
         Some("image/jpeg") => FileType::Jpeg,
         Some("image/png") => FileType::Png,
         _ => return Err(FieldError::new(field, "file-type-not-allowed")),
+    };
+    Ok(CheckedFile { name: safe_name(name, file_type), file_type, bytes })
+}
+
+/// Check an uploaded spreadsheet: XLSX (a zip), XLS (an OLE compound file) or text, by content.
+/// Text is taken as CSV only if it has no NUL bytes in its first kilobytes (a binary is not a
+/// CSV whatever its name).
+pub fn check_spreadsheet(
+    field: &'static str,
+    name: &str,
+    bytes: Vec<u8>,
+    max: usize,
+) -> Result<CheckedFile, FieldError> {
+    if bytes.is_empty() {
+        return Err(FieldError::new(field, "file-empty"));
+    }
+    if bytes.len() > max {
+        return Err(FieldError::new(field, "file-too-large"));
+    }
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    let file_type = if bytes.starts_with(b"PK\x03\x04") {
+        FileType::Xlsx
+    } else if bytes.starts_with(OLE) {
+        FileType::Xls
+    } else if !bytes[..bytes.len().min(8192)].contains(&0) {
+        FileType::Csv
+    } else {
+        return Err(FieldError::new(field, "file-type-not-allowed"));
     };
     Ok(CheckedFile { name: safe_name(name, file_type), file_type, bytes })
 }

@@ -53,6 +53,46 @@ impl KbliCode {
     }
 }
 
+impl KbliCode {
+    /// The kategori letter a code belongs to (KBLI 2020 groups golongan pokok into kategori).
+    pub fn section(&self) -> Option<char> {
+        if self.level() == KbliLevel::Kategori {
+            return self.0.chars().next();
+        }
+        let two: u8 = self.0.get(..2)?.parse().ok()?;
+        let letter = match two {
+            1..=3 => 'A',
+            5..=9 => 'B',
+            10..=33 => 'C',
+            35 => 'D',
+            36..=39 => 'E',
+            41..=43 => 'F',
+            45..=47 => 'G',
+            49..=53 => 'H',
+            55..=56 => 'I',
+            58..=63 => 'J',
+            64..=66 => 'K',
+            68 => 'L',
+            69..=75 => 'M',
+            77..=82 => 'N',
+            84 => 'O',
+            85 => 'P',
+            86..=88 => 'Q',
+            90..=93 => 'R',
+            94..=96 => 'S',
+            97..=98 => 'T',
+            99 => 'U',
+            _ => return None,
+        };
+        Some(letter)
+    }
+
+    /// The code cut to `digits` digits (the ancestor at that level), if it is that long.
+    pub fn prefix(&self, digits: usize) -> Option<&str> {
+        if self.level() == KbliLevel::Kategori { None } else { self.0.get(..digits) }
+    }
+}
+
 impl fmt::Display for KbliCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -82,6 +122,16 @@ mod tests {
         assert_eq!(KbliCode::parse("C").unwrap().level(), KbliLevel::Kategori);
         assert_eq!(KbliCode::parse("10").unwrap().level(), KbliLevel::GolonganPokok);
         assert_eq!(KbliCode::parse("10794").unwrap().level(), KbliLevel::Kelompok);
+    }
+
+    #[test]
+    fn sections_and_prefixes() {
+        assert_eq!(KbliCode::parse("10794").unwrap().section(), Some('C'));
+        assert_eq!(KbliCode::parse("47111").unwrap().section(), Some('G'));
+        assert_eq!(KbliCode::parse("56101").unwrap().section(), Some('I'));
+        assert_eq!(KbliCode::parse("04").unwrap().section(), None);
+        assert_eq!(KbliCode::parse("g").unwrap().section(), Some('G'));
+        assert_eq!(KbliCode::parse("10794").unwrap().prefix(3), Some("107"));
     }
 
     #[test]

@@ -26,10 +26,11 @@ pub enum RecordType {
     Agreement,
     Meeting,
     Csr,
+    Umkm,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 10] = [
+    pub const ALL: [RecordType; 11] = [
         RecordType::Tenant,
         RecordType::Agency,
         RecordType::User,
@@ -40,6 +41,7 @@ impl RecordType {
         RecordType::Agreement,
         RecordType::Meeting,
         RecordType::Csr,
+        RecordType::Umkm,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +56,7 @@ impl RecordType {
             RecordType::Agreement => "agreement",
             RecordType::Meeting => "meeting",
             RecordType::Csr => "csr",
+            RecordType::Umkm => "umkm",
         }
     }
 

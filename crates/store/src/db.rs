@@ -93,6 +93,8 @@ pub(crate) enum Db {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) db: Db,
+    /// Seals personal data (NIK, NPWP); writes that carry such data fail without it.
+    pub(crate) vault: Option<std::sync::Arc<crate::vault::Vault>>,
 }
 
 /// A row type that decodes on both backends (sqlx's `FromRow` derive is generic over the row).
@@ -136,7 +138,7 @@ impl Store {
                 Db::Postgres(pool)
             }
         };
-        Ok(Self { db })
+        Ok(Self { db, vault: None })
     }
 
     /// Connect and bring the schema up to date: what `serve` does at start.
@@ -144,6 +146,16 @@ impl Store {
         let store = Self::connect(url).await?;
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// The key that seals personal data at rest (see [`crate::vault`]).
+    pub fn with_data_key(mut self, key: &crate::vault::DataKey) -> Self {
+        self.vault = Some(std::sync::Arc::new(crate::vault::Vault::new(key)));
+        self
+    }
+
+    pub(crate) fn vault(&self) -> Result<&crate::vault::Vault> {
+        self.vault.as_deref().ok_or_else(|| StoreError::Config("no data key is configured (data_key)".into()))
     }
 
     pub fn backend(&self) -> Backend {

@@ -24,7 +24,9 @@ pub mod partners;
 pub mod reminders;
 pub mod sessions;
 pub mod tenants;
+pub mod umkm;
 pub mod users;
+pub mod vault;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -5,8 +5,8 @@
 //! once released, is never edited: a change is a new migration.
 
 use sea_query::{
-    ColumnDef, Expr, ExprTrait, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement, PostgresQueryBuilder, Query,
-    SqliteQueryBuilder, Table, TableAlterStatement, TableCreateStatement, TableRef,
+    ColumnDef, Expr, ExprTrait, ForeignKey, ForeignKeyAction, ForeignKeyCreateStatement, Index, IndexCreateStatement,
+    PostgresQueryBuilder, Query, SqliteQueryBuilder, Table, TableAlterStatement, TableCreateStatement, TableRef,
 };
 
 use crate::db::Tx;
@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 10, name: "agreement_lookup_indexes", statements: agreement_lookup_indexes },
     Migration { version: 11, name: "responsible_agencies_targets", statements: responsible_agencies_targets },
     Migration { version: 12, name: "csr", statements: csr },
+    Migration { version: 13, name: "umkm", statements: umkm },
 ];
 
 /// What `sinergi check` reports.
@@ -1246,6 +1247,279 @@ fn csr() -> Vec<Ddl> {
             CsrNeedPhotos::TenantCode,
             CsrNeedPhotos::NeedId,
         ),
+    ]
+}
+
+fn umkm() -> Vec<Ddl> {
+    fn text<C: sea_query::Iden + 'static>(c: C) -> ColumnDef {
+        ColumnDef::new(c).text().not_null().to_owned()
+    }
+    fn text_null<C: sea_query::Iden + 'static>(c: C) -> ColumnDef {
+        ColumnDef::new(c).text().null().to_owned()
+    }
+    let sources = Table::create()
+        .table(UmkmSources::Table)
+        .col(text(UmkmSources::TenantCode))
+        .col(text(UmkmSources::Name))
+        // The column mapping last used for this source, re-applied when its headers come back.
+        .col(text(UmkmSources::Mapping))
+        .col(ColumnDef::new(UmkmSources::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(UmkmSources::TenantCode).col(UmkmSources::Name))
+        .to_owned();
+    let imports = Table::create()
+        .table(UmkmImports::Table)
+        .col(text(UmkmImports::TenantCode))
+        .col(ColumnDef::new(UmkmImports::Id).uuid().not_null())
+        .col(text(UmkmImports::Source))
+        .col(ColumnDef::new(UmkmImports::FileId).uuid().not_null())
+        .col(text(UmkmImports::FileName))
+        .col(text(UmkmImports::Sheet))
+        .col(ColumnDef::new(UmkmImports::HeaderRow).integer().not_null())
+        .col(text(UmkmImports::Mapping))
+        .col(text(UmkmImports::Status))
+        .col(text_null(UmkmImports::Summary))
+        .col(text(UmkmImports::CreatedBy))
+        .col(ColumnDef::new(UmkmImports::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(UmkmImports::CommittedAt).big_integer().null())
+        .primary_key(Index::create().col(UmkmImports::TenantCode).col(UmkmImports::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(UmkmImports::Table, (UmkmImports::TenantCode, UmkmImports::FileId))
+                .to(Files::Table, (Files::TenantCode, Files::Id)),
+        )
+        .to_owned();
+    let businesses = Table::create()
+        .table(UmkmBusinesses::Table)
+        .col(text(UmkmBusinesses::TenantCode))
+        .col(ColumnDef::new(UmkmBusinesses::Id).uuid().not_null())
+        .col(text(UmkmBusinesses::Name))
+        // Lower-cased, accents and legal forms dropped: what search and sorting read.
+        .col(text(UmkmBusinesses::NameKey))
+        .col(text_null(UmkmBusinesses::LegalForm))
+        .col(text_null(UmkmBusinesses::OwnerName))
+        // NIK and NPWP sealed with the data key; the index is a keyed hash for equality lookups;
+        // the masked form is what lists show.
+        .col(text_null(UmkmBusinesses::NikSealed))
+        .col(text_null(UmkmBusinesses::NikIndex))
+        .col(text_null(UmkmBusinesses::NikMasked))
+        .col(text_null(UmkmBusinesses::Sex))
+        .col(ColumnDef::new(UmkmBusinesses::BirthYear).integer().null())
+        .col(text_null(UmkmBusinesses::Nib))
+        .col(text_null(UmkmBusinesses::NpwpSealed))
+        .col(text_null(UmkmBusinesses::NpwpMasked))
+        .col(text_null(UmkmBusinesses::Kbli))
+        .col(text_null(UmkmBusinesses::Address))
+        .col(text_null(UmkmBusinesses::DesaCode))
+        .col(text_null(UmkmBusinesses::KecamatanCode))
+        .col(text_null(UmkmBusinesses::Phone))
+        .col(text_null(UmkmBusinesses::Email))
+        .col(text_null(UmkmBusinesses::Products))
+        .col(ColumnDef::new(UmkmBusinesses::Employees).integer().null())
+        // The latest year's figures, copied here so that lists filter without a join.
+        .col(ColumnDef::new(UmkmBusinesses::LatestYear).integer().null())
+        .col(ColumnDef::new(UmkmBusinesses::Capital).big_integer().null())
+        .col(ColumnDef::new(UmkmBusinesses::Sales).big_integer().null())
+        .col(text_null(UmkmBusinesses::ClassCapital))
+        .col(text_null(UmkmBusinesses::ClassSales))
+        .col(text(UmkmBusinesses::Status))
+        .col(ColumnDef::new(UmkmBusinesses::MergedInto).uuid().null())
+        .col(ColumnDef::new(UmkmBusinesses::ClaimedBy).uuid().null())
+        .col(ColumnDef::new(UmkmBusinesses::OwnerEditedAt).big_integer().null())
+        .col(ColumnDef::new(UmkmBusinesses::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(UmkmBusinesses::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(UmkmBusinesses::TenantCode).col(UmkmBusinesses::Id))
+        .to_owned();
+    fn child<C: sea_query::Iden + 'static>(table: TableRef, tenant: C, business: C) -> ForeignKeyCreateStatement {
+        ForeignKey::create()
+            .from(table, (tenant, business))
+            .to(UmkmBusinesses::Table, (UmkmBusinesses::TenantCode, UmkmBusinesses::Id))
+            .to_owned()
+    }
+    let kbli = Table::create()
+        .table(UmkmBusinessKbli::Table)
+        .col(text(UmkmBusinessKbli::TenantCode))
+        .col(ColumnDef::new(UmkmBusinessKbli::BusinessId).uuid().not_null())
+        .col(text(UmkmBusinessKbli::Code))
+        // Every level of the code, so that a filter on any level is an equality.
+        .col(text(UmkmBusinessKbli::Section))
+        .col(text(UmkmBusinessKbli::K2))
+        .col(text(UmkmBusinessKbli::K3))
+        .col(text(UmkmBusinessKbli::K4))
+        .primary_key(
+            Index::create()
+                .col(UmkmBusinessKbli::TenantCode)
+                .col(UmkmBusinessKbli::BusinessId)
+                .col(UmkmBusinessKbli::Code),
+        )
+        .foreign_key(&mut child(
+            UmkmBusinessKbli::Table.into(),
+            UmkmBusinessKbli::TenantCode,
+            UmkmBusinessKbli::BusinessId,
+        ))
+        .to_owned();
+    let years = Table::create()
+        .table(UmkmYears::Table)
+        .col(text(UmkmYears::TenantCode))
+        .col(ColumnDef::new(UmkmYears::BusinessId).uuid().not_null())
+        .col(ColumnDef::new(UmkmYears::Year).integer().not_null())
+        .col(ColumnDef::new(UmkmYears::Capital).big_integer().null())
+        .col(ColumnDef::new(UmkmYears::Sales).big_integer().null())
+        .col(ColumnDef::new(UmkmYears::Employees).integer().null())
+        .col(text_null(UmkmYears::ClassCapital))
+        .col(text_null(UmkmYears::ClassSales))
+        .col(ColumnDef::new(UmkmYears::RecordId).uuid().null())
+        .primary_key(Index::create().col(UmkmYears::TenantCode).col(UmkmYears::BusinessId).col(UmkmYears::Year))
+        .foreign_key(&mut child(UmkmYears::Table.into(), UmkmYears::TenantCode, UmkmYears::BusinessId))
+        .to_owned();
+    let permits = Table::create()
+        .table(UmkmPermits::Table)
+        .col(text(UmkmPermits::TenantCode))
+        .col(ColumnDef::new(UmkmPermits::Id).uuid().not_null())
+        .col(ColumnDef::new(UmkmPermits::BusinessId).uuid().not_null())
+        .col(text(UmkmPermits::Kind))
+        .col(text(UmkmPermits::Number))
+        .col(text_null(UmkmPermits::Issued))
+        .col(text_null(UmkmPermits::Expires))
+        .col(ColumnDef::new(UmkmPermits::RecordId).uuid().null())
+        .col(ColumnDef::new(UmkmPermits::RemindedAt).big_integer().null())
+        .col(ColumnDef::new(UmkmPermits::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(UmkmPermits::TenantCode).col(UmkmPermits::Id))
+        .foreign_key(&mut child(UmkmPermits::Table.into(), UmkmPermits::TenantCode, UmkmPermits::BusinessId))
+        .to_owned();
+    let tags = Table::create()
+        .table(UmkmTags::Table)
+        .col(text(UmkmTags::TenantCode))
+        .col(ColumnDef::new(UmkmTags::BusinessId).uuid().not_null())
+        // "tag" or "membership" (a cooperative such as Koperasi Merah Putih).
+        .col(text(UmkmTags::Kind))
+        .col(text(UmkmTags::Value))
+        .primary_key(
+            Index::create()
+                .col(UmkmTags::TenantCode)
+                .col(UmkmTags::BusinessId)
+                .col(UmkmTags::Kind)
+                .col(UmkmTags::Value),
+        )
+        .foreign_key(&mut child(UmkmTags::Table.into(), UmkmTags::TenantCode, UmkmTags::BusinessId))
+        .to_owned();
+    let records = Table::create()
+        .table(UmkmRecords::Table)
+        .col(text(UmkmRecords::TenantCode))
+        .col(ColumnDef::new(UmkmRecords::Id).uuid().not_null())
+        .col(ColumnDef::new(UmkmRecords::BusinessId).uuid().not_null())
+        .col(ColumnDef::new(UmkmRecords::ImportId).uuid().null())
+        // Provenance: the source's name, and for imports the file, sheet and Excel row.
+        .col(text(UmkmRecords::Source))
+        .col(text_null(UmkmRecords::FileName))
+        .col(text_null(UmkmRecords::Sheet))
+        .col(ColumnDef::new(UmkmRecords::RowNumber).integer().null())
+        .col(text(UmkmRecords::Origin))
+        // The row as written (identity numbers masked) and everything parsed from it, as JSON.
+        .col(text(UmkmRecords::Raw))
+        .col(text(UmkmRecords::Fields))
+        .col(text(UmkmRecords::BusinessName))
+        .col(text_null(UmkmRecords::OwnerName))
+        .col(text_null(UmkmRecords::NikSealed))
+        .col(text_null(UmkmRecords::NikIndex))
+        .col(text_null(UmkmRecords::Nib))
+        .col(text_null(UmkmRecords::Phone))
+        .col(text_null(UmkmRecords::DesaCode))
+        .col(text_null(UmkmRecords::KecamatanCode))
+        .col(text_null(UmkmRecords::Kbli))
+        .col(text_null(UmkmRecords::Address))
+        .col(ColumnDef::new(UmkmRecords::Year).integer().not_null())
+        // How it joined its business: auto, review, officer, new, owner.
+        .col(text(UmkmRecords::Link))
+        .col(ColumnDef::new(UmkmRecords::Weight).double().null())
+        .col(text_null(UmkmRecords::Explanation))
+        .col(text(UmkmRecords::CreatedBy))
+        .col(ColumnDef::new(UmkmRecords::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(UmkmRecords::TenantCode).col(UmkmRecords::Id))
+        .foreign_key(&mut child(UmkmRecords::Table.into(), UmkmRecords::TenantCode, UmkmRecords::BusinessId))
+        .to_owned();
+    let field_sources = Table::create()
+        .table(UmkmFieldSources::Table)
+        .col(text(UmkmFieldSources::TenantCode))
+        .col(ColumnDef::new(UmkmFieldSources::BusinessId).uuid().not_null())
+        .col(text(UmkmFieldSources::Field))
+        .col(ColumnDef::new(UmkmFieldSources::RecordId).uuid().not_null())
+        .primary_key(
+            Index::create()
+                .col(UmkmFieldSources::TenantCode)
+                .col(UmkmFieldSources::BusinessId)
+                .col(UmkmFieldSources::Field),
+        )
+        .to_owned();
+    let reviews = Table::create()
+        .table(UmkmReviews::Table)
+        .col(text(UmkmReviews::TenantCode))
+        .col(ColumnDef::new(UmkmReviews::Id).uuid().not_null())
+        .col(ColumnDef::new(UmkmReviews::RecordId).uuid().not_null())
+        // The business the unsure record was given, and the one it may be a duplicate of.
+        .col(ColumnDef::new(UmkmReviews::BusinessId).uuid().not_null())
+        .col(ColumnDef::new(UmkmReviews::CandidateId).uuid().not_null())
+        .col(ColumnDef::new(UmkmReviews::Weight).double().not_null())
+        .col(ColumnDef::new(UmkmReviews::Probability).double().not_null())
+        .col(text(UmkmReviews::Explanation))
+        .col(text(UmkmReviews::Status))
+        .col(ColumnDef::new(UmkmReviews::ImportId).uuid().null())
+        .col(text_null(UmkmReviews::DecidedBy))
+        .col(ColumnDef::new(UmkmReviews::DecidedAt).big_integer().null())
+        .col(ColumnDef::new(UmkmReviews::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(UmkmReviews::TenantCode).col(UmkmReviews::Id))
+        .to_owned();
+    let merges = Table::create()
+        .table(UmkmMerges::Table)
+        .col(text(UmkmMerges::TenantCode))
+        .col(ColumnDef::new(UmkmMerges::Id).uuid().not_null())
+        .col(text(UmkmMerges::Kind))
+        .col(ColumnDef::new(UmkmMerges::IntoBusiness).uuid().not_null())
+        .col(ColumnDef::new(UmkmMerges::FromBusiness).uuid().not_null())
+        // Everything needed to undo it: the surviving business before, what moved.
+        .col(text(UmkmMerges::Snapshot))
+        .col(text(UmkmMerges::CreatedBy))
+        .col(ColumnDef::new(UmkmMerges::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(UmkmMerges::UndoneAt).big_integer().null())
+        .col(text_null(UmkmMerges::UndoneBy))
+        .primary_key(Index::create().col(UmkmMerges::TenantCode).col(UmkmMerges::Id))
+        .to_owned();
+    let models = Table::create()
+        .table(UmkmModels::Table)
+        .col(text(UmkmModels::TenantCode))
+        .col(text(UmkmModels::Model))
+        .col(ColumnDef::new(UmkmModels::TrainedAt).big_integer().not_null())
+        .primary_key(Index::create().col(UmkmModels::TenantCode))
+        .to_owned();
+    let b =
+        |name: &str, col: UmkmBusinesses| tenant_index(name, UmkmBusinesses::Table, UmkmBusinesses::TenantCode, col);
+    vec![
+        Ddl::Table(sources),
+        Ddl::Table(imports),
+        Ddl::Table(businesses),
+        Ddl::Table(kbli),
+        Ddl::Table(years),
+        Ddl::Table(permits),
+        Ddl::Table(tags),
+        Ddl::Table(records),
+        Ddl::Table(field_sources),
+        Ddl::Table(reviews),
+        Ddl::Table(merges),
+        Ddl::Table(models),
+        b("umkm_businesses_kecamatan", UmkmBusinesses::KecamatanCode),
+        b("umkm_businesses_desa", UmkmBusinesses::DesaCode),
+        b("umkm_businesses_name_key", UmkmBusinesses::NameKey),
+        b("umkm_businesses_nik_index", UmkmBusinesses::NikIndex),
+        b("umkm_businesses_nib", UmkmBusinesses::Nib),
+        b("umkm_businesses_phone", UmkmBusinesses::Phone),
+        b("umkm_businesses_claimed_by", UmkmBusinesses::ClaimedBy),
+        tenant_index("umkm_kbli_k2", UmkmBusinessKbli::Table, UmkmBusinessKbli::TenantCode, UmkmBusinessKbli::K2),
+        tenant_index("umkm_kbli_code", UmkmBusinessKbli::Table, UmkmBusinessKbli::TenantCode, UmkmBusinessKbli::Code),
+        tenant_index("umkm_permits_business", UmkmPermits::Table, UmkmPermits::TenantCode, UmkmPermits::BusinessId),
+        tenant_index("umkm_permits_expires", UmkmPermits::Table, UmkmPermits::TenantCode, UmkmPermits::Expires),
+        tenant_index("umkm_records_business", UmkmRecords::Table, UmkmRecords::TenantCode, UmkmRecords::BusinessId),
+        tenant_index("umkm_records_import", UmkmRecords::Table, UmkmRecords::TenantCode, UmkmRecords::ImportId),
+        tenant_index("umkm_reviews_status", UmkmReviews::Table, UmkmReviews::TenantCode, UmkmReviews::Status),
+        tenant_index("umkm_merges_into", UmkmMerges::Table, UmkmMerges::TenantCode, UmkmMerges::IntoBusiness),
     ]
 }
 

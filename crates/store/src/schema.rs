@@ -524,3 +524,200 @@ pub(crate) enum CsrReportEvents {
     ActorLabel,
     At,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmSources {
+    Table,
+    TenantCode,
+    Name,
+    Mapping,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmImports {
+    Table,
+    TenantCode,
+    Id,
+    Source,
+    FileId,
+    FileName,
+    Sheet,
+    HeaderRow,
+    Mapping,
+    Status,
+    Summary,
+    CreatedBy,
+    CreatedAt,
+    CommittedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmBusinesses {
+    Table,
+    TenantCode,
+    Id,
+    Name,
+    NameKey,
+    LegalForm,
+    OwnerName,
+    NikSealed,
+    NikIndex,
+    NikMasked,
+    Sex,
+    BirthYear,
+    Nib,
+    NpwpSealed,
+    NpwpMasked,
+    Kbli,
+    Address,
+    DesaCode,
+    KecamatanCode,
+    Phone,
+    Email,
+    Products,
+    Employees,
+    LatestYear,
+    Capital,
+    Sales,
+    ClassCapital,
+    ClassSales,
+    Status,
+    MergedInto,
+    ClaimedBy,
+    OwnerEditedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmBusinessKbli {
+    Table,
+    TenantCode,
+    BusinessId,
+    Code,
+    Section,
+    K2,
+    K3,
+    K4,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmYears {
+    Table,
+    TenantCode,
+    BusinessId,
+    Year,
+    Capital,
+    Sales,
+    Employees,
+    ClassCapital,
+    ClassSales,
+    RecordId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmPermits {
+    Table,
+    TenantCode,
+    Id,
+    BusinessId,
+    Kind,
+    Number,
+    Issued,
+    Expires,
+    RecordId,
+    RemindedAt,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmTags {
+    Table,
+    TenantCode,
+    BusinessId,
+    Kind,
+    Value,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmRecords {
+    Table,
+    TenantCode,
+    Id,
+    BusinessId,
+    ImportId,
+    Source,
+    FileName,
+    Sheet,
+    RowNumber,
+    Origin,
+    Raw,
+    Fields,
+    BusinessName,
+    OwnerName,
+    NikSealed,
+    NikIndex,
+    Nib,
+    Phone,
+    DesaCode,
+    KecamatanCode,
+    Kbli,
+    Address,
+    Year,
+    Link,
+    Weight,
+    Explanation,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmFieldSources {
+    Table,
+    TenantCode,
+    BusinessId,
+    Field,
+    RecordId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmReviews {
+    Table,
+    TenantCode,
+    Id,
+    RecordId,
+    BusinessId,
+    CandidateId,
+    Weight,
+    Probability,
+    Explanation,
+    Status,
+    ImportId,
+    DecidedBy,
+    DecidedAt,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmMerges {
+    Table,
+    TenantCode,
+    Id,
+    Kind,
+    IntoBusiness,
+    FromBusiness,
+    Snapshot,
+    CreatedBy,
+    CreatedAt,
+    UndoneAt,
+    UndoneBy,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmModels {
+    Table,
+    TenantCode,
+    Model,
+    TrainedAt,
+}

@@ -27,6 +27,11 @@ pub fn postgres_admin_url() -> Option<String> {
     }
 }
 
+/// A fixed data key for tests (never used outside them).
+pub fn test_key() -> crate::vault::DataKey {
+    crate::vault::DataKey::parse_hex(&"5e".repeat(32)).expect("a valid test key")
+}
+
 impl TestDatabase {
     pub async fn new(backend: Backend) -> Option<Self> {
         match backend {
@@ -38,7 +43,7 @@ impl TestDatabase {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = DatabaseUrl::sqlite_in(dir.path());
-        let store = Store::open(&url).await.expect("open sqlite");
+        let store = Store::open(&url).await.expect("open sqlite").with_data_key(&test_key());
         Self { store, url, _dir: Some(dir), pg_admin: None }
     }
 
@@ -57,7 +62,7 @@ impl TestDatabase {
         admin_pool.close().await;
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
         let url = DatabaseUrl::parse(&format!("{base}/{name}")).expect("url");
-        let store = Store::open(&url).await.expect("open postgres");
+        let store = Store::open(&url).await.expect("open postgres").with_data_key(&test_key());
         Some(Self { store, url, _dir: None, pg_admin: Some((admin, name)) })
     }
 

@@ -734,6 +734,7 @@ csr-open-needs = Needs looking for a partner
 csr-open-needs-help = Needs the Pemda has published; open one to pledge.
 csr-own-proposals = Programmes we proposed
 record-csr = CSR
+record-umkm = UMKM
 field-partner = Partner
 users-partner-help = Required for partner users: the company, bank or institution they speak for.
 error-partner-required = Choose the partner this user speaks for.

@@ -734,6 +734,7 @@ csr-open-needs = Usulan yang menunggu mitra
 csr-open-needs-help = Usulan yang sudah dipublikasikan Pemda; buka untuk menyatakan komitmen.
 csr-own-proposals = Program yang kami usulkan
 record-csr = CSR
+record-umkm = UMKM
 field-partner = Mitra
 users-partner-help = Wajib untuk pengguna mitra: perusahaan, bank atau lembaga yang diwakilinya.
 error-partner-required = Pilih mitra yang diwakili pengguna ini.

@@ -1,0 +1,353 @@
+//! The UMKM registry on both databases: batches written whole or not at all, provenance and
+//! sealed NIKs, filling gaps on links, reviews, merges and splits undone exactly, filters,
+//! naik kelas, and who may see and do what.
+
+use std::collections::BTreeMap;
+
+use sinergi_domain::files::check_spreadsheet;
+use sinergi_domain::umkm::{Nib, Nik, Permit, PermitKind, Phone, PirtNumber, SizeClass, SourceRecord};
+use sinergi_domain::{Actor, BusinessId, KbliCode, RegionCode, Role, Scope};
+use sinergi_store::audit::{AuditFilter, RecordType};
+use sinergi_store::tenants::NewTenant;
+use sinergi_store::umkm::{
+    BusinessFilter, Candidate, Field, Incoming, NewImport, Origin, Provenance, Resolution, ReviewStatus,
+};
+use sinergi_store::{Store, StoreError, store_tests};
+
+fn code(s: &str) -> RegionCode {
+    RegionCode::parse(s).expect("code")
+}
+
+fn actor(role: Role, c: &str) -> Actor {
+    Actor { role, scope: Scope::Tenant(code(c)), label: format!("{role} {c}"), ..Actor::system("a") }
+}
+
+async fn tenants(store: &Store) {
+    for (c, name) in [("36.04", "Kabupaten Serang"), ("36.73", "Kota Serang")] {
+        store.create_tenant(&Actor::system("t"), NewTenant::parse(c, name, None).expect("t")).await.expect("tenant");
+    }
+}
+
+fn rec(name: &str, year: i32) -> SourceRecord {
+    SourceRecord { business_name: name.into(), kecamatan: Some(code("36.04.12")), year, ..Default::default() }
+}
+
+fn incoming(record: SourceRecord, source: &str, row: i32) -> Incoming {
+    Incoming {
+        raw: vec![("Nama Usaha".into(), record.business_name.clone())],
+        record,
+        provenance: Provenance {
+            source: source.into(),
+            file_name: Some(format!("{source}.xlsx")),
+            sheet: Some("Sheet1".into()),
+            row: Some(row),
+            origin: Origin::Import,
+        },
+    }
+}
+
+fn new(cluster: usize) -> Resolution {
+    Resolution::New { cluster, weight: None, explanation: None }
+}
+
+fn kab() -> RegionCode {
+    code("36.04")
+}
+
+store_tests! {
+    async fn a_batch_makes_businesses_with_provenance_and_sealed_nik(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let mut a = rec("Keripik Pisang Bu Sari", 2025);
+        a.nik = Some(Nik::parse("3604124512850004").unwrap());
+        a.phone = Some(Phone::parse("0812-3456-7890").unwrap());
+        a.capital = Some(300_000_000);
+        a.sales = Some(3_000_000_000);
+        a.kbli = vec![KbliCode::parse("10794").unwrap()];
+        let mut a2 = rec("Kripik Pisang Ibu Sari", 2025);
+        a2.owner_name = Some("Sari Rahmawati".into());
+        a2.nib = Some(Nib::parse("9120001234567").unwrap());
+        a2.permits = vec![Permit::pirt(&PirtNumber::parse("2063604010213-29").unwrap())];
+        let b = rec("Emping Melinjo Hj. Aminah", 2025);
+        let mut nik_raw = incoming(a, "dinkop", 5);
+        nik_raw.raw.push(("NIK".into(), "3604124512850004".into()));
+        let summary = store
+            .commit_umkm_records(&officer, &kab(), None, vec![
+                (nik_raw, new(0)),
+                (incoming(a2, "pelatihan", 7), new(0)),
+                (incoming(b, "dinkop", 6), new(1)),
+            ])
+            .await
+            .expect("commit");
+        assert_eq!((summary.records, summary.new_businesses, summary.linked_existing), (3, 2, 0));
+        assert_eq!(summary.businesses[0], summary.businesses[1]);
+        let detail = store.umkm_business(&officer, &kab(), summary.businesses[0]).await.expect("detail");
+        let biz = &detail.business;
+        assert_eq!(biz.name, "Keripik Pisang Bu Sari", "the first record names it");
+        assert_eq!(biz.owner_name.as_deref(), Some("Sari Rahmawati"), "the second fills the gap");
+        assert_eq!(biz.nik_masked.as_deref(), Some("3604••••••••0004"));
+        assert_eq!(biz.phone.as_deref(), Some("081234567890"));
+        assert_eq!(biz.classification.by_capital, Some(SizeClass::Micro));
+        assert_eq!(biz.classification.by_sales, Some(SizeClass::Small));
+        assert!(biz.classification.disagrees());
+        assert_eq!(detail.records.len(), 2);
+        let first = &detail.records[0];
+        assert_eq!((first.provenance.source.as_str(), first.provenance.row), ("dinkop", Some(5)));
+        assert!(first.raw.iter().all(|(_, v)| !v.contains("3604124512850004")), "raw cells never keep the NIK: {:?}", first.raw);
+        let owner_source = detail.field_sources.iter().find(|(f, _)| *f == Field::OwnerName).expect("owner source").1;
+        assert_eq!(owner_source, detail.records[1].id);
+        assert_eq!(detail.permits.len(), 1);
+        assert_eq!(detail.permits[0].expires.as_deref(), Some("2029-12-31"));
+        // Entity resolution reads the NIK back, in clear, from the sealed column.
+        let er = store.umkm_er_records(&officer, &kab()).await.expect("er");
+        assert_eq!(er.iter().filter_map(|r| r.nik.as_deref()).collect::<Vec<_>>(), vec!["3604124512850004"]);
+        let audit = store
+            .audit_events(&Actor::system("t"), &AuditFilter { record_type: Some(RecordType::Umkm), ..Default::default() })
+            .await
+            .expect("audit");
+        assert!(audit.iter().any(|e| e.action == "commit_umkm_records"));
+    }
+
+    async fn a_failed_batch_leaves_nothing_behind(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let rows = vec![
+            (incoming(rec("Warung Barokah", 2025), "dinkop", 5), new(0)),
+            (
+                incoming(rec("Toko Berkah", 2025), "dinkop", 6),
+                Resolution::Link { business: BusinessId::new(), weight: 9.0, explanation: serde_json::json!({}) },
+            ),
+        ];
+        let err = store.commit_umkm_records(&officer, &kab(), None, rows).await.expect_err("unknown business");
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let page = store.umkm_businesses(&officer, &kab(), &BusinessFilter::default(), 0, 50).await.expect("list");
+        assert_eq!(page.total, 0, "the first row was rolled back with the second");
+    }
+
+    async fn an_import_commits_once(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let file = check_spreadsheet("file", "register.csv", b"Nama Usaha;Kec.\nWarung Barokah;Cikande\n".to_vec(), 1 << 20)
+            .expect("csv");
+        let id = store
+            .create_umkm_import(&officer, &kab(), NewImport {
+                source: "dinkop".into(),
+                file,
+                sheet: "register".into(),
+                header_row: 0,
+                mapping: "[\"business_name\",\"kecamatan\"]".into(),
+            })
+            .await
+            .expect("upload");
+        store.set_umkm_import_mapping(&officer, &kab(), id, "register", 0, "[\"business_name\",\"skip\"]").await.expect("map");
+        assert_eq!(
+            store.umkm_source_mapping(&officer, &kab(), "dinkop").await.expect("saved").as_deref(),
+            Some("[\"business_name\",\"skip\"]")
+        );
+        let bytes = store.umkm_import_file(&officer, &kab(), id).await.expect("file").bytes;
+        assert!(bytes.starts_with(b"Nama Usaha"));
+        let rows = || vec![(incoming(rec("Warung Barokah", 2025), "dinkop", 2), new(0))];
+        let summary = store.commit_umkm_import(&officer, &kab(), id, rows(), 1).await.expect("commit");
+        assert_eq!(summary.new_businesses, 1);
+        let again = store.commit_umkm_import(&officer, &kab(), id, rows(), 1).await.expect_err("twice");
+        assert!(matches!(again, StoreError::Conflict { field: "status" }), "{again:?}");
+        let row = store.umkm_import(&officer, &kab(), id).await.expect("import");
+        assert_eq!(row.summary().map(|s| s.records), Some(1));
+        assert_eq!(store.umkm_businesses(&officer, &kab(), &BusinessFilter::default(), 0, 50).await.unwrap().total, 1);
+    }
+
+    async fn review_merge_and_undo_restore_both_businesses(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let mut a = rec("Sate Bandeng Hj. Maryam", 2024);
+        a.sales = Some(500_000_000);
+        a.phone = Some(Phone::parse("081299990000").unwrap());
+        let first = store.commit_umkm_records(&officer, &kab(), None, vec![(incoming(a, "dinkop", 3), new(0))]).await.unwrap();
+        let existing = first.businesses[0];
+        let mut b = rec("Sate Bandeng Bu Maryam", 2025);
+        b.sales = Some(2_500_000_000);
+        b.owner_name = Some("Maryam".into());
+        b.tags = vec!["kuliner".into()];
+        let second = store
+            .commit_umkm_records(&officer, &kab(), None, vec![(
+                incoming(b, "pelatihan", 4),
+                Resolution::Review {
+                    cluster: 0,
+                    candidate: Candidate::Business(existing),
+                    weight: 4.2,
+                    probability: 0.8,
+                    explanation: serde_json::json!([{"field": "name", "level": "jaro-winkler", "weight": 3.1}]),
+                },
+            )])
+            .await
+            .unwrap();
+        assert_eq!((second.new_businesses, second.sent_to_review), (1, 1));
+        let newcomer = second.businesses[0];
+        let reviews = store.umkm_reviews(&officer, &kab(), ReviewStatus::Open, 50).await.unwrap();
+        assert_eq!(reviews.len(), 1);
+        let review = store.umkm_review(&officer, &kab(), reviews[0].id).await.unwrap();
+        assert_eq!(review.candidate.business.id, existing);
+        assert_eq!(review.business.business.id, newcomer);
+        let before = store.umkm_business(&officer, &kab(), existing).await.unwrap();
+        // Keep the newcomer's name, the existing phone.
+        let choice = BTreeMap::from([(Field::Name, newcomer), (Field::Phone, existing)]);
+        let merge = store.merge_umkm(&officer, &kab(), existing, newcomer, &choice, Some(reviews[0].id)).await.unwrap();
+        let merged = store.umkm_business(&officer, &kab(), existing).await.unwrap();
+        assert_eq!(merged.business.name, "Sate Bandeng Bu Maryam");
+        assert_eq!(merged.business.owner_name.as_deref(), Some("Maryam"), "a gap is filled from the other side");
+        assert_eq!(merged.records.len(), 2);
+        assert_eq!(merged.years.iter().map(|y| y.year).collect::<Vec<_>>(), vec![2024, 2025]);
+        assert_eq!(merged.business.latest_year, Some(2025));
+        assert_eq!(merged.tags, vec!["kuliner".to_owned()]);
+        assert!(store.umkm_reviews(&officer, &kab(), ReviewStatus::Open, 50).await.unwrap().is_empty());
+        let gone = store.umkm_business(&officer, &kab(), newcomer).await.unwrap();
+        assert_eq!(gone.business.merged_into, Some(existing));
+        assert_eq!(store.umkm_businesses(&officer, &kab(), &BusinessFilter::default(), 0, 50).await.unwrap().total, 1);
+
+        store.undo_umkm_merge(&officer, &kab(), merge).await.expect("undo");
+        let restored = store.umkm_business(&officer, &kab(), existing).await.unwrap();
+        assert_eq!(restored.business.name, before.business.name);
+        assert_eq!(restored.business.owner_name, None);
+        assert_eq!(restored.records.len(), 1);
+        assert_eq!(restored.years.len(), 1);
+        assert!(restored.tags.is_empty());
+        assert_eq!(restored.field_sources, before.field_sources);
+        let back = store.umkm_business(&officer, &kab(), newcomer).await.unwrap();
+        assert_eq!(back.business.merged_into, None);
+        assert_eq!(back.records.len(), 1);
+        assert_eq!(store.umkm_reviews(&officer, &kab(), ReviewStatus::Open, 50).await.unwrap().len(), 1, "the question is open again");
+        let twice = store.undo_umkm_merge(&officer, &kab(), merge).await.expect_err("undone already");
+        assert!(matches!(twice, StoreError::Conflict { field: "undone" }));
+        // Keeping them apart closes the question.
+        store.keep_umkm_apart(&officer, &kab(), reviews[0].id).await.expect("apart");
+        assert!(store.umkm_reviews(&officer, &kab(), ReviewStatus::Open, 50).await.unwrap().is_empty());
+    }
+
+    async fn a_split_moves_records_and_is_undone(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let mut a = rec("Toko Berkah", 2025);
+        a.owner_name = Some("Jaenal".into());
+        a.capital = Some(50_000_000);
+        let mut b = rec("Toko Berkah", 2024);
+        b.owner_name = Some("Rohimah".into());
+        b.capital = Some(20_000_000);
+        let s = store
+            .commit_umkm_records(&officer, &kab(), None, vec![(incoming(a, "dinkop", 2), new(0)), (incoming(b, "desa", 9), new(0))])
+            .await
+            .unwrap();
+        let id = s.businesses[0];
+        let detail = store.umkm_business(&officer, &kab(), id).await.unwrap();
+        assert_eq!(detail.records.len(), 2);
+        let wrong = detail.records[1].id;
+        let split_off = store.split_umkm(&officer, &kab(), id, &[wrong]).await.expect("split");
+        let left = store.umkm_business(&officer, &kab(), id).await.unwrap();
+        let right = store.umkm_business(&officer, &kab(), split_off).await.unwrap();
+        assert_eq!(left.records.len(), 1);
+        assert_eq!(right.records.len(), 1);
+        assert_eq!(right.business.owner_name.as_deref(), Some("Rohimah"));
+        assert_eq!(right.years.iter().map(|y| y.year).collect::<Vec<_>>(), vec![2024]);
+        assert_eq!(left.years.iter().map(|y| y.year).collect::<Vec<_>>(), vec![2025]);
+        let all = store.split_umkm(&officer, &kab(), id, &[left.records[0].id]).await.expect_err("not every record");
+        assert!(matches!(all, StoreError::Invalid(_)));
+        let merge = left.merges[0].id;
+        store.undo_umkm_merge(&officer, &kab(), merge).await.expect("undo split");
+        let whole = store.umkm_business(&officer, &kab(), id).await.unwrap();
+        assert_eq!(whole.records.len(), 2);
+        assert_eq!(whole.years.len(), 2);
+        assert_eq!(store.umkm_businesses(&officer, &kab(), &BusinessFilter::default(), 0, 50).await.unwrap().total, 1);
+    }
+
+    async fn lists_filter_by_place_class_kbli_permit_source_and_year(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let mut a = rec("Keripik Singkong Cikande", 2025);
+        a.kecamatan = Some(code("36.04.12"));
+        a.kbli = vec![KbliCode::parse("10794").unwrap()];
+        a.sales = Some(3_000_000_000);
+        a.permits = vec![Permit { kind: PermitKind::Halal, number: "ID3611000123".into(), issued: None, expires: None }];
+        let mut b = rec("Konveksi Kibin Jaya", 2024);
+        b.kecamatan = Some(code("36.04.13"));
+        b.kbli = vec![KbliCode::parse("14111").unwrap()];
+        b.capital = Some(100_000_000);
+        store
+            .commit_umkm_records(&officer, &kab(), None, vec![(incoming(a, "oss", 2), new(0)), (incoming(b, "dinkop", 3), new(1))])
+            .await
+            .unwrap();
+        let count = |f: BusinessFilter| {
+            let store = store.clone();
+            let officer = officer.clone();
+            async move { store.umkm_businesses(&officer, &kab(), &f, 0, 50).await.unwrap().total }
+        };
+        assert_eq!(count(BusinessFilter::default()).await, 2);
+        assert_eq!(count(BusinessFilter { kecamatan: Some(code("36.04.12")), ..Default::default() }).await, 1);
+        assert_eq!(count(BusinessFilter { class: Some(SizeClass::Small), ..Default::default() }).await, 1);
+        assert_eq!(count(BusinessFilter { class: Some(SizeClass::Micro), ..Default::default() }).await, 1);
+        for (k, n) in [("C", 2), ("10", 1), ("107", 1), ("1079", 1), ("10794", 1), ("14", 1), ("G", 0)] {
+            assert_eq!(count(BusinessFilter { kbli: Some(KbliCode::parse(k).unwrap()), ..Default::default() }).await, n, "{k}");
+        }
+        assert_eq!(count(BusinessFilter { permit: Some(PermitKind::Halal), ..Default::default() }).await, 1);
+        assert_eq!(count(BusinessFilter { source: Some("oss".into()), ..Default::default() }).await, 1);
+        assert_eq!(count(BusinessFilter { year: Some(2024), ..Default::default() }).await, 1);
+        assert_eq!(count(BusinessFilter { q: Some("kibin".into()), ..Default::default() }).await, 1);
+        assert_eq!(count(BusinessFilter { q: Some("KERIPIK cikande".into()), ..Default::default() }).await, 1);
+    }
+
+    async fn naik_kelas_counts_moves_between_years(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let mut y1 = rec("Batik Krakatau", 2024);
+        y1.kbli = vec![KbliCode::parse("13134").unwrap()];
+        y1.sales = Some(1_000_000_000);
+        let mut y2 = rec("Batik Krakatau", 2025);
+        y2.sales = Some(4_000_000_000);
+        let mut z1 = rec("Bengkel Las Tanara", 2024);
+        z1.sales = Some(3_000_000_000);
+        let mut z2 = rec("Bengkel Las Tanara", 2025);
+        z2.sales = Some(1_500_000_000);
+        store
+            .commit_umkm_records(&officer, &kab(), None, vec![
+                (incoming(y1, "dinkop", 2), new(0)),
+                (incoming(y2, "dinkop", 3), new(0)),
+                (incoming(z1, "dinkop", 4), new(1)),
+                (incoming(z2, "dinkop", 5), new(1)),
+            ])
+            .await
+            .unwrap();
+        let viewer = actor(Role::Viewer, "36.04");
+        let (groups, moves) = store.umkm_naik_kelas(&viewer, &kab(), 2024, 2025).await.expect("report");
+        assert_eq!(groups.iter().map(|g| g.up).sum::<u64>(), 1);
+        assert_eq!(groups.iter().map(|g| g.down).sum::<u64>(), 1);
+        assert_eq!(moves.len(), 2);
+        assert_eq!((moves[0].name.as_str(), moves[0].from, moves[0].to), ("Batik Krakatau", SizeClass::Micro, SizeClass::Small));
+    }
+
+    async fn roles_and_tenants_are_enforced_and_reveals_audited(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let mut a = rec("Gula Aren Bu Eti", 2025);
+        a.nik = Some(Nik::parse("3604124512850004").unwrap());
+        let s = store.commit_umkm_records(&officer, &kab(), None, vec![(incoming(a, "dinkop", 2), new(0))]).await.unwrap();
+        let id = s.businesses[0];
+        let viewer = actor(Role::Viewer, "36.04");
+        let rows = || vec![(incoming(rec("X", 2025), "x", 1), new(0))];
+        assert!(matches!(store.commit_umkm_records(&viewer, &kab(), None, rows()).await, Err(StoreError::Forbidden)));
+        assert!(store.umkm_business(&viewer, &kab(), id).await.is_ok(), "viewers read the registry");
+        assert!(matches!(store.reveal_umkm_nik(&viewer, &kab(), id, "verifikasi").await, Err(StoreError::Forbidden)));
+        let partner = actor(Role::Partner, "36.04");
+        assert!(matches!(store.umkm_business(&partner, &kab(), id).await, Err(StoreError::Forbidden)));
+        let other = actor(Role::UmkmOfficer, "36.73");
+        assert!(matches!(store.umkm_business(&other, &kab(), id).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.umkm_business(&other, &code("36.73"), id).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.reveal_umkm_nik(&officer, &kab(), id, "").await, Err(StoreError::Invalid(_))));
+        let nik = store.reveal_umkm_nik(&officer, &kab(), id, "verifikasi klaim pemilik").await.expect("reveal");
+        assert_eq!(nik.as_deref(), Some("3604124512850004"));
+        let audit = store
+            .audit_events(&Actor::system("t"), &AuditFilter { record_type: Some(RecordType::Umkm), ..Default::default() })
+            .await
+            .unwrap();
+        let reveal = audit.iter().find(|e| e.action == "reveal_umkm_nik").expect("audited");
+        let after = reveal.after.as_ref().expect("after").to_string();
+        assert!(after.contains("verifikasi klaim pemilik") && !after.contains("3604124512850004"), "{after}");
+    }
+}
