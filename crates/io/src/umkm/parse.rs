@@ -91,6 +91,32 @@ impl ParsedRow {
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().filter(|p| p.severity == Severity::Warning)
     }
+
+    /// The row's non-blank cells as header → text, for the record's provenance. A column without
+    /// a header is named by its letter ("F"), as the spreadsheet names it.
+    pub fn cells_by_header(&self, headers: &[String]) -> Vec<(String, String)> {
+        self.raw
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| !cell.is_blank())
+            .map(|(i, cell)| {
+                let header = headers.get(i).map(|h| h.trim()).filter(|h| !h.is_empty());
+                (header.map_or_else(|| column_letter(i), str::to_owned), cell.text.clone())
+            })
+            .collect()
+    }
+}
+
+/// Excel's name for a column index: 0 → "A", 26 → "AA".
+fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
 }
 
 /// Counts for the preview's heading.
@@ -877,6 +903,20 @@ mod tests {
         assert_eq!(r.sales, Some(24_000_000));
         assert_eq!(r.email.as_deref(), Some("ani@mail.co.id"));
         assert_eq!(codes(&rows[1]), ["invalid-pirt", "invalid-email"]);
+    }
+
+    #[test]
+    fn cells_by_header_for_provenance() {
+        let rows = parse(&[&["Nama Usaha", "", "Kec."], &["Kopi Kibin", "catatan", ""]]);
+        let headers = vec!["Nama Usaha".to_owned(), String::new(), "Kec.".to_owned()];
+        assert_eq!(
+            rows[0].cells_by_header(&headers),
+            [("Nama Usaha".to_owned(), "Kopi Kibin".to_owned()), ("B".to_owned(), "catatan".to_owned())]
+        );
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(701), "ZZ");
     }
 
     #[test]
