@@ -62,9 +62,11 @@ impl Field {
                 "jaro-winkler ≥ 0.80",
                 "different",
             ],
-            Field::Nik => &["null", "exact", "1–2 digits differ", "different"],
+            // NIK and phone identify the owner, not the business: one person can run several.
+            // "exact, business names differ" lets the model learn how often that happens.
+            Field::Nik => &["null", "exact", "1–2 digits differ", "different", "exact, business names differ"],
             Field::Nib => &["null", "exact", "different"],
-            Field::Phone => &["null", "exact", "1 digit differs", "different"],
+            Field::Phone => &["null", "exact", "1 digit differs", "different", "exact, business names differ"],
             Field::Desa => &["null", "exact", "jaro-winkler ≥ 0.88", "different"],
             Field::Kecamatan => &["null", "exact", "different"],
             Field::Kbli => &["null", "exact", "same 3-digit group", "different"],
@@ -205,6 +207,12 @@ pub fn nik_level(a: u64, b: u64) -> u8 {
     }
 }
 
+/// The level of an owner identifier (NIK, phone) given the business names' level: an exact
+/// owner id with business names that are "different" (level 5) is its own level.
+pub fn owner_id_level(id_level: u8, name_level: u8) -> u8 {
+    if id_level == 1 && name_level == 5 { 4 } else { id_level }
+}
+
 pub fn nib_level(a: u64, b: u64) -> u8 {
     if a == b { 1 } else { 2 }
 }
@@ -284,6 +292,15 @@ mod tests {
         assert_eq!(phone_level(8123456789, 8123456789), 1);
         assert_eq!(phone_level(8123456789, 8123456780), 2);
         assert_eq!(phone_level(8123456789, 8771234567), 3);
+    }
+
+    #[test]
+    fn owner_ids_with_different_business_names() {
+        assert_eq!(owner_id_level(1, 5), 4);
+        assert_eq!(owner_id_level(1, 4), 1);
+        assert_eq!(owner_id_level(1, 0), 1, "no name to compare");
+        assert_eq!(owner_id_level(3, 5), 3);
+        assert_eq!(Field::Nik.levels()[4], "exact, business names differ");
     }
 
     #[test]

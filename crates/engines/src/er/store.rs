@@ -372,13 +372,13 @@ impl Store {
             );
         }
         if let (Some(x), Some(y)) = (ra.nik, rb.nik) {
-            g[2] = compare::nik_level(x.get(), y.get());
+            g[2] = compare::owner_id_level(compare::nik_level(x.get(), y.get()), g[0]);
         }
         if let (Some(x), Some(y)) = (ra.nib, rb.nib) {
             g[3] = compare::nib_level(x.get(), y.get());
         }
         if let (Some(x), Some(y)) = (ra.phone, rb.phone) {
-            g[4] = compare::phone_level(x.get(), y.get());
+            g[4] = compare::owner_id_level(compare::phone_level(x.get(), y.get()), g[0]);
         }
         if ra.desa != NONE && rb.desa != NONE {
             g[5] = compare::desa_level(
