@@ -166,6 +166,20 @@ pub fn name_tokens(name: &str) -> Vec<String> {
     out
 }
 
+/// A business name as the engine compares it: its words sorted and joined ("Keripik Pisang
+/// Bu Sari" and "Sari Kripik Pisang" both give "keripik pisang sari").
+pub fn name_key(name: &str) -> Option<String> {
+    let mut words = name_tokens(name);
+    words.sort_unstable();
+    if words.is_empty() { None } else { Some(words.join(" ")) }
+}
+
+/// An owner's name as the engine compares it: its words in order.
+pub fn owner_key(name: &str) -> Option<String> {
+    let words = owner_tokens(name);
+    if words.is_empty() { None } else { Some(words.join(" ")) }
+}
+
 /// A person's comparable name words, in order: honorifics, titles and initials dropped.
 pub fn owner_tokens(name: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
