@@ -1,6 +1,7 @@
 //! `sinergi`: the one binary. Wiring only; the work happens in the library crates.
 
 mod config;
+mod er;
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -66,6 +67,11 @@ enum Command {
     /// Scheduled work (also run by `serve` in the background).
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Link UMKM records that describe the same business (entity resolution), from CSV files.
+    Dedup(er::DedupArgs),
+    /// Generate data.
+    #[command(subcommand)]
+    Gen(er::GenCommand),
 }
 
 #[derive(Subcommand)]
@@ -155,6 +161,12 @@ fn main() -> std::process::ExitCode {
 
 async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Entity resolution and the generator work on files alone: no configuration, no database.
+    match &cli.command {
+        Command::Dedup(args) => return er::dedup(args),
+        Command::Gen(cmd) => return er::generate(cmd),
+        _ => {}
+    }
     let file = FileConfig::load(cli.config.as_deref())?;
     init_logging(&file);
     let url = config::database_url(cli.database_url.as_deref(), cli.data_dir.as_deref(), &file)?;
@@ -191,6 +203,7 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Check => check(&url).await,
+        Command::Dedup(_) | Command::Gen(_) => Ok(()), // handled before the configuration is read
         Command::Jobs(JobsCommand::RunDaily) => {
             let store = Store::open(&url).await?.with_data_key(&data_key()?);
             let bind = file.bind.clone().unwrap_or_else(|| "127.0.0.1:8080".to_owned());

@@ -1,4 +1,5 @@
 //! Engines that work in memory on data the store hands them, and explain their answers.
 
+pub mod er;
 pub mod matching;
 pub mod text;

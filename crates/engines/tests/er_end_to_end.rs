@@ -1,0 +1,115 @@
+//! Entity resolution on generated UMKM records, scored against their ground truth.
+
+use std::collections::HashMap;
+
+use sinergi_engines::er::{self, ErRecord, Index, Outcome, Thresholds};
+use sinergi_synth::UmkmRecord;
+
+fn to_er(r: &UmkmRecord) -> ErRecord {
+    let cols = [
+        ("record_id", r.record_id.as_str()),
+        ("source", &r.source),
+        ("business_name", &r.business_name),
+        ("owner_name", &r.owner_name),
+        ("nik", &r.nik),
+        ("nib", &r.nib),
+        ("phone", &r.phone),
+        ("address", &r.address),
+        ("desa", &r.desa),
+        ("kecamatan", &r.kecamatan),
+        ("kabupaten_kota", &r.kabupaten_kota),
+        ("kbli", &r.kbli),
+        ("omzet_raw", &r.omzet_raw),
+    ];
+    ErRecord::from_lookup(|c| cols.iter().find(|(k, _)| *k == c).map(|(_, v)| *v))
+}
+
+fn pairs(n: u64) -> u64 {
+    n * n.saturating_sub(1) / 2
+}
+
+/// Pairwise precision, recall and F1 of predicted clusters against true ones.
+fn pairwise(predicted: &[u32], truth: &[u32]) -> (f64, f64, f64) {
+    let mut p: HashMap<u32, u64> = HashMap::new();
+    let mut t: HashMap<u32, u64> = HashMap::new();
+    let mut both: HashMap<(u32, u32), u64> = HashMap::new();
+    for (a, b) in predicted.iter().zip(truth) {
+        *p.entry(*a).or_default() += 1;
+        *t.entry(*b).or_default() += 1;
+        *both.entry((*a, *b)).or_default() += 1;
+    }
+    let tp: u64 = both.values().map(|n| pairs(*n)).sum();
+    let pp: u64 = p.values().map(|n| pairs(*n)).sum();
+    let tt: u64 = t.values().map(|n| pairs(*n)).sum();
+    let precision = tp as f64 / pp.max(1) as f64;
+    let recall = tp as f64 / tt.max(1) as f64;
+    (precision, recall, 2.0 * precision * recall / (precision + recall).max(1e-12))
+}
+
+#[test]
+fn batch_dedup_finds_the_businesses() {
+    let rows = sinergi_synth::records(20_000, 42).expect("records");
+    let records: Vec<ErRecord> = rows.iter().map(to_er).collect();
+    let truth: Vec<u32> = rows.iter().map(|r| r.true_id).collect();
+    let clusters = er::dedup(&records, None, Thresholds::default());
+    let (p, r, f1) = pairwise(&clusters, &truth);
+    eprintln!("batch: precision {p:.4} recall {r:.4} F1 {f1:.4}");
+    assert!(f1 >= 0.93, "pairwise F1 {f1:.4} (precision {p:.4}, recall {r:.4})");
+}
+
+#[test]
+fn incremental_add_matches_the_registry() {
+    let rows = sinergi_synth::records(20_000, 7).expect("records");
+    let records: Vec<ErRecord> = rows.iter().map(to_er).collect();
+    let truth: Vec<u32> = rows.iter().map(|r| r.true_id).collect();
+    let (registry, new_file) = records.split_at(18_000);
+    let model = er::train(registry, 1);
+    let mut index = Index::new(model, Thresholds::default());
+    index.add_batch(registry);
+    let decisions = index.add_batch(new_file);
+    assert_eq!(decisions.len(), new_file.len());
+    // Every decision is explained, and auto links are right nearly always.
+    let (mut auto, mut auto_right, mut review) = (0, 0, 0);
+    for d in &decisions {
+        assert_eq!(d.record_id, index.record_id(d.record));
+        match d.outcome {
+            Outcome::Auto => {
+                auto += 1;
+                let best = &d.candidates[0];
+                assert!(best.probability >= index.thresholds().auto_link);
+                assert_eq!(best.explanation.fields.len(), er::FIELDS.len());
+                if truth[best.record as usize] == truth[d.record as usize] {
+                    auto_right += 1;
+                }
+            }
+            Outcome::Review => review += 1,
+            Outcome::New => {}
+        }
+    }
+    let share = auto_right as f64 / auto as f64;
+    eprintln!("incremental: {auto} auto ({share:.4} right), {review} review, of {}", decisions.len());
+    assert!(auto > decisions.len() / 3, "most new rows belong to known businesses: {auto}");
+    assert!(share >= 0.95, "auto links right: {share:.4}");
+    let (p, r, f1) = pairwise(&index.clusters(), &truth);
+    eprintln!("incremental: precision {p:.4} recall {r:.4} F1 {f1:.4}");
+    assert!(f1 >= 0.93, "pairwise F1 after the increment {f1:.4}");
+}
+
+#[test]
+fn explanations_name_levels_and_weights() {
+    let rows = sinergi_synth::records(2_000, 3).expect("records");
+    let records: Vec<ErRecord> = rows.iter().map(to_er).collect();
+    let model = er::train(&records, 3);
+    let mut index = Index::new(model, Thresholds::default());
+    index.add_batch(&records);
+    let e = index.explain(0, 0);
+    let name = &e.fields[0];
+    assert_eq!(name.field, er::Field::BusinessName);
+    if records[0].business_name.is_some() {
+        assert_eq!(name.level, "exact");
+        assert!(name.weight > 0.0);
+        assert!(name.term_frequency.is_some());
+    }
+    let sum: f64 = e.prior_weight + e.fields.iter().map(|f| f.weight).sum::<f64>();
+    assert!((sum - e.weight).abs() < 1e-9);
+}
