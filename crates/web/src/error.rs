@@ -106,3 +106,12 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+impl From<sinergi_umkm::RegistryError> for AppError {
+    fn from(err: sinergi_umkm::RegistryError) -> Self {
+        match err {
+            sinergi_umkm::RegistryError::Store(e) => e.into(),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}

@@ -50,6 +50,8 @@ pub struct AppState {
     pub throttle: Arc<auth::Throttle>,
     /// Rendered public CSR pages, kept for a minute (see [`pages::csr_public`]).
     pub csr_public_cache: Arc<pages::csr_public::PageCache>,
+    /// Each Pemda's entity-resolution index of the UMKM registry.
+    pub registries: Arc<sinergi_umkm::Registries>,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
             config: Arc::new(config),
             throttle: Arc::new(throttle),
             csr_public_cache: Arc::new(pages::csr_public::PageCache::default()),
+            registries: Arc::new(sinergi_umkm::Registries::default()),
         }
     }
 }
