@@ -150,6 +150,35 @@ pub fn jaro_winkler(a: &[u8], b: &[u8]) -> f64 {
     jaro + prefix * 0.1 * (1.0 - jaro)
 }
 
+/// Jaro–Winkler similarity when it can reach `min`, else 0. Most compared pairs are far apart,
+/// and a count of the bytes the two strings share bounds the similarity in linear time.
+pub fn jaro_winkler_at_least(a: &[u8], b: &[u8], min: f64) -> f64 {
+    let a = &a[..a.len().min(JW_MAX)];
+    let b = &b[..b.len().min(JW_MAX)];
+    if a.is_empty() || b.is_empty() {
+        return jaro_winkler(a, b);
+    }
+    let mut counts = [0i16; 256];
+    for &c in a {
+        counts[c as usize] += 1;
+    }
+    let mut common = 0usize;
+    for &c in b {
+        if counts[c as usize] > 0 {
+            counts[c as usize] -= 1;
+            common += 1;
+        }
+    }
+    let m = common as f64;
+    // Jaro with every shared byte matched and no transpositions, then the largest prefix bonus.
+    let jaro_max = (m / a.len() as f64 + m / b.len() as f64 + 1.0) / 3.0;
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    if jaro_max + prefix * 0.1 * (1.0 - jaro_max) < min {
+        return 0.0;
+    }
+    jaro_winkler(a, b)
+}
+
 /// True when every word of the shorter sorted list is in the longer one.
 pub fn tokens_within(a: &[u32], b: &[u32]) -> bool {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -174,7 +203,7 @@ pub fn name_level(a_id: u32, b_id: u32, a: &[u8], b: &[u8], a_tokens: &[u32], b_
     if a_id == b_id {
         return 1;
     }
-    let jw = jaro_winkler(a, b);
+    let jw = jaro_winkler_at_least(a, b, NAME_JW_LOW);
     if jw >= NAME_JW_HIGH {
         2
     } else if tokens_within(a_tokens, b_tokens) {
@@ -228,7 +257,7 @@ pub fn phone_level(a: u64, b: u64) -> u8 {
 pub fn desa_level(a_id: u32, b_id: u32, a: &[u8], b: &[u8]) -> u8 {
     if a_id == b_id {
         1
-    } else if jaro_winkler(a, b) >= DESA_JW {
+    } else if jaro_winkler_at_least(a, b, DESA_JW) >= DESA_JW {
         2
     } else {
         3
@@ -272,6 +301,41 @@ mod tests {
         assert_eq!(name_level(1, 2, b"keripik pisang sari", b"keripik pisang sati", &[1, 2, 3], &[1, 2, 4]), 2);
         assert_eq!(name_level(1, 2, b"jaya sumber", b"jaya makmur sumber", &[1, 3], &[1, 2, 3]), 3);
         assert_eq!(name_level(1, 2, b"baroka", b"berkah", &[1], &[2]), 5);
+    }
+
+    #[test]
+    fn the_bound_never_hides_a_similarity_above_it() {
+        let words: [&[u8]; 8] = [
+            b"keripik pisang sari",
+            b"kripik pisang",
+            b"baroka",
+            b"berkah",
+            b"sumber rejeki",
+            b"rejeki sumber",
+            b"a",
+            b"",
+        ];
+        for a in words {
+            for b in words {
+                let jw = jaro_winkler(a, b);
+                for min in [0.5, 0.8, 0.92] {
+                    let bounded = jaro_winkler_at_least(a, b, min);
+                    if jw >= min {
+                        assert_eq!(bounded, jw, "{a:?} {b:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_bound_is_safe_on_any_strings(a in "[a-e ]{0,12}", b in "[a-e ]{0,12}", min in 0.5f64..0.95) {
+            let jw = jaro_winkler(a.as_bytes(), b.as_bytes());
+            if jw >= min {
+                proptest::prop_assert_eq!(jaro_winkler_at_least(a.as_bytes(), b.as_bytes(), min), jw);
+            }
+        }
     }
 
     #[test]
