@@ -2,6 +2,7 @@
 
 mod config;
 mod er;
+mod import;
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -67,6 +68,9 @@ enum Command {
     /// Scheduled work (also run by `serve` in the background).
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Import data into a Pemda.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Link UMKM records that describe the same business (entity resolution), from CSV files.
     Dedup(er::DedupArgs),
     /// Generate data.
@@ -204,6 +208,10 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::Check => check(&url).await,
         Command::Dedup(_) | Command::Gen(_) => Ok(()), // handled before the configuration is read
+        Command::Import(cmd) => {
+            let store = Store::open(&url).await?.with_data_key(&data_key()?);
+            import::run(&store, cmd).await
+        }
         Command::Jobs(JobsCommand::RunDaily) => {
             let store = Store::open(&url).await?.with_data_key(&data_key()?);
             let bind = file.bind.clone().unwrap_or_else(|| "127.0.0.1:8080".to_owned());

@@ -3,6 +3,8 @@
 //!
 //! Loading is idempotent: a tenant that already exists is left alone.
 
+pub mod umkm;
+
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage};
 use sinergi_domain::cooperation::documents::{DocumentPurpose, SigningChecklist};
@@ -613,6 +615,8 @@ pub struct DemoReport {
     pub agreements_created: usize,
     pub meetings_created: usize,
     pub csr_needs_created: usize,
+    /// Businesses in the UMKM registries (generated and imported).
+    pub umkm_businesses_created: usize,
 }
 
 /// Whether the database has no tenant yet (`serve --demo` loads only then).
@@ -620,7 +624,26 @@ pub async fn is_empty(store: &Store) -> Result<bool, DemoError> {
     Ok(store.tenants(&Actor::system("demo")).await?.is_empty())
 }
 
+/// What a demo load includes beyond the fixed data.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    /// Businesses generated for Kabupaten Serang's UMKM registry.
+    pub umkm_generated: usize,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        Self { umkm_generated: umkm_demo_size() }
+    }
+}
+
+/// The whole demo (48,000 generated businesses in Kabupaten Serang's registry).
 pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
+    load_with(store, DemoOptions::default()).await
+}
+
+/// The demo with a chosen size, for tests that start many demo servers.
+pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport, DemoError> {
     let system = Actor::system("demo loader");
     let mut report = DemoReport::default();
     let password = NewPassword::parse(DEMO_PASSWORD).map_err(|e| DemoError::Data(e.to_string()))?;
@@ -714,8 +737,18 @@ pub async fn load(store: &Store) -> Result<DemoReport, DemoError> {
         // After the people: meetings name them as attendees and owners.
         report.meetings_created += load_meetings(store, &system, &tenant.code, pemda.slug).await?;
         report.csr_needs_created += load_csr(store, &system, &tenant.code, pemda.slug, &ids).await?;
+        if pemda.slug == "kabupaten-serang" {
+            report.umkm_businesses_created +=
+                umkm::load(store, &system, &tenant.code, options.umkm_generated).await?.businesses;
+        }
     }
     Ok(report)
+}
+
+/// How many businesses the demo generates for Kabupaten Serang: the field report's 48,000,
+/// unless `SINERGI_DEMO_UMKM` asks for fewer (tests that load the demo many times).
+pub fn umkm_demo_size() -> usize {
+    std::env::var("SINERGI_DEMO_UMKM").ok().and_then(|v| v.parse().ok()).unwrap_or(umkm::GENERATED_BUSINESSES)
 }
 
 /// The planning year of the demo: the mapping meetings of December 2025 plan for 2026.

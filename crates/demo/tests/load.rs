@@ -1,4 +1,4 @@
-use sinergi_demo::{DemoReport, is_empty, load};
+use sinergi_demo::{DemoOptions, DemoReport, is_empty, load_with};
 use sinergi_domain::Actor;
 use sinergi_store::store_tests;
 use sinergi_store::users::UserFilter;
@@ -6,14 +6,26 @@ use sinergi_store::users::UserFilter;
 store_tests! {
     async fn demo_loads_once(store: Store) {
         assert!(is_empty(&store).await.expect("empty"));
-        let first = load(&store).await.expect("load");
+        let small = DemoOptions { umkm_generated: 500 };
+        let first = load_with(&store, small).await.expect("load");
         assert_eq!(first.tenants_created, 4);
         assert_eq!(first.users_created, 29);
         assert!(first.agencies_created >= 36);
         assert!(first.needs_created >= 10);
         assert_eq!(first.meetings_created, 4, "Tangsel's mapping meeting, the Serang meeting and CSR forum, Kota Tangerang's FGD");
         assert_eq!(first.csr_needs_created, 9, "Kota Serang's CSR portfolio");
-        assert_eq!(load(&store).await.expect("again"), DemoReport::default(), "a second load changes nothing");
+        assert_eq!(load_with(&store, small).await.expect("again"), DemoReport::default(), "a second load changes nothing");
+        // Kabupaten Serang's registry: the generated businesses, then the training list and the
+        // OSS export imported through entity resolution, many of their rows linked to each other.
+        assert!(first.umkm_businesses_created > 500 && first.umkm_businesses_created <= 500 + 80, "{first:?}");
+        let kab = sinergi_domain::RegionCode::parse("36.04").expect("code");
+        let officer = sinergi_domain::Actor { role: sinergi_domain::Role::UmkmOfficer, scope: sinergi_domain::Scope::Tenant(kab.clone()), ..Actor::system("t") };
+        let page = store.umkm_businesses(&officer, &kab, &Default::default(), 0, 1).await.expect("registry");
+        assert_eq!(page.total as usize, first.umkm_businesses_created);
+        let (groups, moves) = store.umkm_naik_kelas(&officer, &kab, 2024, 2025).await.expect("naik kelas");
+        assert!(groups.iter().map(|g| g.up).sum::<u64>() > 0 && !moves.is_empty(), "some businesses moved up");
+        let imports = store.umkm_imports(&officer, &kab, 10).await.expect("imports");
+        assert_eq!(imports.len(), 2);
         let system = Actor::system("t");
         let users = store.users(&system, &UserFilter::default()).await.expect("users");
         assert_eq!(users.len(), 29);

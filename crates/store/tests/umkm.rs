@@ -140,6 +140,8 @@ store_tests! {
             .await
             .expect("upload");
         store.set_umkm_import_mapping(&officer, &kab(), id, "register", 0, "[\"business_name\",\"skip\"]").await.expect("map");
+        assert_eq!(store.umkm_import(&officer, &kab(), id).await.unwrap().mapping, "[\"business_name\",\"skip\"]");
+        store.save_umkm_source_mapping(&officer, &kab(), "dinkop", "[\"business_name\",\"skip\"]").await.expect("save");
         assert_eq!(
             store.umkm_source_mapping(&officer, &kab(), "dinkop").await.expect("saved").as_deref(),
             Some("[\"business_name\",\"skip\"]")

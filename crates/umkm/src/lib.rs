@@ -181,11 +181,13 @@ async fn build(store: &Store, actor: &Actor, tenant: &RegionCode, batch: &[ErRec
         .collect();
     let batch = batch.to_vec();
     let index = tokio::task::spawn_blocking(move || {
-        let mut training: Vec<ErRecord> = existing.iter().chain(batch.iter()).cloned().collect();
-        if training.len() < MIN_TRAINING_RECORDS {
-            training.extend(synthetic(SYNTHETIC_TRAINING_RECORDS));
-        }
-        let model = train(&training, 7);
+        let own = existing.len() + batch.len();
+        let model = if own < MIN_TRAINING_RECORDS {
+            young_registry_model()
+        } else {
+            let training: Vec<ErRecord> = existing.iter().chain(batch.iter()).cloned().collect();
+            train(&training, 7)
+        };
         let mut index = Index::new(model, Thresholds::default());
         index.add_batch_quiet(&existing);
         index
@@ -193,6 +195,13 @@ async fn build(store: &Store, actor: &Actor, tenant: &RegionCode, batch: &[ErRec
     .await
     .map_err(|e| RegistryError::Stopped(e.to_string()))?;
     Ok(TenantIndex { index, businesses })
+}
+
+/// The model of a registry too young to train its own: trained once per process on generated
+/// records (seeded, so every process gets the same model).
+fn young_registry_model() -> sinergi_engines::er::Model {
+    static MODEL: std::sync::OnceLock<sinergi_engines::er::Model> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| train(&synthetic(SYNTHETIC_TRAINING_RECORDS), 7)).clone()
 }
 
 /// Generated records (Kabupaten Serang's places, names and noise) that steady the model of a

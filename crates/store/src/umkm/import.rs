@@ -208,8 +208,8 @@ impl Store {
         Ok(rows.into_iter().map(ImportRow::from).collect())
     }
 
-    /// Change the sheet, header row or mapping of an upload still in preview, and remember the
-    /// mapping for its source.
+    /// Change the sheet, header row or mapping (the importer's per-column `Mapping` JSON) of an
+    /// upload still in preview.
     pub async fn set_umkm_import_mapping(
         &self,
         actor: &Actor,
@@ -233,7 +233,6 @@ impl Store {
                 .cond_where(by_id(tenant, id)),
         )
         .await?;
-        save_source_mapping(&mut tx, tenant, &row.source, mapping).await?;
         record(
             &mut tx,
             actor,
@@ -252,7 +251,22 @@ impl Store {
         tx.commit().await
     }
 
-    /// The mapping last used for a source, if any.
+    /// Remember how a source's columns are read (the importer's `SavedMapping` JSON, keyed by
+    /// header), for the next file from that source.
+    pub async fn save_umkm_source_mapping(
+        &self,
+        actor: &Actor,
+        tenant: &RegionCode,
+        source: &str,
+        saved: &str,
+    ) -> Result<()> {
+        let tenant = registry_tenant(actor, Permission::ManageUmkm, tenant)?;
+        let mut tx = self.begin().await?;
+        save_source_mapping(&mut tx, &tenant, source, saved).await?;
+        tx.commit().await
+    }
+
+    /// The mapping last saved for a source, if any.
     pub async fn umkm_source_mapping(
         &self,
         actor: &Actor,
@@ -305,7 +319,8 @@ impl Store {
         rows: Vec<(Incoming, Resolution)>,
         rejected: usize,
     ) -> Result<CommitSummary> {
-        let row = self.umkm_import(actor, tenant, id).await?;
+        // Checks the role, the tenant and that the import exists.
+        self.umkm_import(actor, tenant, id).await?;
         let vault = self.vault()?;
         let mut tx = self.begin().await?;
         // Claim the import first: of two concurrent commits, the second updates no row.
@@ -337,7 +352,6 @@ impl Store {
                 .cond_where(by_id(tenant, id)),
         )
         .await?;
-        save_source_mapping(&mut tx, tenant, &row.source, &row.mapping).await?;
         record(
             &mut tx,
             actor,

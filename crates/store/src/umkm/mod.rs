@@ -9,6 +9,7 @@
 mod import;
 mod list;
 mod merge;
+mod seed;
 mod write;
 
 use serde::{Deserialize, Serialize};
@@ -17,8 +18,9 @@ use sinergi_domain::{Actor, BusinessId, ImportId, KbliCode, Permission, RegionCo
 use uuid::Uuid;
 
 pub use import::{ImportRow, ImportStatus, NewImport};
-pub use list::{BusinessFilter, BusinessListRow, BusinessPage, ClassMove, NaikKelasRow};
+pub use list::{BusinessFilter, BusinessListRow, BusinessPage, ClassMove, ErSource, NaikKelasRow};
 pub use merge::{FieldChoice, MergeRow, ReviewDetail, ReviewRow, ReviewStatus};
+pub use seed::SeedBusiness;
 pub use write::{Candidate, CommitSummary, Incoming, Origin, Provenance, Resolution};
 
 use crate::agencies::target_tenant;

@@ -400,9 +400,10 @@ pub(crate) async fn write_batch(
             Resolution::New { cluster, weight, explanation } => match clusters.get(&cluster) {
                 Some(b) => (*b, "auto", weight, explanation, false),
                 None => {
+                    // A new business keeps its nearest miss, so that "why not linked" can be read.
                     let b = BusinessId::new();
                     clusters.insert(cluster, b);
-                    (b, "new", None, None, true)
+                    (b, "new", weight, explanation, true)
                 }
             },
             Resolution::Review { cluster, candidate, weight, probability, explanation } => {
@@ -600,7 +601,7 @@ pub(crate) struct RecordFields {
 }
 
 impl RecordFields {
-    fn of(r: &SourceRecord) -> Self {
+    pub(crate) fn of(r: &SourceRecord) -> Self {
         RecordFields {
             legal_form: r.legal_form.map(|f| f.slug().to_owned()),
             sex: r.sex.map(|s| s.slug().to_owned()),

@@ -34,7 +34,9 @@ impl TestApp {
 
     pub async fn start_with(config: WebConfig) -> Self {
         let db = TestDatabase::sqlite().await;
-        sinergi_demo::load(&db.store).await.expect("demo data");
+        // A small generated registry: every test app loads the demo, and the 48,000 businesses of
+        // `serve --demo` would only slow them down.
+        sinergi_demo::load_with(&db.store, sinergi_demo::DemoOptions { umkm_generated: 300 }).await.expect("demo data");
         let state = AppState::new(db.store.clone(), config);
         let app = sinergi_web::app(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
