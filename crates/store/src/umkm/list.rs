@@ -266,6 +266,32 @@ impl Store {
         })
     }
 
+    /// Write down that a registry export carried personal data (phone numbers), with the
+    /// reason given and how many businesses it held. Only a role that may reveal personal data
+    /// may ask.
+    pub async fn audit_umkm_export(&self, actor: &Actor, tenant: &RegionCode, reason: &str, count: u64) -> Result<()> {
+        let tenant = registry_tenant(actor, Permission::RevealPersonalData, tenant)?;
+        let reason = reason.trim();
+        if reason.chars().count() < 5 {
+            return Err(StoreError::Invalid(sinergi_domain::auth::FieldError::new("reason", "required")));
+        }
+        let mut tx = self.begin().await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            crate::audit::Change {
+                tenant: Some(&tenant),
+                action: "export_umkm",
+                record_type: crate::audit::RecordType::Umkm,
+                record_id: tenant.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "reason": reason, "businesses": count, "personal": true })),
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// One business with its years, permits, tags, source records and open questions.
     pub async fn umkm_business(&self, actor: &Actor, tenant: &RegionCode, id: BusinessId) -> Result<BusinessDetail> {
         let tenant = registry_tenant(actor, Permission::ViewUmkm, tenant)?;
