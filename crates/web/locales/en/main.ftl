@@ -1090,3 +1090,5 @@ audit-action-keep-umkm-apart = Marked not a duplicate
 audit-action-create-umkm-import = Uploaded a UMKM list
 audit-action-map-umkm-import = Changed a column mapping
 audit-action-commit-umkm-import = Imported a UMKM list
+umkm-col-classes = Class (capital / sales)
+umkm-filters-active = filters active

@@ -1090,3 +1090,5 @@ audit-action-keep-umkm-apart = Menandai bukan duplikat
 audit-action-create-umkm-import = Mengunggah daftar UMKM
 audit-action-map-umkm-import = Mengubah pemetaan kolom
 audit-action-commit-umkm-import = Mengimpor daftar UMKM
+umkm-col-classes = Kelas (modal / omzet)
+umkm-filters-active = ada saringan aktif

@@ -296,6 +296,7 @@ struct ListPage {
     can_manage: bool,
     can_reveal: bool,
     open_reviews: usize,
+    filtered: bool,
 }
 
 fn class_options(tr: Tr) -> Vec<(String, String)> {
@@ -343,7 +344,7 @@ pub async fn list(State(state): State<AppState>, auth: Authed, Query(q): Query<L
                     Ok(code) => format!("{k} {}", kbli_title(&code)).trim().to_owned(),
                     Err(_) => k.to_owned(),
                 })
-                .unwrap_or_else(|| "—".into()),
+                .unwrap_or_default(),
             class_capital: class_label(tr, r.classification.by_capital),
             class_sales: class_label(tr, r.classification.by_sales),
             disagrees: r.classification.disagrees(),
@@ -382,6 +383,7 @@ pub async fn list(State(state): State<AppState>, auth: Authed, Query(q): Query<L
         can_manage,
         can_reveal: auth.actor.can(Permission::RevealPersonalData),
         open_reviews,
+        filtered: !q.filters_query().is_empty(),
         form: q,
     }))
 }
@@ -834,6 +836,9 @@ pub struct CompareRow {
     pub candidate: String,
     pub business: String,
     pub differs: bool,
+    /// Both sides hold a value and they differ: the officer picks one. Where only one side
+    /// has a value, the merge keeps it.
+    pub choosable: bool,
     /// Which side the merge keeps by default: "candidate" or "business".
     pub keep: &'static str,
 }
@@ -870,6 +875,7 @@ async fn review_page(state: &AppState, auth: &Authed, id: ReviewId, errors: Form
                 slug: f.slug(),
                 label: field_label(tr, *f),
                 differs: cv != bv,
+                choosable: cv.is_some() && bv.is_some() && cv != bv,
                 keep: if cv.is_none() && bv.is_some() { "business" } else { "candidate" },
                 candidate: cv.unwrap_or_else(|| "—".into()),
                 business: bv.unwrap_or_else(|| "—".into()),

@@ -181,6 +181,18 @@ fn column_letter(index: usize) -> String {
     letters.iter().rev().collect()
 }
 
+/// "(3)": the row of column numbers some registers put under the header.
+fn is_column_number(text: &str) -> bool {
+    let t = text.trim();
+    t.len() > 2 && t.starts_with('(') && t.ends_with(')') && t[1..t.len() - 1].chars().all(|c| c.is_ascii_digit())
+}
+
+/// "Kecamatan (Kec.)", or just "NIK" when the column is named as the field.
+fn field_and_column(tr: Tr, field: UmkmField, column: &str) -> String {
+    let label = umkm_field_label(tr, field);
+    if column.is_empty() || column.eq_ignore_ascii_case(&label) { label } else { format!("{label} ({column})") }
+}
+
 pub(crate) fn umkm_field_label(tr: Tr, f: UmkmField) -> String {
     tr.t(&format!("umkm-field-{}", f.as_str()))
 }
@@ -197,8 +209,7 @@ pub(crate) fn problem_text(tr: Tr, p: &Problem) -> String {
         reason = format!("{reason} ({})", tr.t(&format!("umkm-detail-{d}")));
     }
     let mut text = match p.field {
-        Some(f) if p.column.is_empty() => format!("{}: {reason}", umkm_field_label(tr, f)),
-        Some(f) => format!("{} ({}): {reason}", umkm_field_label(tr, f), p.column),
+        Some(f) => format!("{}: {reason}", field_and_column(tr, f, &p.column)),
         None => reason,
     };
     if !p.value.is_empty() {
@@ -483,7 +494,7 @@ fn import_page(
             samples: data
                 .iter()
                 .filter_map(|r| r.get(i))
-                .filter(|c| !c.is_blank())
+                .filter(|c| !c.is_blank() && !is_column_number(&c.text))
                 .take(3)
                 .map(|c| c.text.chars().take(40).collect())
                 .collect(),
@@ -510,11 +521,7 @@ fn import_page(
                     }
                     ProblemLine {
                         error: pr.severity == Severity::Error,
-                        field: match (pr.field, pr.column.is_empty()) {
-                            (Some(f), true) => umkm_field_label(tr, f),
-                            (Some(f), false) => format!("{} ({})", umkm_field_label(tr, f), pr.column),
-                            (None, _) => "—".into(),
-                        },
+                        field: pr.field.map(|f| field_and_column(tr, f, &pr.column)).unwrap_or_else(|| "—".into()),
                         value: pr.value.clone(),
                         reason,
                         suggestion: suggestion_text(tr, pr).unwrap_or_default(),
