@@ -205,3 +205,70 @@ async fn officer_imports_reviews_merges_and_undoes() {
     assert!(html.contains("diurungkan"), "the merge shows as undone");
     assert!(page(&app, &officer, &review_href).await.contains("data-testid=\"merge\""), "the review is open again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nik_shown_once_with_a_reason_and_records_split_apart() {
+    let app = TestApp::start().await;
+    let officer = app.session(Role::UmkmOfficer, KAB).await;
+    for (name, source) in
+        [("register-dinkop-2025.xlsx", "Dinas Koperasi"), ("peserta-pelatihan-2024.csv", "Peserta Pelatihan DAK")]
+    {
+        let (path, _) = preview(&app, &officer, name, source).await;
+        commit(&app, &officer, &path).await;
+    }
+    // A business the two files share, with its owner's NIK.
+    let actor = officer.user.actor();
+    let tenant = officer.user.tenant.clone().expect("tenant");
+    let mut shared = None;
+    for b in app.store.umkm_businesses(&actor, &tenant, &Default::default(), 0, 200).await.expect("list").rows {
+        let d = app.store.umkm_business(&actor, &tenant, b.id).await.expect("business");
+        if d.records.len() >= 2 && d.business.nik_masked.is_some() {
+            shared = Some(d);
+            break;
+        }
+    }
+    let d = shared.expect("a business in both files with a NIK");
+    let href = format!("/umkm/{}", d.business.id);
+    let html = page(&app, &officer, &href).await;
+    assert!(html.contains("data-testid=\"reveal-form\"") && !html.contains("nik-whole"), "masked until asked");
+
+    let r = app.post_form(Some(&officer), &format!("{href}/nik"), &[("reason", "cek")]).send().await.expect("x");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a reason is required");
+    let r = app
+        .post_form(Some(&officer), &format!("{href}/nik"), &[("reason", "verifikasi pemilik untuk rujukan KUR")])
+        .send()
+        .await
+        .expect("reveal");
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.expect("html");
+    let at = html.find("data-testid=\"nik-whole\">").expect("the whole NIK") + "data-testid=\"nik-whole\">".len();
+    let nik: String = html[at..].chars().take_while(|c| *c != '<').collect();
+    assert!(nik.len() == 16 && nik.chars().all(|c| c.is_ascii_digit()), "{nik}");
+    assert!(!page(&app, &officer, &href).await.contains(&nik), "shown once, not kept on the page");
+    let viewer = app.session(Role::Viewer, KAB).await;
+    let r =
+        app.post_form(Some(&viewer), &format!("{href}/nik"), &[("reason", "ingin tahu saja")]).send().await.expect("x");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let viewer_page = page(&app, &viewer, &href).await;
+    assert!(
+        !viewer_page.contains("reveal-form") && !viewer_page.contains("split-form"),
+        "no button a viewer cannot use"
+    );
+
+    // Split the second record off, then undo the split.
+    let moving = d.records[1].id.to_string();
+    let r =
+        app.post_form(Some(&officer), &format!("{href}/pisah"), &[("record", &moving)]).send().await.expect("split");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let new = location(&r);
+    assert_ne!(new, href);
+    let html = page(&app, &officer, &new).await;
+    assert!(html.contains("Dibuat dari pemisahan"), "the new business tells where it came from");
+    let marker = format!("action=\"{new}/urungkan/");
+    let at = html.find(&marker).expect("an undo button") + "action=\"".len();
+    let undo = html[at..].split('"').next().expect("action").to_owned();
+    let r = app.post_form(Some(&officer), &undo, &[]).send().await.expect("undo");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let back = app.store.umkm_business(&actor, &tenant, d.business.id).await.expect("business");
+    assert_eq!(back.records.len(), d.records.len(), "the record is back");
+}

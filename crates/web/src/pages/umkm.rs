@@ -624,8 +624,9 @@ async fn business_page(state: &AppState, auth: &Authed, id: BusinessId, reveal: 
             let what = match (m.kind.as_str(), m.into == id) {
                 ("merge", true) => "umkm-merge-absorbed",
                 ("merge", false) => "umkm-merge-into",
-                (_, true) => "umkm-split-from",
-                (_, false) => "umkm-split-made",
+                // A split's `into` is the business it made.
+                (_, true) => "umkm-split-made",
+                (_, false) => "umkm-split-from",
             };
             MergeView {
                 id: m.id.to_string(),
