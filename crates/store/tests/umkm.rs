@@ -349,5 +349,19 @@ store_tests! {
         let reveal = audit.iter().find(|e| e.action == "reveal_umkm_nik").expect("audited");
         let after = reveal.after.as_ref().expect("after").to_string();
         assert!(after.contains("verifikasi klaim pemilik") && !after.contains("3604124512850004"), "{after}");
+
+        // An export with personal data: refused to a viewer and without a reason, audited.
+        assert!(matches!(store.umkm_export_personal(&viewer, &kab(), "rujukan KUR", &[id]).await, Err(StoreError::Forbidden)));
+        assert!(matches!(store.umkm_export_personal(&officer, &kab(), "kur", &[id]).await, Err(StoreError::Invalid(_))));
+        assert!(store.umkm_export_personal(&other, &code("36.73"), "rujukan KUR", &[id]).await.expect("empty").is_empty());
+        let niks = store.umkm_export_personal(&officer, &kab(), "rujukan KUR ke bank", &[id]).await.expect("export");
+        assert_eq!(niks.get(&id).map(String::as_str), Some("3604124512850004"));
+        let audit = store
+            .audit_events(&Actor::system("t"), &AuditFilter { record_type: Some(RecordType::Umkm), ..Default::default() })
+            .await
+            .unwrap();
+        let export = audit.iter().find(|e| e.action == "export_umkm").expect("audited");
+        let after = export.after.as_ref().expect("after").to_string();
+        assert!(after.contains("rujukan KUR ke bank") && !after.contains("3604124512850004"), "{after}");
     }
 }

@@ -147,7 +147,10 @@ async fn officer_imports_reviews_merges_and_undoes() {
     let r = app.get(Some(&viewer), "/umkm/export.xlsx?source=Dinas+Koperasi").send().await.expect("export");
     assert_eq!(r.status(), StatusCode::OK);
     let rows = rows_of(&r.bytes().await.expect("bytes"));
-    assert!(!rows.iter().any(|r| r.iter().any(|c| c == "Telepon")), "no phone column without the right");
+    assert!(
+        !rows.iter().any(|r| r.iter().any(|c| c == "Telepon" || c == "NIK")),
+        "no personal columns without the right"
+    );
     let r = app
         .get(Some(&officer), "/umkm/export.xlsx?source=Dinas+Koperasi&include_personal=1&reason=rujukan+KUR")
         .send()
@@ -156,6 +159,8 @@ async fn officer_imports_reviews_merges_and_undoes() {
     assert_eq!(r.status(), StatusCode::OK);
     let rows = rows_of(&r.bytes().await.expect("bytes"));
     assert!(rows.iter().any(|r| r.iter().any(|c| c == "Telepon")), "a phone column with a reason");
+    let whole_nik = |c: &String| c.len() == 16 && c.chars().all(|d| d.is_ascii_digit());
+    assert!(rows.iter().any(|r| r.iter().any(whole_nik)), "and the whole NIKs");
 
     // The training participants: linked to the register and/or sent to review.
     let (training, _) = preview(&app, &officer, "peserta-pelatihan-2024.csv", "Peserta Pelatihan DAK").await;

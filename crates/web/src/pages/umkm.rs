@@ -399,10 +399,13 @@ pub async fn export(State(state): State<AppState>, auth: Authed, Query(q): Query
         return Err(AppError::Forbidden);
     }
     let data = state.store.umkm_businesses(&auth.actor, &tenant, &q.filter(), 0, EXPORT_MAX).await?;
-    if personal {
-        // The reason is checked and written down before any number leaves.
-        state.store.audit_umkm_export(&auth.actor, &tenant, &q.reason, data.total.min(EXPORT_MAX)).await?;
-    }
+    // The reason is checked and written down before any number leaves.
+    let niks = if personal {
+        let ids: Vec<BusinessId> = data.rows.iter().map(|r| r.id).collect();
+        state.store.umkm_export_personal(&auth.actor, &tenant, &q.reason, &ids).await?
+    } else {
+        HashMap::new()
+    };
     let mut keys = vec![
         "umkm-field-business_name",
         "umkm-field-owner_name",
@@ -417,7 +420,7 @@ pub async fn export(State(state): State<AppState>, auth: Authed, Query(q): Query
         "umkm-class-by-sales",
     ];
     if personal {
-        keys.push("umkm-field-phone");
+        keys.extend(["umkm-field-nik", "umkm-field-phone"]);
     }
     let headers: Vec<String> = keys.iter().map(|k| tr.t(k)).collect();
     let opt = |s: &Option<String>| s.as_deref().map(Value::from).unwrap_or(Value::Empty);
@@ -439,6 +442,7 @@ pub async fn export(State(state): State<AppState>, auth: Authed, Query(q): Query
                 r.classification.by_sales.map(|c| Value::Text(class_label(tr, Some(c)))).unwrap_or(Value::Empty),
             ];
             if personal {
+                row.push(niks.get(&r.id).map(|n| Value::Text(n.clone())).unwrap_or(Value::Empty));
                 row.push(opt(&r.phone));
             }
             row
