@@ -948,6 +948,9 @@ async function umkmJourney(context, base) {
     check(await page.locator('[data-testid=compare] tr.differs').count() > 0, `${label}: the differing fields are marked`);
     check(await page.locator('[data-testid=explanation]').count() === 1, `${label}: the explanation is shown`);
     await shot(page, 'umkm-review-id');
+    await page.setViewportSize(DESKTOP);
+    await shot(page, 'umkm-review-desktop-id');
+    await page.setViewportSize(PHONE);
     await pressAndWaitForLoad(page, '[data-testid=merge]');
     check(/^\/umkm\/[0-9a-f-]{36}$/.test(pathname(page)), `${label}: the merge lands on the surviving business`, page.url());
     check(await page.locator('[data-testid=record]').count() >= 2, `${label}: the survivor holds both records`);
@@ -962,6 +965,9 @@ async function umkmJourney(context, base) {
     await goto(page, base, '/umkm?source=Dinas+Koperasi', `${label} registry after import`);
     check((await page.locator('[data-testid=umkm-list] tbody tr').count()) > 0, `${label}: the registry lists the businesses`);
     await shot(page, 'umkm-list-id');
+    await page.setViewportSize(DESKTOP);
+    await shot(page, 'umkm-list-desktop-id', { fullPage: false });
+    await page.setViewportSize(PHONE);
     await goto(page, base, '/umkm/naik-kelas?dari=2024&ke=2025', `${label} naik kelas`);
     await shot(page, 'umkm-naik-kelas-id');
     await pressAndWaitForLoad(page, '[data-testid=lang-en]');
