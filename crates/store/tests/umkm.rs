@@ -200,6 +200,7 @@ store_tests! {
         assert_eq!(merged.business.latest_year, Some(2025));
         assert_eq!(merged.tags, vec!["kuliner".to_owned()]);
         assert!(store.umkm_reviews(&officer, &kab(), ReviewStatus::Open, 50).await.unwrap().is_empty());
+        assert_eq!(store.umkm_open_review_count(&officer, &kab()).await.unwrap(), 0);
         let gone = store.umkm_business(&officer, &kab(), newcomer).await.unwrap();
         assert_eq!(gone.business.merged_into, Some(existing));
         assert_eq!(store.umkm_businesses(&officer, &kab(), &BusinessFilter::default(), 0, 50).await.unwrap().total, 1);
@@ -216,6 +217,7 @@ store_tests! {
         assert_eq!(back.business.merged_into, None);
         assert_eq!(back.records.len(), 1);
         assert_eq!(store.umkm_reviews(&officer, &kab(), ReviewStatus::Open, 50).await.unwrap().len(), 1, "the question is open again");
+        assert_eq!(store.umkm_open_review_count(&officer, &kab()).await.unwrap(), 1);
         let twice = store.undo_umkm_merge(&officer, &kab(), merge).await.expect_err("undone already");
         assert!(matches!(twice, StoreError::Conflict { field: "undone" }));
         // Keeping them apart closes the question.

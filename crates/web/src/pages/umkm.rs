@@ -295,7 +295,7 @@ struct ListPage {
     export_href: String,
     can_manage: bool,
     can_reveal: bool,
-    open_reviews: usize,
+    open_reviews: u64,
     filtered: bool,
 }
 
@@ -324,11 +324,7 @@ pub async fn list(State(state): State<AppState>, auth: Authed, Query(q): Query<L
     let page = q.page();
     let data = state.store.umkm_businesses(&auth.actor, &tenant, &filter, (page - 1) * PAGE, PAGE).await?;
     let can_manage = auth.actor.can(Permission::ManageUmkm);
-    let open_reviews = if can_manage {
-        state.store.umkm_reviews(&auth.actor, &tenant, ReviewStatus::Open, 10_000).await?.len()
-    } else {
-        0
-    };
+    let open_reviews = if can_manage { state.store.umkm_open_review_count(&auth.actor, &tenant).await? } else { 0 };
     let rows = data
         .rows
         .iter()
