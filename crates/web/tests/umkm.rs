@@ -277,3 +277,54 @@ async fn nik_shown_once_with_a_reason_and_records_split_apart() {
     let back = app.store.umkm_business(&actor, &tenant, d.business.id).await.expect("business");
     assert_eq!(back.records.len(), d.records.len(), "the record is back");
 }
+
+/// What each column's select has chosen on an import page, by column index.
+fn chosen_fields(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, part) in html.split("<select name=\"col_").enumerate().skip(1) {
+        let index = part.split('"').next().unwrap_or_default().to_owned();
+        let select = part.split("</select>").next().unwrap_or_default();
+        let value = select
+            .split("<option value=\"")
+            .skip(1)
+            .find(|o| o.split('>').next().is_some_and(|attrs| attrs.contains(" selected")))
+            .and_then(|o| o.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(index, (i - 1).to_string(), "columns in order");
+        out.push((format!("col_{index}"), value));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_mapping_is_used_for_the_next_file_of_the_source() {
+    let app = TestApp::start().await;
+    let officer = app.session(Role::UmkmOfficer, KAB).await;
+    let (first, html) = preview(&app, &officer, "register-dinkop-2025.xlsx", "Dinas Koperasi").await;
+    let mut fields = chosen_fields(&html);
+    assert_eq!(fields.len(), 13);
+    let products = fields.iter().position(|(_, v)| v == "products").expect("a products column");
+    fields[products].1 = "skip".into();
+    let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    form.extend([("sheet", "Data UMKM 2025"), ("header_row", "5")]);
+    let r = app.post_form(Some(&officer), &format!("{first}/pemetaan"), &form).send().await.expect("map");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page(&app, &officer, &first).await;
+    assert_eq!(chosen_fields(&html)[products].1, "skip", "the mapping is kept");
+    assert_eq!(stat(&html, "count-accepted"), 47, "skipping products rejects nothing");
+
+    // The next upload of the same source with the same headers reads them the same way.
+    let (_, html) = preview(&app, &officer, "register-dinkop-2025.xlsx", "Dinas Koperasi").await;
+    assert_eq!(chosen_fields(&html)[products].1, "skip", "the saved mapping is applied");
+    let (_, html) = preview(&app, &officer, "register-dinkop-2025.xlsx", "Sumber Lain").await;
+    assert_eq!(chosen_fields(&html)[products].1, "products", "another source is detected afresh");
+
+    // A header row past the sheet is refused with a message, not a crash.
+    let r = app
+        .post_form(Some(&officer), &format!("{first}/pemetaan"), &[("sheet", "Data UMKM 2025"), ("header_row", "9999")])
+        .send()
+        .await
+        .expect("map");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
