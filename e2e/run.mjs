@@ -14,7 +14,7 @@
 // Screenshots go to e2e/screenshots/. Prints PASS/FAIL lines; exits 1 on any failure.
 //
 // Optional env: CHROMIUM_PATH (default /usr/bin/chromium), E2E_KEEP_TMP=1 (keep e2e/tmp/run-*),
-// E2E_ONLY=<journey> (needs, partners, agreements, pdf, meetings, csr: that one only, for development).
+// E2E_ONLY=<journey> (needs, partners, agreements, pdf, meetings, csr, umkm: that one only, for development).
 
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -860,6 +860,128 @@ async function csrJourney(context, base) {
   }
 }
 
+// Kabupaten Serang's UMKM officer imports the Dinas Koperasi register: changes one column's
+// mapping, reads the per-row problems, downloads the rejected rows and commits. Then the DAK
+// training participants and a field check list (registered phone numbers under other names,
+// which the engine is unsure of) go in, and a review is merged and undone. Counts are the
+// imports' own, so the journey holds whether or not the demo registry is already loaded.
+const UMKM_OFFICER = 'umkm-officer@kabupaten-serang.demo.sinergi.id';
+const UMKM_DIR = path.join(HERE, '..', 'demo', 'umkm');
+const UMKM_CHECK_LIST = path.join(HERE, '..', 'crates', 'web', 'tests', 'fixtures', 'umkm-verifikasi.csv');
+
+async function umkmUpload(page, base, label, file, source, year) {
+  await goto(page, base, '/umkm/impor', `${label} upload form`);
+  await page.setInputFiles('input[name=file]', file);
+  await page.fill('input[name=source]', source);
+  await page.fill('input[name=year]', year);
+  await pressAndWaitForLoad(page, '[data-testid=upload]');
+  check(/^\/umkm\/impor\/[0-9a-f-]{36}$/.test(pathname(page)), `${label}: ${path.basename(file)} uploaded to its preview`, page.url());
+  return pathname(page);
+}
+
+async function umkmJourney(context, base) {
+  const label = 'umkm journey';
+  let page = await freshPage(context, null);
+  try {
+    where = `${label} login`;
+    await loginAs(page, base, UMKM_OFFICER, label);
+    await goto(page, base, '/umkm', `${label} registry`);
+    await shot(page, 'umkm-list-before-id');
+
+    where = `${label} register upload`;
+    await goto(page, base, '/umkm/impor', `${label} upload form`);
+    await shot(page, 'umkm-import-form-id');
+    const register = await umkmUpload(page, base, label, path.join(UMKM_DIR, 'register-dinkop-2025.xlsx'), 'Dinas Koperasi', '2025');
+    const count = async (id) => Number((await page.locator(`[data-testid=${id}]`).innerText()).replace(/\./g, '').trim());
+    check(await count('count-rejected') === 5 && await count('count-accepted') === 47, `${label}: 47 accepted, 5 rejected`);
+    await shot(page, 'umkm-import-preview-id');
+
+    where = `${label} mapping`;
+    const products = page.locator('select[aria-label="Jenis Produk"]');
+    check(await products.inputValue() === 'products', `${label}: "Jenis Produk" is read as products`);
+    await products.selectOption('skip');
+    await pressAndWaitForLoad(page, '[data-testid=save-mapping]');
+    check(pathname(page) === register, `${label}: the mapping is saved on the same page`);
+    check(await page.locator('select[aria-label="Jenis Produk"]').inputValue() === 'skip', `${label}: "Jenis Produk" is now skipped`);
+    await page.locator('select[aria-label="Jenis Produk"]').selectOption('products');
+    await pressAndWaitForLoad(page, '[data-testid=save-mapping]');
+    check(await page.locator('select[aria-label="Jenis Produk"]').inputValue() === 'products', `${label}: and read as products again`);
+
+    where = `${label} problems`;
+    const row25 = await page.locator('[data-testid=problem-rows] tr[data-row="25"]').first().innerText();
+    const row36 = await page.locator('[data-testid=problem-rows] tr[data-row="36"]').first().innerText();
+    check(row25.includes('wajib diisi'), `${label}: row 25 has no business name`, row25);
+    check(row36.includes('kecamatan tidak dikenal'), `${label}: row 36's kecamatan is unknown`, row36);
+    await page.locator('[data-testid=problem-rows] tr[data-row="36"]').first().scrollIntoViewIfNeeded();
+    await shot(page, 'umkm-import-problems-id', { fullPage: false });
+
+    where = `${label} rejected rows`;
+    const href = await page.locator('[data-testid=rejected-download]').getAttribute('href');
+    const resp = await page.request.get(new URL(href, base).toString());
+    const body = await resp.body();
+    check(resp.status() === 200 && (resp.headers()['content-type'] || '').includes('spreadsheetml'), `${label}: the rejected rows download as XLSX`);
+    check(body.subarray(0, 2).toString() === 'PK' && body.length > 2000, `${label}: a real workbook (${body.length} bytes)`);
+
+    where = `${label} commit`;
+    await pressAndWaitForLoad(page, '[data-testid=commit]');
+    check(await page.locator('[data-testid=import-summary]').count() === 1, `${label}: the register is imported`);
+    check(await page.locator('[data-testid=commit]').count() === 0, `${label}: no second commit is offered`);
+    check(await count('summary-rejected') === 5, `${label}: the summary counts 5 rejected rows`);
+    await shot(page, 'umkm-import-done-id');
+
+    where = `${label} training list`;
+    await umkmUpload(page, base, label, path.join(UMKM_DIR, 'peserta-pelatihan-2024.csv'), 'Peserta Pelatihan DAK 2024', '2024');
+    await pressAndWaitForLoad(page, '[data-testid=commit]');
+    const linked = await count('summary-linked');
+    const toReview = await count('summary-review');
+    check(linked + toReview > 0, `${label}: the participants meet the register (${linked} linked, ${toReview} to review)`);
+
+    where = `${label} check list`;
+    await umkmUpload(page, base, label, UMKM_CHECK_LIST, 'Verifikasi Lapangan', '2025');
+    await pressAndWaitForLoad(page, '[data-testid=commit]');
+    check(await count('summary-review') > 0, `${label}: unsure pairs are sent to review`);
+
+    where = `${label} review`;
+    await goto(page, base, '/umkm/tinjau', `${label} review queue`);
+    await shot(page, 'umkm-reviews-id');
+    await pressAndWaitForLoad(page, '[data-testid=open-review]');
+    check(await page.locator('[data-testid=compare] tr.differs').count() > 0, `${label}: the differing fields are marked`);
+    check(await page.locator('[data-testid=explanation]').count() === 1, `${label}: the explanation is shown`);
+    await shot(page, 'umkm-review-id');
+    await page.setViewportSize(DESKTOP);
+    await shot(page, 'umkm-review-desktop-id');
+    await page.setViewportSize(PHONE);
+    await pressAndWaitForLoad(page, '[data-testid=merge]');
+    check(/^\/umkm\/[0-9a-f-]{36}$/.test(pathname(page)), `${label}: the merge lands on the surviving business`, page.url());
+    check(await page.locator('[data-testid=record]').count() >= 2, `${label}: the survivor holds both records`);
+    await shot(page, 'umkm-business-merged-id');
+
+    where = `${label} undo`;
+    await pressAndWaitForLoad(page, '[data-testid=undo]');
+    check((await pageText(page)).includes('diurungkan'), `${label}: the merge is undone`);
+    await shot(page, 'umkm-business-undone-id');
+
+    where = `${label} list and report`;
+    await goto(page, base, '/umkm?source=Dinas+Koperasi', `${label} registry after import`);
+    check((await page.locator('[data-testid=umkm-list] tbody tr').count()) > 0, `${label}: the registry lists the businesses`);
+    await shot(page, 'umkm-list-id');
+    await page.setViewportSize(DESKTOP);
+    await shot(page, 'umkm-list-desktop-id', { fullPage: false });
+    await page.setViewportSize(PHONE);
+    await goto(page, base, '/umkm/naik-kelas?dari=2024&ke=2025', `${label} naik kelas`);
+    await shot(page, 'umkm-naik-kelas-id');
+    await pressAndWaitForLoad(page, '[data-testid=lang-en]');
+    check((await pageText(page)).includes('Moving up a class'), `${label}: the report speaks English`);
+    await pressAndWaitForLoad(page, '[data-testid=lang-id]');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'umkm-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 // The PDF links on the register, the needs map and an agreement page answer with a PDF file.
 // A response check (status, content type, file name, "%PDF-" signature) rather than a look.
 async function pdfDownloads(context, base) {
@@ -926,7 +1048,7 @@ async function main() {
     if (only) note(`E2E_ONLY=${only}: running that journey only`);
     const journeys = [
       ['needs', needsJourney], ['partners', partnersJourney], ['agreements', agreementsJourney],
-      ['pdf', pdfDownloads], ['meetings', meetingsJourney], ['csr', csrJourney],
+      ['pdf', pdfDownloads], ['meetings', meetingsJourney], ['csr', csrJourney], ['umkm', umkmJourney],
     ];
     if (!only) {
       await wrongPassword(context, s.base);

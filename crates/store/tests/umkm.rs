@@ -202,6 +202,7 @@ store_tests! {
         assert_eq!(merged.business.latest_year, Some(2025));
         assert_eq!(merged.tags, vec!["kuliner".to_owned()]);
         assert!(store.umkm_reviews(&officer, &kab(), ReviewStatus::Open, 50).await.unwrap().is_empty());
+        assert_eq!(store.umkm_open_review_count(&officer, &kab()).await.unwrap(), 0);
         let gone = store.umkm_business(&officer, &kab(), newcomer).await.unwrap();
         assert_eq!(gone.business.merged_into, Some(existing));
         assert_eq!(store.umkm_businesses(&officer, &kab(), &BusinessFilter::default(), 0, 50).await.unwrap().total, 1);
@@ -218,6 +219,7 @@ store_tests! {
         assert_eq!(back.business.merged_into, None);
         assert_eq!(back.records.len(), 1);
         assert_eq!(store.umkm_reviews(&officer, &kab(), ReviewStatus::Open, 50).await.unwrap().len(), 1, "the question is open again");
+        assert_eq!(store.umkm_open_review_count(&officer, &kab()).await.unwrap(), 1);
         let twice = store.undo_umkm_merge(&officer, &kab(), merge).await.expect_err("undone already");
         assert!(matches!(twice, StoreError::Conflict { field: "undone" }));
         // Keeping them apart closes the question.
@@ -351,5 +353,19 @@ store_tests! {
         let reveal = audit.iter().find(|e| e.action == "reveal_umkm_nik").expect("audited");
         let after = reveal.after.as_ref().expect("after").to_string();
         assert!(after.contains("verifikasi klaim pemilik") && !after.contains("3604124512850004"), "{after}");
+
+        // An export with personal data: refused to a viewer and without a reason, audited.
+        assert!(matches!(store.umkm_export_personal(&viewer, &kab(), "rujukan KUR", &[id]).await, Err(StoreError::Forbidden)));
+        assert!(matches!(store.umkm_export_personal(&officer, &kab(), "kur", &[id]).await, Err(StoreError::Invalid(_))));
+        assert!(store.umkm_export_personal(&other, &code("36.73"), "rujukan KUR", &[id]).await.expect("empty").is_empty());
+        let niks = store.umkm_export_personal(&officer, &kab(), "rujukan KUR ke bank", &[id]).await.expect("export");
+        assert_eq!(niks.get(&id).map(String::as_str), Some("3604124512850004"));
+        let audit = store
+            .audit_events(&Actor::system("t"), &AuditFilter { record_type: Some(RecordType::Umkm), ..Default::default() })
+            .await
+            .unwrap();
+        let export = audit.iter().find(|e| e.action == "export_umkm").expect("audited");
+        let after = export.after.as_ref().expect("after").to_string();
+        assert!(after.contains("rujukan KUR ke bank") && !after.contains("3604124512850004"), "{after}");
     }
 }

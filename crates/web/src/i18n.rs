@@ -126,6 +126,95 @@ mod tests {
         assert_eq!(id.datetime_ms(1_765_963_500_000), "17 Desember 2025 16.25 WIB");
     }
 
+    /// The UMKM pages' keys built from codes: the importer's problems and their details, its
+    /// fields and errors, size classes, permits, legal forms, links and statuses.
+    fn umkm_keys(wanted: &mut Vec<String>) {
+        use sinergi_domain::umkm::{LegalForm, PermitKind, Sex, SizeClass};
+        let problems = [
+            "required",
+            "too-long",
+            "invalid-nik",
+            "invalid-nib",
+            "invalid-npwp",
+            "invalid-phone",
+            "invalid-email",
+            "invalid-kbli",
+            "unknown-kbli",
+            "invalid-amount",
+            "invalid-number",
+            "invalid-year",
+            "invalid-pirt",
+            "unknown-kecamatan",
+            "unknown-desa",
+            "ambiguous-desa",
+            "desa-other-kecamatan",
+            "outside-region",
+            "kecamatan-corrected",
+            "desa-corrected",
+            "kab-kota-corrected",
+            "nik-digits-lost",
+            "kbli-leading-zero",
+            "amount-too-small",
+            "invalid-sex",
+            "sex-nik-mismatch",
+            "invalid-birth-year",
+        ];
+        wanted.extend(problems.iter().map(|c| format!("umkm-problem-{c}")));
+        let details = [
+            "length",
+            "scientific",
+            "not-digits",
+            "province",
+            "birth-date",
+            "serial",
+            "phone",
+            "empty",
+            "not-a-number",
+            "negative",
+            "too-large",
+        ];
+        wanted.extend(details.iter().map(|c| format!("umkm-detail-{c}")));
+        let errors = [
+            "empty-file",
+            "unreadable",
+            "encrypted",
+            "html-table",
+            "too-many-rows",
+            "too-many-columns",
+            "no-header",
+            "no-sheet",
+            "unknown-region",
+        ];
+        wanted.extend(errors.iter().map(|c| format!("umkm-import-error-{c}")));
+        wanted.extend(sinergi_io::umkm::UmkmField::ALL.iter().map(|f| format!("umkm-field-{}", f.as_str())));
+        wanted.extend(sinergi_store::umkm::Field::ALL.iter().map(|f| format!("umkm-field-{}", f.slug())));
+        wanted.extend(SizeClass::ALL.iter().map(|c| format!("umkm-class-{}", c.slug())));
+        wanted.extend(PermitKind::ALL.iter().map(|p| format!("umkm-permit-{}", p.slug())));
+        wanted.extend(LegalForm::ALL.iter().map(|l| format!("umkm-legal-{}", l.slug())));
+        wanted.extend(Sex::ALL.iter().map(|x| format!("umkm-sex-{}", x.slug())));
+        wanted.extend(["auto", "review", "new", "officer", "owner"].iter().map(|l| format!("umkm-link-{l}")));
+        wanted.extend(sinergi_store::umkm::Origin::ALL.iter().map(|o| format!("umkm-origin-{}", o.slug())));
+        wanted
+            .extend(sinergi_store::umkm::ReviewStatus::ALL.iter().map(|r| format!("umkm-review-status-{}", r.slug())));
+        wanted
+            .extend(sinergi_store::umkm::ImportStatus::ALL.iter().map(|r| format!("umkm-import-status-{}", r.slug())));
+        for field in ["status", "undone", "later_merge", "snapshot", "from"] {
+            wanted.push(format!("error-conflict-{field}"));
+        }
+    }
+
+    #[test]
+    fn umkm_mapping_problems_are_worded() {
+        for locale in [Locale::Id, Locale::En] {
+            let tr = Tr::new(locale);
+            for code in ["missing-business-name", "duplicate-field"] {
+                let text =
+                    tr.targs(&format!("umkm-mapping-{code}"), &[("field", "X".into()), ("columns", "B, C".into())]);
+                assert!(text.contains('X') && !text.starts_with("umkm-"), "{code} in {locale:?}: {text}");
+            }
+        }
+    }
+
     #[test]
     fn every_dynamic_key_exists() {
         use sinergi_domain::Role;
@@ -169,6 +258,7 @@ mod tests {
         ] {
             wanted.push(format!("error-{reason}"));
         }
+        umkm_keys(&mut wanted);
         for locale in [Locale::Id, Locale::En] {
             let tr = Tr::new(locale);
             for key in &wanted {

@@ -23,7 +23,7 @@ use crate::pages::{
     self, account, agencies, agreement_edit, agreements, audit, dashboard, exports, home, needs, partners, reference,
     targets, tenants, users,
 };
-use crate::pages::{csr, csr_public, csr_reports, meetings};
+use crate::pages::{csr, csr_public, csr_reports, meetings, umkm, umkm_import};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +95,9 @@ fn table() -> Routes {
     let plan = Access::Permission(Permission::PlanCooperation);
     let partners_w = Access::Permission(Permission::ManagePartners);
     let agreements_w = Access::Permission(Permission::ManageAgreements);
+    let umkm_r = Access::Permission(Permission::ViewUmkm);
+    let umkm_w = Access::Permission(Permission::ManageUmkm);
+    let umkm_reveal = Access::Permission(Permission::RevealPersonalData);
 
     Routes::new()
         // Operations
@@ -270,6 +273,24 @@ fn table() -> Routes {
         .get("/publik/{tenant_slug}/csr/berkas/{file_id}", Public, csr_public::file)
         .get("/csr/laporan-tahunan.pdf", directory, csr_reports::annual_pdf)
         .get("/csr/laporan-tahunan.xlsx", directory, csr_reports::annual_xlsx)
+        // The UMKM registry: read by every internal user, kept by the UMKM officers.
+        .get("/umkm", umkm_r, umkm::list)
+        .get("/umkm/export.xlsx", umkm_r, umkm::export)
+        .get("/umkm/naik-kelas", umkm_r, umkm::naik_kelas)
+        .get("/umkm/tinjau", umkm_w, umkm::reviews)
+        .get("/umkm/tinjau/{review_id}", umkm_w, umkm::review)
+        .post("/umkm/tinjau/{review_id}/gabung", umkm_w, umkm::merge)
+        .post("/umkm/tinjau/{review_id}/bukan-duplikat", umkm_w, umkm::keep_apart)
+        .get("/umkm/impor", umkm_w, umkm_import::start)
+        .upload("/umkm/impor", umkm_w, umkm_import::upload)
+        .get("/umkm/impor/{import_id}", umkm_w, umkm_import::show)
+        .post("/umkm/impor/{import_id}/pemetaan", umkm_w, umkm_import::save_mapping)
+        .post("/umkm/impor/{import_id}/komit", umkm_w, umkm_import::commit)
+        .get("/umkm/impor/{import_id}/ditolak.xlsx", umkm_w, umkm_import::rejected)
+        .get("/umkm/{business_id}", umkm_r, umkm::show)
+        .post("/umkm/{business_id}/nik", umkm_reveal, umkm::reveal_nik)
+        .post("/umkm/{business_id}/pisah", umkm_w, umkm::split)
+        .post("/umkm/{business_id}/urungkan/{merge_id}", umkm_w, umkm::undo)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -44,6 +44,10 @@ struct Victim {
     pledge_id: String,
     report_id: String,
     file_id: String,
+    business_id: String,
+    review_id: String,
+    merge_id: String,
+    import_id: String,
 }
 
 fn fill(path: &str, v: &Victim) -> String {
@@ -69,6 +73,10 @@ fn fill(path: &str, v: &Victim) -> String {
             "report_id" => v.report_id.clone(),
             "tenant_slug" => VICTIM.to_owned(),
             "file_id" => v.file_id.clone(),
+            "business_id" => v.business_id.clone(),
+            "review_id" => v.review_id.clone(),
+            "merge_id" => v.merge_id.clone(),
+            "import_id" => v.import_id.clone(),
             other => {
                 panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
             }
@@ -208,9 +216,70 @@ async fn victim_state(app: &TestApp) -> String {
         .map(|m| (&m.meeting, &m.action_items))
         .collect();
     let csr = app.store.csr_book(&root, &t.code).await.expect("csr");
+    let umkm = app.store.umkm_businesses(&admin, &t.code, &Default::default(), 0, 100).await.expect("umkm");
+    let reviews =
+        app.store.umkm_reviews(&admin, &t.code, sinergi_store::umkm::ReviewStatus::Open, 100).await.expect("reviews");
+    let imports = app.store.umkm_imports(&admin, &t.code, 100).await.expect("imports");
+    let imports: Vec<_> = imports.iter().map(|i| (&i.id, &i.status, &i.mapping, &i.sheet)).collect();
     format!(
-        "{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{partners:?}\n{agreements:?}\n{writes:?}\n{meetings:?}\n{csr:?}"
+        "{t:?}\n{agencies:?}\n{users:?}\n{needs:?}\n{partners:?}\n{agreements:?}\n{writes:?}\n{meetings:?}\n{csr:?}\n{umkm:?}\n{reviews:?}\n{imports:?}"
     )
+}
+
+/// Kota Serang's UMKM registry: two businesses under a secret name (one a possible duplicate of
+/// the other, the first with two records of which one was split off) and an upload left in
+/// preview. Returns (business, review, split, import).
+async fn umkm_victims(app: &TestApp, admin: &sinergi_store::users::User) -> (String, String, String, String) {
+    use sinergi_store::umkm::{Candidate, NewImport, Resolution};
+    let tenant = admin.tenant.clone().expect("tenant");
+    let actor = admin.actor();
+    let csv = format!(
+        "Nama Usaha;Nama Pemilik;No HP\r\n{m} A;Ibu Rahasia;081234567801\r\n{m} B;Ibu Rahasia;081234567802\r\n{m} C;Pak Rahasia;081234567803\r\n",
+        m = MARKERS[0]
+    );
+    let prepared = sinergi_umkm::prepare(csv.as_bytes(), "rahasia.csv", &tenant, 2025, None).expect("prepare");
+    let (incoming, rejected) = prepared.incoming("Sumber Rahasia", "rahasia.csv");
+    assert_eq!((incoming.len(), rejected), (3, 0), "the secret rows parse");
+    let explanation = serde_json::json!({"prior_weight": -10.0, "fields": [], "weight": 1.0, "probability": 0.6});
+    let resolutions = [
+        Resolution::New { cluster: 0, weight: None, explanation: None },
+        Resolution::New { cluster: 0, weight: None, explanation: None },
+        Resolution::Review { cluster: 2, candidate: Candidate::Row(0), weight: 1.0, probability: 0.6, explanation },
+    ];
+    let summary = app
+        .store
+        .commit_umkm_records(&actor, &tenant, None, incoming.into_iter().zip(resolutions).collect())
+        .await
+        .expect("commit");
+    let business = summary.businesses[0];
+    let review = app
+        .store
+        .umkm_reviews(&actor, &tenant, sinergi_store::umkm::ReviewStatus::Open, 10)
+        .await
+        .expect("reviews")
+        .first()
+        .expect("a review")
+        .id;
+    let detail = app.store.umkm_business(&actor, &tenant, business).await.expect("business");
+    app.store.split_umkm(&actor, &tenant, business, &[detail.records[1].id]).await.expect("split");
+    let merge = app.store.umkm_business(&actor, &tenant, business).await.expect("business").merges[0].id;
+    let file = sinergi_domain::files::check_spreadsheet("file", "rahasia.csv", csv.into_bytes(), 1 << 20).expect("csv");
+    let import = app
+        .store
+        .create_umkm_import(
+            &actor,
+            &tenant,
+            NewImport {
+                source: "Sumber Rahasia".into(),
+                file,
+                sheet: prepared.workbook.sheets[0].name.clone(),
+                header_row: 0,
+                mapping: prepared.detected.mapping.to_json(),
+            },
+        )
+        .await
+        .expect("import");
+    (business.to_string(), review.to_string(), merge.to_string(), import.to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -377,7 +446,12 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         .expect("report");
     let book = app.store.csr_book(&admin.actor(), admin.tenant.as_ref().expect("tenant")).await.expect("book");
     let file = book.report(report).expect("report").2.evidence[0].file_id;
+    let umkm = umkm_victims(&app, &admin).await;
     let victim = Victim {
+        business_id: umkm.0,
+        review_id: umkm.1,
+        merge_id: umkm.2,
+        import_id: umkm.3,
         csr_need_id: csr_need.id.to_string(),
         pledge_id: pledge.id.to_string(),
         report_id: report.to_string(),

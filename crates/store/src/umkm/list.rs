@@ -266,6 +266,62 @@ impl Store {
         })
     }
 
+    /// The whole NIKs of the businesses a registry export lists, for a role that may reveal
+    /// personal data: the reason and how many businesses the export held are written to the
+    /// audit trail first, in the same transaction as the reading.
+    pub async fn umkm_export_personal(
+        &self,
+        actor: &Actor,
+        tenant: &RegionCode,
+        reason: &str,
+        ids: &[BusinessId],
+    ) -> Result<HashMap<BusinessId, String>> {
+        let tenant = registry_tenant(actor, Permission::RevealPersonalData, tenant)?;
+        let reason = reason.trim();
+        if reason.chars().count() < 5 {
+            return Err(StoreError::Invalid(sinergi_domain::auth::FieldError::new("reason", "required")));
+        }
+        let vault = self.vault()?;
+        let mut tx = self.begin().await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            crate::audit::Change {
+                tenant: Some(&tenant),
+                action: "export_umkm",
+                record_type: crate::audit::RecordType::Umkm,
+                record_id: tenant.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "reason": reason, "businesses": ids.len(), "personal": true })),
+            },
+        )
+        .await?;
+        #[derive(sqlx::FromRow)]
+        struct Sealed {
+            id: Uuid,
+            nik_sealed: Option<String>,
+        }
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<Sealed> = tx
+                .fetch_all(
+                    Query::select()
+                        .columns([UmkmBusinesses::Id, UmkmBusinesses::NikSealed])
+                        .from(UmkmBusinesses::Table)
+                        .and_where(Expr::col(UmkmBusinesses::TenantCode).eq(tenant.as_str()))
+                        .and_where(Expr::col(UmkmBusinesses::Id).is_in(chunk.iter().map(|i| i.as_uuid()))),
+                )
+                .await?;
+            for r in rows {
+                if let Some(sealed) = r.nik_sealed {
+                    out.insert(BusinessId::from_uuid(r.id), vault.open(&sealed)?);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
     /// One business with its years, permits, tags, source records and open questions.
     pub async fn umkm_business(&self, actor: &Actor, tenant: &RegionCode, id: BusinessId) -> Result<BusinessDetail> {
         let tenant = registry_tenant(actor, Permission::ViewUmkm, tenant)?;

@@ -721,6 +721,26 @@ impl Store {
         Ok(rows.into_iter().map(ReviewDbRow::into_row).collect())
     }
 
+    /// How many duplicate questions are open, for the registry's heading.
+    pub async fn umkm_open_review_count(&self, actor: &Actor, tenant: &RegionCode) -> Result<u64> {
+        use UmkmReviews as V;
+        let tenant = registry_tenant(actor, Permission::ManageUmkm, tenant)?;
+        #[derive(sqlx::FromRow)]
+        struct Count {
+            n: i64,
+        }
+        let row: Count = self
+            .fetch_one(
+                Query::select()
+                    .expr_as(Expr::col(V::Id).count(), "n")
+                    .from(V::Table)
+                    .and_where(Expr::col(V::TenantCode).eq(tenant.as_str()))
+                    .and_where(Expr::col(V::Status).eq(ReviewStatus::Open.slug())),
+            )
+            .await?;
+        Ok(u64::try_from(row.n).unwrap_or(0))
+    }
+
     pub async fn umkm_review(&self, actor: &Actor, tenant: &RegionCode, id: ReviewId) -> Result<ReviewDetail> {
         use UmkmReviews as V;
         let tenant = registry_tenant(actor, Permission::ManageUmkm, tenant)?;

@@ -19,6 +19,8 @@ pub mod partners;
 pub mod reference;
 pub mod targets;
 pub mod tenants;
+pub mod umkm;
+pub mod umkm_import;
 pub mod upload;
 pub mod users;
 
@@ -80,6 +82,10 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     // The platform operator belongs to no Pemda, and CSR is a Pemda's.
     if !matches!(role, Role::UmkmOwner | Role::PlatformAdmin) {
         items.push(("/csr", "nav-csr"));
+    }
+    // The UMKM registry is a Pemda's; the platform operator reaches it from the command line.
+    if Permission::ViewUmkm.allows(role) && role != Role::PlatformAdmin {
+        items.push(("/umkm", "nav-umkm"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
