@@ -581,17 +581,13 @@ pub async fn save_mapping(
         m
     };
     let sheet_name = p.workbook.sheets.get(sheet).map(|s| s.name.clone()).unwrap_or_default();
+    let layout = Layout::new(&headers, &mapping, year).to_json();
     state
         .store
-        .set_umkm_import_mapping(
-            &auth.actor,
-            &tenant,
-            id,
-            &sheet_name,
-            i32::try_from(header_row).unwrap_or(0),
-            &Layout::new(&headers, &mapping, year).to_json(),
-        )
+        .set_umkm_import_mapping(&auth.actor, &tenant, id, &sheet_name, i32::try_from(header_row).unwrap_or(0), &layout)
         .await?;
+    // The next file from this source is read the same way.
+    state.store.save_umkm_source_mapping(&auth.actor, &tenant, &import.source, &layout).await?;
     Ok(see_other(&format!("/umkm/impor/{id}")))
 }
 
@@ -633,7 +629,12 @@ pub async fn commit(State(state): State<AppState>, auth: Authed, Path(id): Path<
     }
     let (incoming, rejected) = p.incoming(&import.source, &import.file_name);
     match state.registries.commit(&state.store, &auth.actor, &tenant, Some((id, rejected)), incoming, false).await {
-        Ok(_) | Err(sinergi_umkm::RegistryError::Store(sinergi_store::StoreError::Conflict { field: "status" })) => {
+        Ok(_) => {
+            // What was committed is how this source's files are read from now on.
+            state.store.save_umkm_source_mapping(&auth.actor, &tenant, &import.source, &import.mapping).await?;
+            Ok(see_other(&format!("/umkm/impor/{id}")))
+        }
+        Err(sinergi_umkm::RegistryError::Store(sinergi_store::StoreError::Conflict { field: "status" })) => {
             Ok(see_other(&format!("/umkm/impor/{id}")))
         }
         Err(e) => Err(e.into()),
