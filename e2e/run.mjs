@@ -285,7 +285,8 @@ async function press(page, selector) {
   if (n === 0) throw new Error(`${selector} not found on ${page.url()}`);
   for (let i = 0; i < n; i++) {
     if (await all.nth(i).isVisible()) {
-      await all.nth(i).click();
+      // A click that submits waits for the response to begin: allow as long as a navigation.
+      await all.nth(i).click({ timeout: NAV_TIMEOUT_MS });
       return;
     }
   }

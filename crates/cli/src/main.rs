@@ -230,6 +230,26 @@ async fn run() -> anyhow::Result<()> {
     }
 }
 
+/// Read each Pemda's UMKM registry into its entity-resolution index in the background, so the
+/// first import after a start does not wait for it.
+fn warm_registries(state: &AppState) {
+    let registries = state.registries.clone();
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let system = Actor::system("registry warm-up");
+        let tenants = match store.tenants(&system).await {
+            Ok(t) => t,
+            Err(e) => return tracing::warn!(error = %e, "registry warm-up: cannot list tenants"),
+        };
+        for t in tenants {
+            if let Err(e) = registries.warm(&store, &system, &t.code).await {
+                tracing::warn!(tenant = %t.code, error = %e, "registry warm-up failed");
+            }
+        }
+        tracing::info!("UMKM registries ready");
+    });
+}
+
 async fn serve(
     url: &sinergi_store::DatabaseUrl,
     data_key: &sinergi_store::vault::DataKey,
@@ -250,6 +270,7 @@ async fn serve(
     tokio::task::spawn_blocking(sinergi_reference::preload).await?;
     spawn_background_jobs(store.clone(), public_url(bind), mail_config()?);
     let state = AppState::new(store.clone(), WebConfig { secure_cookies, ..WebConfig::default() });
+    warm_registries(&state);
     let app = sinergi_web::app(state);
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
     let addr = listener.local_addr()?;

@@ -51,6 +51,17 @@ impl Registries {
         map.entry(tenant.clone()).or_default().clone()
     }
 
+    /// Build a tenant's index ahead of its first import (at start-up, in the background), so that
+    /// no officer waits for the registry to be read and the model trained.
+    pub async fn warm(&self, store: &Store, actor: &Actor, tenant: &RegionCode) -> RegistryResult<()> {
+        let slot = self.slot(tenant);
+        let mut guard = slot.lock().await;
+        if guard.is_none() {
+            *guard = Some(build(store, actor, tenant, &[]).await?);
+        }
+        Ok(())
+    }
+
     /// Drop a tenant's index (after a merge, split or undo); the next import rebuilds it.
     pub async fn forget(&self, tenant: &RegionCode) {
         *self.slot(tenant).lock().await = None;

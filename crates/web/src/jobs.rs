@@ -145,8 +145,51 @@ pub async fn run_daily(store: &Store, today: time::Date, base_url: &str) -> Resu
             });
         }
         reminders.extend(csr_reports_late(store, &actor, &tenant, today, base_url).await?);
+        reminders.extend(permits_expiring(store, &actor, &tenant.code, today, base_url).await?);
     }
     store.raise_reminders(&reminders).await
+}
+
+/// Days before a UMKM permit ends when the UMKM office is reminded: a P-IRT or halal renewal
+/// takes weeks, so the first reminder comes two months ahead.
+const PERMIT_REMINDER_DAYS: [u16; 3] = [60, 30, 7];
+
+/// Permits of the registry's businesses that end soon, once per permit and threshold.
+async fn permits_expiring(
+    store: &Store,
+    actor: &Actor,
+    tenant: &sinergi_domain::RegionCode,
+    today: time::Date,
+    base_url: &str,
+) -> Result<Vec<Reminder>, sinergi_store::StoreError> {
+    let tr = Tr::new(Locale::Id);
+    let until = today + time::Duration::days(i64::from(PERMIT_REMINDER_DAYS[0]));
+    let permits = store.umkm_permits_expiring(actor, tenant, today, until).await?;
+    Ok(permits
+        .into_iter()
+        .filter_map(|p| {
+            let threshold = expiry_reminder(p.expires, today, &PERMIT_REMINDER_DAYS)?;
+            let link = format!("/umkm/{}", p.business);
+            let args = [
+                ("name", p.business_name.clone()),
+                ("kind", tr.t(&format!("umkm-permit-{}", p.kind.slug()))),
+                ("number", p.number.clone()),
+                ("date", format_date(p.expires, Locale::Id)),
+                ("days", (p.expires - today).whole_days().to_string()),
+            ];
+            let message = tr.targs("reminder-permit-expiry", &args);
+            Some(Reminder {
+                to_partner: None,
+                tenant: tenant.clone(),
+                dedupe_key: format!("permit:{}:{threshold}", p.permit),
+                kind: "permit-expiry".into(),
+                subject: tr.targs("reminder-permit-expiry-subject", &args),
+                mail_body: format!("{message}\n\n{base_url}{link}\n\n— Sinergi"),
+                message,
+                link,
+            })
+        })
+        .collect())
 }
 
 /// Days after a reporting window ends before a missing CSR report counts as late.

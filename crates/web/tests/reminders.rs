@@ -115,3 +115,43 @@ async fn reminders_are_raised_once_and_mailed_through_smtp() {
     assert!(to_bjb.iter().all(|(_, body)| body.contains("Laporan realisasi CSR terlambat")));
     assert_eq!(deliver_mail(&app.store, &config).await.expect("again"), (0, 0), "sent mail is not sent again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expiring_umkm_permits_are_reminded_once_per_threshold() {
+    use sinergi_domain::umkm::{Permit, PirtNumber, SourceRecord};
+    use sinergi_store::umkm::{Incoming, Origin, Provenance, Resolution};
+    let app = TestApp::start().await;
+    let officer = app.user(Role::UmkmOfficer, "kabupaten-serang").await.actor();
+    let kab = sinergi_domain::RegionCode::parse("36.04").expect("code");
+    // A P-IRT whose number says it ends in 2026: valid to 31 December 2026.
+    let record = SourceRecord {
+        business_name: "Keripik Emping Tanara".into(),
+        year: 2026,
+        permits: vec![Permit::pirt(&PirtNumber::parse("2063604010213-26").expect("pirt"))],
+        ..Default::default()
+    };
+    let incoming = Incoming {
+        record,
+        provenance: Provenance { source: "uji".into(), file_name: None, sheet: None, row: None, origin: Origin::Form },
+        raw: Vec::new(),
+    };
+    app.store
+        .commit_umkm_records(
+            &officer,
+            &kab,
+            None,
+            vec![(incoming, Resolution::New { cluster: 0, weight: None, explanation: None })],
+        )
+        .await
+        .expect("business");
+    let today = time::macros::date!(2026 - 11 - 23);
+    run_daily(&app.store, today, "http://sinergi.test").await.expect("daily");
+    let notes = app.store.notifications(&officer, 50).await.expect("notifications");
+    let permit: Vec<_> = notes.iter().filter(|n| n.kind == "permit-expiry").collect();
+    assert_eq!(permit.len(), 1, "{notes:?}");
+    assert!(permit[0].message.contains("Keripik Emping Tanara") && permit[0].message.contains("31 Desember 2026"));
+    assert!(permit[0].message.contains("38 hari") && permit[0].link.starts_with("/umkm/"));
+    run_daily(&app.store, today, "http://sinergi.test").await.expect("again");
+    let again = app.store.notifications(&officer, 50).await.expect("notifications");
+    assert_eq!(again.iter().filter(|n| n.kind == "permit-expiry").count(), 1, "once per threshold");
+}

@@ -898,3 +898,78 @@ impl RecordDbRow {
         }
     }
 }
+
+/// A permit that ends soon (or has ended), for the daily reminders.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpiringPermit {
+    pub permit: Uuid,
+    pub business: BusinessId,
+    pub business_name: String,
+    pub kind: PermitKind,
+    pub number: String,
+    pub expires: time::Date,
+}
+
+impl Store {
+    /// Permits of live businesses that expire on or before `until` and not before `from`.
+    pub async fn umkm_permits_expiring(
+        &self,
+        actor: &Actor,
+        tenant: &RegionCode,
+        from: time::Date,
+        until: time::Date,
+    ) -> Result<Vec<ExpiringPermit>> {
+        use UmkmBusinesses as B;
+        use UmkmPermits as P;
+        let tenant = registry_tenant(actor, Permission::ViewUmkm, tenant)?;
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: Uuid,
+            business_id: Uuid,
+            name: String,
+            kind: String,
+            number: String,
+            expires: Option<String>,
+        }
+        // ISO dates compare as text on both databases.
+        let rows: Vec<Row> = self
+            .fetch_all(
+                Query::select()
+                    .columns([
+                        (P::Table, P::Id),
+                        (P::Table, P::BusinessId),
+                        (P::Table, P::Kind),
+                        (P::Table, P::Number),
+                        (P::Table, P::Expires),
+                    ])
+                    .column((B::Table, B::Name))
+                    .from(P::Table)
+                    .inner_join(
+                        B::Table,
+                        Cond::all()
+                            .add(Expr::col((B::Table, B::TenantCode)).equals((P::Table, P::TenantCode)))
+                            .add(Expr::col((B::Table, B::Id)).equals((P::Table, P::BusinessId))),
+                    )
+                    .and_where(Expr::col((P::Table, P::TenantCode)).eq(tenant.as_str()))
+                    .and_where(Expr::col((B::Table, B::Status)).eq("active"))
+                    .and_where(Expr::col((P::Table, P::Expires)).gte(from.to_string()))
+                    .and_where(Expr::col((P::Table, P::Expires)).lte(until.to_string()))
+                    .order_by((P::Table, P::Expires), Order::Asc),
+            )
+            .await?;
+        let iso = time::macros::format_description!("[year]-[month]-[day]");
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(ExpiringPermit {
+                    permit: r.id,
+                    business: BusinessId::from_uuid(r.business_id),
+                    business_name: r.name,
+                    kind: r.kind.parse().ok()?,
+                    number: r.number,
+                    expires: time::Date::parse(r.expires.as_deref()?, &iso).ok()?,
+                })
+            })
+            .collect())
+    }
+}
