@@ -14,7 +14,7 @@ use sinergi_domain::{Actor, BusinessId, MergeId, Permission, RegionCode, ReviewI
 use uuid::Uuid;
 
 use super::write::{
-    Golden, insert_business, insert_tag, load_golden, refresh_latest_year, set_field_source, update_golden,
+    Golden, insert_business, insert_kbli, insert_tag, load_golden, refresh_latest_year, set_field_source, update_golden,
 };
 use super::{BusinessDetail, Field, registry_tenant};
 use crate::audit::{Change, RecordType, record};
@@ -541,30 +541,9 @@ async fn copy_children(
             continue;
         }
         let Ok(code) = sinergi_domain::KbliCode::parse(&k.code) else { continue };
-        let Some(section) = code.section() else { continue };
-        tx.execute(
-            Query::insert()
-                .into_table(UmkmBusinessKbli::Table)
-                .columns([
-                    UmkmBusinessKbli::TenantCode,
-                    UmkmBusinessKbli::BusinessId,
-                    UmkmBusinessKbli::Code,
-                    UmkmBusinessKbli::Section,
-                    UmkmBusinessKbli::K2,
-                    UmkmBusinessKbli::K3,
-                    UmkmBusinessKbli::K4,
-                ])
-                .values_panic([
-                    tenant.as_str().into(),
-                    into.as_uuid().into(),
-                    k.code.clone().into(),
-                    section.to_string().into(),
-                    code.prefix(2).unwrap_or("").into(),
-                    code.prefix(3).unwrap_or("").into(),
-                    code.prefix(4).unwrap_or("").into(),
-                ]),
-        )
-        .await?;
+        if !insert_kbli(tx, tenant, into, &code).await? {
+            continue;
+        }
         snap.added_kbli.push(k.code);
     }
     Ok(())

@@ -626,9 +626,32 @@ async fn insert_children(
     r: &SourceRecord,
 ) -> Result<()> {
     for code in &r.kbli {
-        let Some(section) = code.section() else { continue };
-        let level = |n| code.prefix(n).unwrap_or("").to_owned();
-        tx.execute(
+        insert_kbli(tx, tenant, business, code).await?;
+    }
+    if r.capital.is_some() || r.sales.is_some() || r.employees.is_some() {
+        upsert_year(tx, tenant, business, record_id, r).await?;
+    }
+    for permit in &r.permits {
+        insert_permit(tx, tenant, business, Some(record_id), permit).await?;
+    }
+    for tag in &r.tags {
+        insert_tag(tx, tenant, business, "tag", tag).await?;
+    }
+    Ok(())
+}
+
+/// One KBLI code of a business, with every level of it (so that a filter on any level is an
+/// equality); a code the business has already is left as it is. False when it was not added.
+pub(crate) async fn insert_kbli(
+    tx: &mut Tx,
+    tenant: &RegionCode,
+    business: BusinessId,
+    code: &sinergi_domain::KbliCode,
+) -> Result<bool> {
+    let Some(section) = code.section() else { return Ok(false) };
+    let level = |n| code.prefix(n).unwrap_or("").to_owned();
+    let added = tx
+        .execute(
             Query::insert()
                 .into_table(UmkmBusinessKbli::Table)
                 .columns([
@@ -660,17 +683,7 @@ async fn insert_children(
                 ),
         )
         .await?;
-    }
-    if r.capital.is_some() || r.sales.is_some() || r.employees.is_some() {
-        upsert_year(tx, tenant, business, record_id, r).await?;
-    }
-    for permit in &r.permits {
-        insert_permit(tx, tenant, business, Some(record_id), permit).await?;
-    }
-    for tag in &r.tags {
-        insert_tag(tx, tenant, business, "tag", tag).await?;
-    }
-    Ok(())
+    Ok(added > 0)
 }
 
 pub(crate) async fn insert_tag(
