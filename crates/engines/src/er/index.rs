@@ -8,9 +8,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ErRecord;
+use super::compare;
 use super::compare::{FIELDS, Field, Gamma, N_FIELDS};
 use super::model::{MAX_LEVELS, Model, TrainOptions, train_on_store};
-use super::store::Store;
+use super::store::{NONE, Store};
 
 /// Where the match probability sends a pair.
 ///
@@ -161,7 +162,7 @@ impl Index {
         let range = index.append(records);
         index.set_model(train_on_store(&index.store, options));
         let auto = weight_of(thresholds.auto_link) as f32;
-        let ingested = index.score(range);
+        let ingested = index.score(range, false);
         let review = ingested
             .links
             .iter()
@@ -253,6 +254,64 @@ impl Index {
         (u / tf).log2()
     }
 
+    /// The weight of a pair as [`Index::score_gamma`] gives it, or `None` when the pair cannot
+    /// reach `floor`. Most candidate pairs share only a common name word and differ on their
+    /// ids: an upper bound from the cheap fields, then from the owner name, settles them
+    /// before the business names' Jaro–Winkler (the costliest comparison) is computed.
+    fn score_bounded(&self, a: u32, b: u32, floor: f32) -> Option<f32> {
+        let store = &self.store;
+        let (ra, rb) = (&store.recs[a as usize], &store.recs[b as usize]);
+        let g = store.cheap_gamma(a, b);
+        let mut base = self.model.prior_weight();
+        for fi in [3, 5, 6, 7] {
+            base += self.weights[fi][g.0[fi] as usize];
+        }
+        let name_tf = if ra.name == rb.name && ra.name != NONE {
+            self.tf_delta(Field::BusinessName, store.name_frequency(ra.name))
+        } else {
+            0.0
+        };
+        let owner_tf = if ra.owner == rb.owner && ra.owner != NONE {
+            self.tf_delta(Field::OwnerName, store.owner_frequency(ra.owner))
+        } else {
+            0.0
+        };
+        // The business name's level also sets the NIK's and phone's (an exact owner id with
+        // different business names is a level of its own).
+        let name_part = |levels: &[u8]| {
+            levels
+                .iter()
+                .map(|&l| {
+                    let tf = if l == 1 { name_tf } else { 0.0 };
+                    self.weights[0][l as usize]
+                        + tf
+                        + self.weights[2][compare::owner_id_level(g.0[2], l) as usize]
+                        + self.weights[4][compare::owner_id_level(g.0[4], l) as usize]
+                })
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let owner_part = |levels: &[u8]| {
+            levels
+                .iter()
+                .map(|&l| self.weights[1][l as usize] + if l == 1 { owner_tf } else { 0.0 })
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let names = Store::possible_levels(ra.name, rb.name);
+        let owners = Store::possible_levels(ra.owner, rb.owner);
+        let floor = f64::from(floor);
+        let best_name = name_part(names);
+        if base + best_name + owner_part(owners) < floor {
+            return None;
+        }
+        let owner = if owners.len() > 1 { store.owner_level(a, b) } else { owners[0] };
+        let owner_w = owner_part(&[owner]);
+        if base + best_name + owner_w < floor {
+            return None;
+        }
+        let name = if names.len() > 1 { store.name_level(a, b) } else { names[0] };
+        Some((base + name_part(&[name]) + owner_w) as f32)
+    }
+
     /// Match weight of a pair of indexed records.
     pub fn weight(&self, a: u32, b: u32) -> f64 {
         let g = self.store.gamma(a, b);
@@ -289,9 +348,9 @@ impl Index {
 
     /// Appends, blocks and scores a batch; joins auto links. The heavy part, shared by
     /// [`Index::add_batch`] and [`dedup`].
-    fn ingest(&mut self, records: &[ErRecord]) -> Ingested {
+    fn ingest(&mut self, records: &[ErRecord], exact_nearest: bool) -> Ingested {
         let range = self.append(records);
-        self.score(range)
+        self.score(range, exact_nearest)
     }
 
     /// Normalises and blocks new records, without comparing them yet.
@@ -309,7 +368,10 @@ impl Index {
     }
 
     /// Compares each record of `range` with the records before it and joins the auto links.
-    fn score(&mut self, range: Range<u32>) -> Ingested {
+    /// `exact_nearest`: find each record's nearest earlier record even when it is below the
+    /// review threshold (for explaining a "new" decision); otherwise `nearest` only holds
+    /// pairs at or above it, and scoring skips more.
+    fn score(&mut self, range: Range<u32>, exact_nearest: bool) -> Ingested {
         let (start, end) = (range.start, range.end);
         let review_weight = weight_of(self.thresholds.review) as f32;
         let this = &*self;
@@ -322,8 +384,10 @@ impl Index {
                     this.store.candidates(ix, ix, &mut buf);
                     let mut best = (u32::MAX, f32::NEG_INFINITY);
                     for &(c, _) in &buf {
-                        let g = this.store.gamma(ix, c);
-                        let w = this.score_gamma(ix, c, &g) as f32;
+                        // With exact nearest records, a pair below the review threshold is
+                        // still scored when it could beat the best so far.
+                        let floor = if exact_nearest { review_weight.min(best.1) } else { review_weight };
+                        let Some(w) = this.score_bounded(ix, c, floor) else { continue };
                         if w > best.1 {
                             best = (c, w);
                         }
@@ -357,7 +421,7 @@ impl Index {
     /// Compares new records with each other and with everything indexed, links the sure ones,
     /// and says for each record (in input order) what happened and why.
     pub fn add_batch(&mut self, records: &[ErRecord]) -> Vec<Decision> {
-        let ingested = self.ingest(records);
+        let ingested = self.ingest(records, true);
         let start = ingested.range.start;
         let count = ingested.range.len();
         // Each link from the side of each of its new records.
@@ -422,7 +486,7 @@ impl Index {
     /// Adds a batch and returns only the review-band pairs (no explanations): the bulk path.
     pub fn add_batch_quiet(&mut self, records: &[ErRecord]) -> Vec<ReviewPair> {
         let auto = weight_of(self.thresholds.auto_link) as f32;
-        let ingested = self.ingest(records);
+        let ingested = self.ingest(records, false);
         ingested
             .links
             .iter()
@@ -446,6 +510,6 @@ pub fn dedup(records: &[ErRecord], model: Option<&Model>, thresholds: Thresholds
     };
     let range = index.append(records);
     index.set_model(train_on_store(&index.store, &TrainOptions::default()));
-    index.score(range);
+    index.score(range, false);
     index.clusters()
 }

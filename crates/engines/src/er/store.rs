@@ -107,36 +107,32 @@ fn key(kind: Key, a: u64, b: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A blocking key's members as a linked list in one vector, newest first, so a key costs no
-/// allocation of its own.
+/// A blocking key's members, oldest first, each key's in one contiguous vector: a block is
+/// walked sequentially (the linked list this replaced missed the cache on every member), and the
+/// members older than a record are a prefix, so newer ones are never visited.
 #[derive(Default)]
 struct Postings {
-    heads: FxHashMap<u64, (u32, u32)>,
-    /// (record, next entry)
-    entries: Vec<(u32, u32)>,
+    heads: FxHashMap<u64, Vec<u32>>,
 }
 
 impl Postings {
+    /// Records are blocked in increasing order, which keeps every list sorted.
     fn add(&mut self, key: u64, rec: u32) {
-        let entry = self.entries.len() as u32;
-        let slot = self.heads.entry(key).or_insert((NONE, 0));
-        self.entries.push((rec, slot.0));
-        *slot = (entry, slot.1 + 1);
+        self.heads.entry(key).or_default().push(rec);
     }
 
     fn count(&self, key: u64) -> u32 {
-        self.heads.get(&key).map_or(0, |s| s.1)
+        self.heads.get(&key).map_or(0, |v| v.len() as u32)
     }
 
-    /// Members older than `before`, newest first.
+    /// Members older than `before`, oldest first.
     fn members_before(&self, key: u64, before: u32, mut f: impl FnMut(u32)) {
-        let Some(&(mut e, _)) = self.heads.get(&key) else { return };
-        while e != NONE {
-            let (rec, next) = self.entries[e as usize];
-            if rec < before {
-                f(rec);
+        let Some(members) = self.heads.get(&key) else { return };
+        for &rec in members {
+            if rec >= before {
+                break;
             }
-            e = next;
+            f(rec);
         }
     }
 }
@@ -347,38 +343,51 @@ impl Store {
         self.postings.members_before(k, before, |c| out.push((c, VIA_WORD)));
     }
 
-    /// Every field's level for a pair.
-    pub fn gamma(&self, a: u32, b: u32) -> Gamma {
+    /// The business names' level (0 when either is missing).
+    pub fn name_level(&self, a: u32, b: u32) -> u8 {
+        let (x, y) = (self.recs[a as usize].name, self.recs[b as usize].name);
+        if x == NONE || y == NONE {
+            return 0;
+        }
+        compare::name_level(
+            x,
+            y,
+            self.strings.get(x).as_bytes(),
+            self.strings.get(y).as_bytes(),
+            self.name_words(a),
+            self.name_words(b),
+        )
+    }
+
+    /// The owner names' level (0 when either is missing).
+    pub fn owner_level(&self, a: u32, b: u32) -> u8 {
+        let (x, y) = (self.recs[a as usize].owner, self.recs[b as usize].owner);
+        if x == NONE || y == NONE {
+            return 0;
+        }
+        compare::name_level(
+            x,
+            y,
+            self.strings.get(x).as_bytes(),
+            self.strings.get(y).as_bytes(),
+            self.owner_words(a),
+            self.owner_words(b),
+        )
+    }
+
+    /// Every field's level but the two names' (left 0), with NIK and phone at their plain id
+    /// level ([`compare::owner_id_level`] not yet applied): what a pair costs nothing to compare.
+    pub fn cheap_gamma(&self, a: u32, b: u32) -> Gamma {
         let (ra, rb) = (&self.recs[a as usize], &self.recs[b as usize]);
         let mut g = [0u8; N_FIELDS];
-        if ra.name != NONE && rb.name != NONE {
-            g[0] = compare::name_level(
-                ra.name,
-                rb.name,
-                self.strings.get(ra.name).as_bytes(),
-                self.strings.get(rb.name).as_bytes(),
-                self.name_words(a),
-                self.name_words(b),
-            );
-        }
-        if ra.owner != NONE && rb.owner != NONE {
-            g[1] = compare::name_level(
-                ra.owner,
-                rb.owner,
-                self.strings.get(ra.owner).as_bytes(),
-                self.strings.get(rb.owner).as_bytes(),
-                self.owner_words(a),
-                self.owner_words(b),
-            );
-        }
         if let (Some(x), Some(y)) = (ra.nik, rb.nik) {
-            g[2] = compare::owner_id_level(compare::nik_level(x.get(), y.get()), g[0]);
+            g[2] = compare::nik_level(x.get(), y.get());
         }
         if let (Some(x), Some(y)) = (ra.nib, rb.nib) {
             g[3] = compare::nib_level(x.get(), y.get());
         }
         if let (Some(x), Some(y)) = (ra.phone, rb.phone) {
-            g[4] = compare::owner_id_level(compare::phone_level(x.get(), y.get()), g[0]);
+            g[4] = compare::phone_level(x.get(), y.get());
         }
         if ra.desa != NONE && rb.desa != NONE {
             g[5] = compare::desa_level(
@@ -395,6 +404,33 @@ impl Store {
             g[7] = compare::kbli_level(ra.kbli, rb.kbli);
         }
         Gamma(g)
+    }
+
+    /// The name levels a pair can still reach before its names are compared: the one level
+    /// known without Jaro–Winkler (null, exact), or else every inexact level.
+    pub fn possible_levels(x: u32, y: u32) -> &'static [u8] {
+        if x == NONE || y == NONE {
+            &[0]
+        } else if x == y {
+            &[1]
+        } else {
+            &[2, 3, 4, 5]
+        }
+    }
+
+    /// Every field's level for a pair.
+    pub fn gamma(&self, a: u32, b: u32) -> Gamma {
+        let mut g = self.cheap_gamma(a, b);
+        Self::complete(&mut g, self.name_level(a, b), self.owner_level(a, b));
+        g
+    }
+
+    /// Fills a cheap gamma's name levels and applies them to the owner ids' levels.
+    pub fn complete(g: &mut Gamma, name: u8, owner: u8) {
+        g.0[0] = name;
+        g.0[1] = owner;
+        g.0[2] = compare::owner_id_level(g.0[2], name);
+        g.0[4] = compare::owner_id_level(g.0[4], name);
     }
 }
 
