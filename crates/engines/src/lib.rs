@@ -2,4 +2,5 @@
 
 pub mod er;
 pub mod matching;
+pub mod registry_search;
 pub mod text;
