@@ -215,10 +215,11 @@ pub fn name_level(a_id: u32, b_id: u32, a: &[u8], b: &[u8], a_tokens: &[u32], b_
     }
 }
 
-/// How many decimal digits differ between two numbers of the same length.
-pub fn digits_differ(mut a: u64, mut b: u64) -> u32 {
+/// How many decimal digits differ between two numbers of the same length, counted no further
+/// than `cap` (the levels need no more).
+pub fn digits_differ_capped(mut a: u64, mut b: u64, cap: u32) -> u32 {
     let mut n = 0;
-    while a > 0 || b > 0 {
+    while (a > 0 || b > 0) && n < cap {
         if a % 10 != b % 10 {
             n += 1;
         }
@@ -229,7 +230,10 @@ pub fn digits_differ(mut a: u64, mut b: u64) -> u32 {
 }
 
 pub fn nik_level(a: u64, b: u64) -> u8 {
-    match digits_differ(a, b) {
+    if a == b {
+        return 1;
+    }
+    match digits_differ_capped(a, b, 3) {
         0 => 1,
         1 | 2 => 2,
         _ => 3,
@@ -247,7 +251,10 @@ pub fn nib_level(a: u64, b: u64) -> u8 {
 }
 
 pub fn phone_level(a: u64, b: u64) -> u8 {
-    match digits_differ(a, b) {
+    if a == b {
+        return 1;
+    }
+    match digits_differ_capped(a, b, 2) {
         0 => 1,
         1 => 2,
         _ => 3,

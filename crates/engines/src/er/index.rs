@@ -263,9 +263,11 @@ impl Index {
         let (ra, rb) = (&store.recs[a as usize], &store.recs[b as usize]);
         let g = store.cheap_gamma(a, b);
         let mut base = self.model.prior_weight();
-        for fi in [3, 5, 6, 7] {
+        for fi in [3, 6, 7] {
             base += self.weights[fi][g.0[fi] as usize];
         }
+        let desa_part =
+            |levels: &[u8]| levels.iter().map(|&l| self.weights[5][l as usize]).fold(f64::NEG_INFINITY, f64::max);
         let name_tf = if ra.name == rb.name && ra.name != NONE {
             self.tf_delta(Field::BusinessName, store.name_frequency(ra.name))
         } else {
@@ -300,8 +302,17 @@ impl Index {
         let owners = Store::possible_levels(ra.owner, rb.owner);
         let floor = f64::from(floor);
         let best_name = name_part(names);
-        if base + best_name + owner_part(owners) < floor {
+        let desas = Store::possible_desa_levels(ra.desa, rb.desa);
+        if base + desa_part(desas) + best_name + owner_part(owners) < floor {
             return None;
+        }
+        if desas.len() > 1 {
+            base += desa_part(&[store.desa_level(a, b)]);
+            if base + best_name + owner_part(owners) < floor {
+                return None;
+            }
+        } else {
+            base += desa_part(desas);
         }
         let owner = if owners.len() > 1 { store.owner_level(a, b) } else { owners[0] };
         let owner_w = owner_part(&[owner]);

@@ -375,7 +375,7 @@ impl Store {
         )
     }
 
-    /// Every field's level but the two names' (left 0), with NIK and phone at their plain id
+    /// Every field's level but the two names' and the desa's (left 0), with NIK and phone at their plain id
     /// level ([`compare::owner_id_level`] not yet applied): what a pair costs nothing to compare.
     pub fn cheap_gamma(&self, a: u32, b: u32) -> Gamma {
         let (ra, rb) = (&self.recs[a as usize], &self.recs[b as usize]);
@@ -389,14 +389,6 @@ impl Store {
         if let (Some(x), Some(y)) = (ra.phone, rb.phone) {
             g[4] = compare::phone_level(x.get(), y.get());
         }
-        if ra.desa != NONE && rb.desa != NONE {
-            g[5] = compare::desa_level(
-                ra.desa,
-                rb.desa,
-                self.strings.get(ra.desa).as_bytes(),
-                self.strings.get(rb.desa).as_bytes(),
-            );
-        }
         if ra.kec != NONE && rb.kec != NONE {
             g[6] = compare::kecamatan_level(ra.kec, rb.kec);
         }
@@ -404,6 +396,26 @@ impl Store {
             g[7] = compare::kbli_level(ra.kbli, rb.kbli);
         }
         Gamma(g)
+    }
+
+    /// The desa level (0 when either is missing).
+    pub fn desa_level(&self, a: u32, b: u32) -> u8 {
+        let (x, y) = (self.recs[a as usize].desa, self.recs[b as usize].desa);
+        if x == NONE || y == NONE {
+            return 0;
+        }
+        compare::desa_level(x, y, self.strings.get(x).as_bytes(), self.strings.get(y).as_bytes())
+    }
+
+    /// The desa levels a pair can reach before the desa names are compared.
+    pub fn possible_desa_levels(x: u32, y: u32) -> &'static [u8] {
+        if x == NONE || y == NONE {
+            &[0]
+        } else if x == y {
+            &[1]
+        } else {
+            &[2, 3]
+        }
     }
 
     /// The name levels a pair can still reach before its names are compared: the one level
@@ -421,6 +433,7 @@ impl Store {
     /// Every field's level for a pair.
     pub fn gamma(&self, a: u32, b: u32) -> Gamma {
         let mut g = self.cheap_gamma(a, b);
+        g.0[5] = self.desa_level(a, b);
         Self::complete(&mut g, self.name_level(a, b), self.owner_level(a, b));
         g
     }
