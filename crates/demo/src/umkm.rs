@@ -34,7 +34,9 @@ fn spread(i: usize, salt: u64) -> u64 {
     (x ^ (x >> 29)) % 1000
 }
 
-fn seeds(tenant: &RegionCode, n: usize) -> Result<Vec<SeedBusiness>, DemoError> {
+/// `n` generated businesses of the registry, ready for [`Store::seed_umkm_businesses`] (also
+/// what the registry list's SQL benchmark seeds).
+pub fn seeds(tenant: &RegionCode, n: usize) -> Result<Vec<SeedBusiness>, DemoError> {
     let businesses = sinergi_synth::businesses(n, SEED).map_err(|e| DemoError::Data(e.to_string()))?;
     Ok(businesses
         .into_iter()

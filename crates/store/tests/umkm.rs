@@ -295,6 +295,16 @@ store_tests! {
         assert_eq!(count(BusinessFilter { year: Some(2024), ..Default::default() }).await, 1);
         assert_eq!(count(BusinessFilter { q: Some("kibin".into()), ..Default::default() }).await, 1);
         assert_eq!(count(BusinessFilter { q: Some("KERIPIK cikande".into()), ..Default::default() }).await, 1);
+
+        // A search engine's page: the rows in the order asked, unknown ids left out.
+        let all = store.umkm_businesses(&officer, &kab(), &BusinessFilter::default(), 0, 50).await.unwrap();
+        let mut ids: Vec<BusinessId> = all.rows.iter().rev().map(|r| r.id).collect();
+        ids.insert(1, BusinessId::new());
+        let rows = store.umkm_business_rows(&officer, &kab(), &ids).await.unwrap();
+        let expected: Vec<BusinessId> = all.rows.iter().rev().map(|r| r.id).collect();
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), expected);
+        assert_eq!(rows[0], all.rows[1]);
+        assert!(store.umkm_business_rows(&actor(Role::UmkmOfficer, "36.73"), &kab(), &ids).await.is_err());
     }
 
     async fn naik_kelas_counts_moves_between_years(store: Store) {
