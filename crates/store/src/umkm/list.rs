@@ -59,6 +59,23 @@ pub struct BusinessPage {
     pub total: u64,
 }
 
+/// The columns a list row reads (see [`ListRow`]).
+const LIST_COLUMNS: [UmkmBusinesses; 13] = [
+    UmkmBusinesses::Id,
+    UmkmBusinesses::Name,
+    UmkmBusinesses::OwnerName,
+    UmkmBusinesses::KecamatanCode,
+    UmkmBusinesses::DesaCode,
+    UmkmBusinesses::Kbli,
+    UmkmBusinesses::Nib,
+    UmkmBusinesses::Phone,
+    UmkmBusinesses::LatestYear,
+    UmkmBusinesses::Capital,
+    UmkmBusinesses::Sales,
+    UmkmBusinesses::ClassCapital,
+    UmkmBusinesses::ClassSales,
+];
+
 #[derive(sqlx::FromRow)]
 struct ListRow {
     id: Uuid,
@@ -238,21 +255,7 @@ impl Store {
         let rows: Vec<ListRow> = self
             .fetch_all(
                 Query::select()
-                    .columns([
-                        (B::Table, B::Id),
-                        (B::Table, B::Name),
-                        (B::Table, B::OwnerName),
-                        (B::Table, B::KecamatanCode),
-                        (B::Table, B::DesaCode),
-                        (B::Table, B::Kbli),
-                        (B::Table, B::Nib),
-                        (B::Table, B::Phone),
-                        (B::Table, B::LatestYear),
-                        (B::Table, B::Capital),
-                        (B::Table, B::Sales),
-                        (B::Table, B::ClassCapital),
-                        (B::Table, B::ClassSales),
-                    ])
+                    .columns(LIST_COLUMNS.map(|c| (B::Table, c)))
                     .from(B::Table)
                     .cond_where(cond)
                     .order_by((B::Table, B::NameKey), Order::Asc)
@@ -282,21 +285,7 @@ impl Store {
         let rows: Vec<ListRow> = self
             .fetch_all(
                 Query::select()
-                    .columns([
-                        (B::Table, B::Id),
-                        (B::Table, B::Name),
-                        (B::Table, B::OwnerName),
-                        (B::Table, B::KecamatanCode),
-                        (B::Table, B::DesaCode),
-                        (B::Table, B::Kbli),
-                        (B::Table, B::Nib),
-                        (B::Table, B::Phone),
-                        (B::Table, B::LatestYear),
-                        (B::Table, B::Capital),
-                        (B::Table, B::Sales),
-                        (B::Table, B::ClassCapital),
-                        (B::Table, B::ClassSales),
-                    ])
+                    .columns(LIST_COLUMNS.map(|c| (B::Table, c)))
                     .from(B::Table)
                     .and_where(Expr::col((B::Table, B::TenantCode)).eq(tenant.as_str()))
                     .and_where(Expr::col((B::Table, B::Status)).eq("active"))
