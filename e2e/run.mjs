@@ -14,7 +14,7 @@
 // Screenshots go to e2e/screenshots/. Prints PASS/FAIL lines; exits 1 on any failure.
 //
 // Optional env: CHROMIUM_PATH (default /usr/bin/chromium), E2E_KEEP_TMP=1 (keep e2e/tmp/run-*),
-// E2E_ONLY=<journey> (needs, partners, agreements, pdf, meetings, csr, umkm: that one only, for development).
+// E2E_ONLY=<journey> (needs, partners, agreements, pdf, meetings, csr, umkm, owner: that one only, for development).
 
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -989,6 +989,81 @@ async function umkmJourney(context, base) {
   }
 }
 
+// Kabupaten Serang's UMKM owner (Maesaroh) finds another business of hers from the training
+// list, claims it with her phone as evidence; the UMKM officer approves the claim; on her phone
+// she corrects the profile (a bad phone number is refused, naming the field) and the business
+// page shows the change as the owner's.
+const UMKM_OWNER = 'umkm-owner@kabupaten-serang.demo.sinergi.id';
+
+async function ownerJourney(context, base) {
+  const label = 'owner journey';
+  let page = await freshPage(context, null);
+  try {
+    where = `${label} login`;
+    await loginAs(page, base, UMKM_OWNER, label);
+    await goto(page, base, '/usaha-saya', `${label} my business`);
+    check(await page.locator('[data-testid=owned]').count() === 1, `${label}: the demo owner holds one verified business`);
+    await shot(page, 'umkm-mine-id');
+
+    where = `${label} claim`;
+    await page.fill('#q', 'Sate Bandeng Tanara');
+    await pressAndWaitForLoad(page, '[data-testid=claim-search] button[type=submit]');
+    const found = page.locator('[data-testid=claimable]').filter({ hasText: 'Sate Bandeng Tanara' }).first();
+    check(await found.count() === 1, `${label}: the training list's business is found`);
+    await found.locator('summary').click();
+    await found.locator('input[name=phone]').fill('0817-0147-5922');
+    await found.locator('textarea[name=note]').fill('Usaha sate bandeng milik keluarga kami.');
+    await shot(page, 'umkm-claim-form-id');
+    await found.locator('[data-testid=claim-submit]').click();
+    await page.waitForLoadState('load');
+    check((await pageText(page)).includes('Klaim terkirim'), `${label}: the claim is sent`);
+
+    where = `${label} officer approves`;
+    await page.context().clearCookies();
+    await loginAs(page, base, UMKM_OFFICER, label);
+    await goto(page, base, '/umkm/klaim', `${label} claims queue`);
+    const claim = page.locator('[data-testid=claim]').filter({ hasText: 'Sate Bandeng Tanara' }).first();
+    check((await claim.locator('[data-testid=phone-evidence]').innerText()).length > 0, `${label}: the phone evidence is shown`);
+    await shot(page, 'umkm-claims-id');
+    await claim.locator('[data-testid=approve]').click();
+    await page.waitForLoadState('load');
+
+    where = `${label} owner edits`;
+    await page.context().clearCookies();
+    await loginAs(page, base, UMKM_OWNER, label);
+    await goto(page, base, '/usaha-saya', `${label} my business again`);
+    check(await page.locator('[data-testid=owned]').count() === 2, `${label}: the approved business is hers`);
+    await page.locator('[data-testid=owned]').filter({ hasText: 'Sate Bandeng Tanara' }).locator('[data-testid=edit-profile]').click();
+    await page.waitForLoadState('load');
+    const form = pathname(page);
+    await page.fill('#phone', '0817');
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, '[data-testid=save]');
+    allowedStatuses = new Set();
+    check(await page.locator('#phone-error').count() === 1, `${label}: a short phone number is refused at its field`);
+    await shot(page, 'umkm-owner-form-error-id');
+    await page.fill('#phone', '0817-0147-5922');
+    await page.fill('#products', 'Sate bandeng, pepes bandeng, otak-otak');
+    await page.fill('#sales', '45 jt');
+    await pressAndWaitForLoad(page, '[data-testid=save]');
+    check(pathname(page) === '/usaha-saya', `${label}: saved`, page.url());
+    check((await pageText(page)).includes('Profil usaha tersimpan'), `${label}: the owner is told it is saved`);
+
+    where = `${label} officer sees the owner's change`;
+    await page.context().clearCookies();
+    await loginAs(page, base, UMKM_OFFICER, label);
+    await goto(page, base, `/umkm/${form.split('/')[2]}`, `${label} business page`);
+    check(await page.locator('[data-testid=owner-edited]').count() === 1, `${label}: the business shows the owner's change`);
+    await shot(page, 'umkm-business-owner-id');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'owner-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 // The PDF links on the register, the needs map and an agreement page answer with a PDF file.
 // A response check (status, content type, file name, "%PDF-" signature) rather than a look.
 async function pdfDownloads(context, base) {
@@ -1055,7 +1130,7 @@ async function main() {
     if (only) note(`E2E_ONLY=${only}: running that journey only`);
     const journeys = [
       ['needs', needsJourney], ['partners', partnersJourney], ['agreements', agreementsJourney],
-      ['pdf', pdfDownloads], ['meetings', meetingsJourney], ['csr', csrJourney], ['umkm', umkmJourney],
+      ['pdf', pdfDownloads], ['meetings', meetingsJourney], ['csr', csrJourney], ['umkm', umkmJourney], ['owner', ownerJourney],
     ];
     if (!only) {
       await wrongPassword(context, s.base);

@@ -740,6 +740,13 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
         if pemda.slug == "kabupaten-serang" {
             report.umkm_businesses_created +=
                 umkm::load(store, &system, &tenant.code, options.umkm_generated).await?.businesses;
+            let owner = store
+                .user_for_login(&parse_email(&demo_email(Role::UmkmOwner, pemda.slug))?)
+                .await?
+                .ok_or_else(|| DemoError::Data("the demo owner's account".into()))?
+                .0;
+            umkm::owner_business(store, &system, &tenant.code, &owner.actor()).await?;
+            report.umkm_businesses_created += 1;
         }
     }
     Ok(report)

@@ -145,3 +145,79 @@ pub async fn load(
     }
     Ok(report)
 }
+
+/// The demo owner's own business, Maesaroh's emping from Tanara: registered by the office,
+/// claimed by her account with her NIK and phone, verified by the UMKM officer, and kept
+/// current by her (her edit is marked as the owner's). Shows the self-service pages filled.
+pub async fn owner_business(
+    store: &Store,
+    system: &Actor,
+    tenant: &RegionCode,
+    owner: &Actor,
+) -> Result<(), DemoError> {
+    let data = |e: &dyn std::fmt::Display| DemoError::Data(format!("owner business: {e}"));
+    let nik = Nik::parse("3604144807780002").map_err(|e| data(&e))?;
+    let phone = Phone::parse("0878-7123-4410").map_err(|e| data(&e))?;
+    let record = SourceRecord {
+        business_name: "Keripik Emping Tanara".into(),
+        legal_form: Some(LegalForm::Individual),
+        owner_name: Some("Maesaroh".into()),
+        nik: Some(nik.clone()),
+        sex: Some(Sex::Female),
+        desa: RegionCode::parse("36.04.14.2001").ok(),
+        kecamatan: RegionCode::parse("36.04.14").ok(),
+        phone: Some(phone.clone()),
+        products: Some("Emping melinjo".into()),
+        kbli: vec![KbliCode::parse("10794").map_err(|e| data(&e))?],
+        year: 2024,
+        capital: Some(15_000_000),
+        sales: Some(180_000_000),
+        ..SourceRecord::default()
+    };
+    let incoming = Incoming {
+        raw: vec![("Nama Usaha".into(), record.business_name.clone())],
+        record,
+        provenance: Provenance {
+            source: "formulir petugas".into(),
+            file_name: None,
+            sheet: None,
+            row: None,
+            origin: Origin::Form,
+        },
+    };
+    let done = store
+        .commit_umkm_records(
+            system,
+            tenant,
+            None,
+            vec![(incoming, sinergi_store::umkm::Resolution::New { cluster: 0, weight: None, explanation: None })],
+        )
+        .await?;
+    let business = *done.businesses.first().ok_or_else(|| data(&"no business written"))?;
+    let claim = store
+        .claim_umkm(
+            owner,
+            tenant,
+            sinergi_store::umkm::NewClaim {
+                business,
+                nik: Some(nik),
+                phone: Some(phone),
+                note: Some("Usaha emping melinjo keluarga sejak 2009.".into()),
+            },
+        )
+        .await?;
+    store.decide_umkm_claim(system, tenant, claim, true, "NIK dan nomor HP cocok dengan data Dinas.").await?;
+    let form = sinergi_domain::umkm::BusinessForm {
+        products: Some("Emping melinjo original, emping pedas manis, emping balado (kemasan 250 g dan 500 g)".into()),
+        employees: Some("4".into()),
+        year: Some("2025".into()),
+        capital: Some("Rp 20.000.000".into()),
+        sales: Some("Rp 240.000.000".into()),
+        ..Default::default()
+    };
+    let parsed = form
+        .parse(&sinergi_domain::umkm::FormContext { tenant: tenant.clone(), current_year: 2025 })
+        .map_err(|e| data(&format!("{e:?}")))?;
+    store.edit_umkm_business(owner, tenant, business, &parsed).await?;
+    Ok(())
+}

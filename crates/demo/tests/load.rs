@@ -17,11 +17,14 @@ store_tests! {
         assert_eq!(load_with(&store, small).await.expect("again"), DemoReport::default(), "a second load changes nothing");
         // Kabupaten Serang's registry: the generated businesses, then the training list and the
         // OSS export imported through entity resolution, many of their rows linked to each other.
-        assert!(first.umkm_businesses_created > 500 && first.umkm_businesses_created <= 500 + 80, "{first:?}");
+        assert!(first.umkm_businesses_created > 500 && first.umkm_businesses_created <= 500 + 81, "{first:?}");
         let kab = sinergi_domain::RegionCode::parse("36.04").expect("code");
         let officer = sinergi_domain::Actor { role: sinergi_domain::Role::UmkmOfficer, scope: sinergi_domain::Scope::Tenant(kab.clone()), ..Actor::system("t") };
         let page = store.umkm_businesses(&officer, &kab, &Default::default(), 0, 1).await.expect("registry");
         assert_eq!(page.total as usize, first.umkm_businesses_created);
+        // The demo owner's own business, claimed and verified, edited by her.
+        let mine = store.umkm_business_claims(&officer, &kab, store.umkm_businesses(&officer, &kab, &sinergi_store::umkm::BusinessFilter { q: Some("Emping Tanara".into()), ..Default::default() }, 0, 1).await.expect("search").rows[0].id).await.expect("claims");
+        assert_eq!(mine.len(), 1, "one verified claim");
         let (groups, moves) = store.umkm_naik_kelas(&officer, &kab, 2024, 2025).await.expect("naik kelas");
         assert!(groups.iter().map(|g| g.up).sum::<u64>() > 0 && !moves.is_empty(), "some businesses moved up");
         let imports = store.umkm_imports(&officer, &kab, 10).await.expect("imports");

@@ -130,6 +130,9 @@ pub enum Permission {
     /// See a NIK whole (each reveal audited with its reason) and export phone numbers and
     /// NIKs: the roles whose work needs it (verifying an owner, a bank referral).
     RevealPersonalData,
+    /// Claim a business in the registry and, once an officer has verified the claim, keep its
+    /// profile current and download what the registry holds about it: UMKM owners.
+    OwnBusiness,
 }
 
 impl Permission {
@@ -146,6 +149,7 @@ impl Permission {
                 matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)
             }
             Permission::ViewUmkm => role.is_internal(),
+            Permission::OwnBusiness => role == UmkmOwner,
             Permission::ManageUmkm | Permission::RevealPersonalData => {
                 matches!(role, PlatformAdmin | RegionAdmin | UmkmOfficer)
             }

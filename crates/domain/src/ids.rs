@@ -144,3 +144,7 @@ typed_id!(
     /// A merge or split of businesses, kept so that it can be undone.
     MergeId
 );
+typed_id!(
+    /// An owner's request to be recognised as a business's owner, until an officer decides.
+    ClaimId
+);

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 11, name: "responsible_agencies_targets", statements: responsible_agencies_targets },
     Migration { version: 12, name: "csr", statements: csr },
     Migration { version: 13, name: "umkm", statements: umkm },
+    Migration { version: 14, name: "umkm_claims", statements: umkm_claims },
 ];
 
 /// What `sinergi check` reports.
@@ -1520,6 +1521,41 @@ fn umkm() -> Vec<Ddl> {
         tenant_index("umkm_records_import", UmkmRecords::Table, UmkmRecords::TenantCode, UmkmRecords::ImportId),
         tenant_index("umkm_reviews_status", UmkmReviews::Table, UmkmReviews::TenantCode, UmkmReviews::Status),
         tenant_index("umkm_merges_into", UmkmMerges::Table, UmkmMerges::TenantCode, UmkmMerges::IntoBusiness),
+    ]
+}
+
+/// Owners' claims on businesses, each waiting for (or carrying) an officer's decision.
+fn umkm_claims() -> Vec<Ddl> {
+    use UmkmClaims as C;
+    let claims = Table::create()
+        .table(C::Table)
+        .col(ColumnDef::new(C::TenantCode).text().not_null())
+        .col(ColumnDef::new(C::Id).uuid().not_null())
+        .col(ColumnDef::new(C::BusinessId).uuid().not_null())
+        .col(ColumnDef::new(C::UserId).uuid().not_null())
+        .col(ColumnDef::new(C::Status).text().not_null())
+        .col(ColumnDef::new(C::Note).text().null())
+        // Whether the NIK and phone the owner typed match the registry's: the officer's
+        // evidence. The typed NIK itself is not kept.
+        .col(ColumnDef::new(C::NikMatches).boolean().null())
+        .col(ColumnDef::new(C::PhoneMatches).boolean().null())
+        .col(ColumnDef::new(C::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(C::DecidedBy).text().null())
+        .col(ColumnDef::new(C::DecidedAt).big_integer().null())
+        .col(ColumnDef::new(C::DecisionNote).text().null())
+        .primary_key(Index::create().col(C::TenantCode).col(C::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(C::Table, (C::TenantCode, C::BusinessId))
+                .to(UmkmBusinesses::Table, (UmkmBusinesses::TenantCode, UmkmBusinesses::Id)),
+        )
+        .foreign_key(ForeignKey::create().from(C::Table, C::UserId).to(Users::Table, Users::Id))
+        .to_owned();
+    vec![
+        Ddl::Table(claims),
+        tenant_index("umkm_claims_status", C::Table, C::TenantCode, C::Status),
+        tenant_index("umkm_claims_user", C::Table, C::TenantCode, C::UserId),
+        tenant_index("umkm_claims_business", C::Table, C::TenantCode, C::BusinessId),
     ]
 }
 

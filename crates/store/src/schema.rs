@@ -721,3 +721,20 @@ pub(crate) enum UmkmModels {
     Model,
     TrainedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum UmkmClaims {
+    Table,
+    TenantCode,
+    Id,
+    BusinessId,
+    UserId,
+    Status,
+    Note,
+    NikMatches,
+    PhoneMatches,
+    CreatedAt,
+    DecidedBy,
+    DecidedAt,
+    DecisionNote,
+}

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use sinergi_domain::auth::Email;
 use sinergi_domain::files::check_spreadsheet;
+use sinergi_domain::umkm::{BusinessForm, FormContext};
 use sinergi_domain::umkm::{Nib, Nik, Permit, PermitKind, Phone, PirtNumber, SizeClass, SourceRecord};
 use sinergi_domain::{Actor, BusinessId, KbliCode, RegionCode, Role, Scope};
 use sinergi_store::audit::{AuditFilter, RecordType};
@@ -12,7 +14,9 @@ use sinergi_store::tenants::NewTenant;
 use sinergi_store::umkm::{
     BusinessFilter, Candidate, Field, Incoming, NewImport, Origin, Provenance, Resolution, ReviewStatus,
 };
-use sinergi_store::{Store, StoreError, store_tests};
+use sinergi_store::umkm::{ClaimStatus, NewClaim};
+use sinergi_store::users::NewUser;
+use sinergi_store::{Store, StoreError, dummy_hash, store_tests};
 
 fn code(s: &str) -> RegionCode {
     RegionCode::parse(s).expect("code")
@@ -377,5 +381,119 @@ store_tests! {
         let export = audit.iter().find(|e| e.action == "export_umkm").expect("audited");
         let after = export.after.as_ref().expect("after").to_string();
         assert!(after.contains("rujukan KUR ke bank") && !after.contains("3604124512850004"), "{after}");
+    }
+
+    async fn an_owner_claims_is_verified_and_keeps_the_profile_current(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let mut a = rec("Keripik Emping Tanara", 2025);
+        a.nik = Some(Nik::parse("3604124512850004").unwrap());
+        a.phone = Some(Phone::parse("0812-3456-7890").unwrap());
+        a.nib = Some(Nib::parse("9120001234567").unwrap());
+        a.sales = Some(150_000_000);
+        let done = store.commit_umkm_records(&officer, &kab(), None, vec![(incoming(a, "dinkop", 3), new(0))]).await.unwrap();
+        let id = done.businesses[0];
+        let admin = Actor { role: Role::RegionAdmin, ..actor(Role::RegionAdmin, "36.04") };
+        let user = store
+            .create_user(&admin, NewUser {
+                tenant: Some(kab()),
+                agency_id: None,
+                partner_id: None,
+                email: Email::parse("maesaroh@contoh.id").unwrap(),
+                name: "Maesaroh".into(),
+                role: Role::UmkmOwner,
+                password_hash: dummy_hash(),
+            })
+            .await
+            .expect("owner account");
+        let owner = Actor { user_id: user.id, ..actor(Role::UmkmOwner, "36.04") };
+        let stranger = Actor { user_id: sinergi_domain::UserId::new(), ..actor(Role::UmkmOwner, "36.04") };
+
+        // The owner finds the business by a piece of its name, and sees no personal data.
+        let found = store.umkm_claimable(&owner, &kab(), "emping", None).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "Keripik Emping Tanara");
+        assert!(store.umkm_claimable(&owner, &kab(), "em", None).await.unwrap().is_empty(), "too short to search");
+        assert!(matches!(store.umkm_claimable(&officer, &kab(), "emping", None).await, Err(StoreError::Forbidden)));
+
+        // Before verification the business is not the owner's.
+        let form = |f: BusinessForm| f.parse(&FormContext { tenant: kab(), current_year: 2026 }).expect("form");
+        let phone_edit = form(BusinessForm { phone: Some("0877 1111 2222".into()), ..Default::default() });
+        assert!(matches!(store.edit_umkm_business(&owner, &kab(), id, &phone_edit).await, Err(StoreError::NotFound)));
+
+        let claim = store
+            .claim_umkm(&owner, &kab(), NewClaim {
+                business: id,
+                nik: Some(Nik::parse("3604124512850004").unwrap()),
+                phone: Some(Phone::parse("+62 812 3456 7891").unwrap()),
+                note: Some("NIB saya 9120001234567".into()),
+            })
+            .await
+            .expect("claim");
+        let again = store.claim_umkm(&owner, &kab(), NewClaim { business: id, nik: None, phone: None, note: None }).await;
+        assert!(matches!(again, Err(StoreError::Conflict { field: "pending" })), "{again:?}");
+        let queue = store.umkm_claims(&officer, &kab(), Some(ClaimStatus::Pending)).await.unwrap();
+        assert_eq!(queue.len(), 1);
+        assert_eq!((queue[0].nik_matches, queue[0].phone_matches), (Some(true), Some(false)), "evidence for the officer");
+        assert_eq!(queue[0].user_name, "Maesaroh");
+        assert!(store.umkm_claims(&stranger, &kab(), None).await.unwrap().is_empty(), "an owner sees only their own claims");
+        let rejected = store.decide_umkm_claim(&officer, &kab(), claim, false, "").await;
+        assert!(matches!(rejected, Err(StoreError::Invalid(ref e)) if e.field == "decision_note"), "a rejection needs a reason");
+        assert!(matches!(store.decide_umkm_claim(&owner, &kab(), claim, true, "").await, Err(StoreError::Forbidden)));
+        let approved = store.decide_umkm_claim(&officer, &kab(), claim, true, "").await.expect("approve");
+        assert_eq!(approved.status, ClaimStatus::Approved);
+        let twice = store.decide_umkm_claim(&officer, &kab(), claim, true, "").await;
+        assert!(matches!(twice, Err(StoreError::Conflict { field: "status" })));
+        let other_claim = store.claim_umkm(&stranger, &kab(), NewClaim { business: id, nik: None, phone: None, note: None }).await;
+        assert!(matches!(other_claim, Err(StoreError::Conflict { field: "claimed" })), "{other_claim:?}");
+
+        // The owner edits what owners may; identity stays with the officers.
+        assert_eq!(store.owned_umkm_businesses(&owner, &kab()).await.unwrap().len(), 1);
+        let nib_edit = form(BusinessForm { nib: Some("9120009999999".into()), ..Default::default() });
+        assert!(matches!(store.edit_umkm_business(&owner, &kab(), id, &nib_edit).await, Err(StoreError::Forbidden)));
+        let edit = form(BusinessForm {
+            phone: Some("0877 1111 2222".into()),
+            products: Some("Emping melinjo pedas, emping manis".into()),
+            year: Some("2026".into()),
+            sales: Some("Rp 2,5 M".into()),
+            ..Default::default()
+        });
+        let rec_id = store.edit_umkm_business(&owner, &kab(), id, &edit).await.expect("edit").expect("a record");
+        assert_eq!(store.edit_umkm_business(&owner, &kab(), id, &edit).await.expect("same again"), None, "nothing changed");
+        let d = store.umkm_business(&officer, &kab(), id).await.unwrap();
+        assert_eq!(d.business.phone.as_deref(), Some("087711112222"), "an owner's edit overwrites");
+        assert!(d.business.owner_edited_at_ms.is_some(), "marked as the owner's");
+        assert_eq!(d.business.claimed_by, Some(user.id));
+        let phone_source = d.field_sources.iter().find(|(f, _)| *f == Field::Phone).unwrap().1;
+        assert_eq!(phone_source, rec_id);
+        let r = d.records.iter().find(|r| r.id == rec_id).unwrap();
+        assert_eq!((r.provenance.origin, r.link.as_str()), (Origin::Owner, "owner"));
+        assert_eq!(d.years.last().map(|y| (y.year, y.sales)), Some((2026, Some(2_500_000_000))));
+        assert_eq!(d.business.classification.by_sales, Some(SizeClass::Small), "the new year's class is the business's");
+
+        // An officer may correct identity; the edit is not the owner's.
+        let by_officer = store.edit_umkm_business(&officer, &kab(), id, &nib_edit).await.unwrap().unwrap();
+        let d = store.umkm_business(&officer, &kab(), id).await.unwrap();
+        assert_eq!(d.business.nib.as_deref(), Some("9120009999999"));
+        assert_eq!(d.records.iter().find(|r| r.id == by_officer).unwrap().provenance.origin, Origin::Form);
+
+        // The owner downloads what is held, NIK whole; the download and the edits are audited.
+        let data = store.umkm_owner_data(&owner, &kab(), id).await.expect("data");
+        assert_eq!(data.nik.as_deref(), Some("3604124512850004"));
+        assert_eq!(data.claims.len(), 1);
+        assert!(matches!(store.umkm_owner_data(&stranger, &kab(), id).await, Err(StoreError::NotFound)));
+        let audit = store
+            .audit_events(&Actor::system("t"), &AuditFilter { record_type: Some(RecordType::Umkm), ..Default::default() })
+            .await
+            .unwrap();
+        for action in ["claim_umkm", "approve_umkm_claim", "owner_edit_umkm", "edit_umkm", "owner_umkm_data"] {
+            assert!(audit.iter().any(|e| e.action == action), "{action} audited");
+        }
+        let owner_edit = audit.iter().find(|e| e.action == "owner_edit_umkm").unwrap();
+        assert!(owner_edit.before.as_ref().unwrap().to_string().contains("081234567890"));
+
+        // Released, the owner no longer holds it.
+        store.release_umkm_owner(&officer, &kab(), id, "usaha sudah dijual").await.expect("release");
+        assert!(store.owned_umkm_businesses(&owner, &kab()).await.unwrap().is_empty());
     }
 }

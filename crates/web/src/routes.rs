@@ -23,7 +23,7 @@ use crate::pages::{
     self, account, agencies, agreement_edit, agreements, audit, dashboard, exports, home, needs, partners, reference,
     targets, tenants, users,
 };
-use crate::pages::{csr, csr_public, csr_reports, meetings, umkm, umkm_import};
+use crate::pages::{csr, csr_public, csr_reports, meetings, umkm, umkm_import, umkm_owner};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +98,7 @@ fn table() -> Routes {
     let umkm_r = Access::Permission(Permission::ViewUmkm);
     let umkm_w = Access::Permission(Permission::ManageUmkm);
     let umkm_reveal = Access::Permission(Permission::RevealPersonalData);
+    let owner = Access::Permission(Permission::OwnBusiness);
 
     Routes::new()
         // Operations
@@ -281,13 +282,27 @@ fn table() -> Routes {
         .get("/umkm/tinjau/{review_id}", umkm_w, umkm::review)
         .post("/umkm/tinjau/{review_id}/gabung", umkm_w, umkm::merge)
         .post("/umkm/tinjau/{review_id}/bukan-duplikat", umkm_w, umkm::keep_apart)
+        // UMKM owners' self-service
+        .get("/usaha-saya", owner, umkm_owner::mine)
+        .post("/usaha-saya/klaim", owner, umkm_owner::claim)
+        .get("/usaha-saya/{business_id}", owner, umkm_owner::owner_edit)
+        .post("/usaha-saya/{business_id}", owner, umkm_owner::owner_save)
+        .get("/usaha-saya/{business_id}/data.xlsx", owner, umkm_owner::owner_data)
         .get("/umkm/impor", umkm_w, umkm_import::start)
         .upload("/umkm/impor", umkm_w, umkm_import::upload)
         .get("/umkm/impor/{import_id}", umkm_w, umkm_import::show)
         .post("/umkm/impor/{import_id}/pemetaan", umkm_w, umkm_import::save_mapping)
         .post("/umkm/impor/{import_id}/komit", umkm_w, umkm_import::commit)
         .get("/umkm/impor/{import_id}/ditolak.xlsx", umkm_w, umkm_import::rejected)
+        .get("/umkm/klaim", umkm_w, umkm_owner::claims)
+        .post("/umkm/klaim/{claim_id}/setujui", umkm_w, umkm_owner::approve)
+        .post("/umkm/klaim/{claim_id}/tolak", umkm_w, umkm_owner::reject)
         .get("/umkm/{business_id}", umkm_r, umkm::show)
+        .get("/umkm/{business_id}/ubah", umkm_w, umkm_owner::officer_edit)
+        .post("/umkm/{business_id}/ubah", umkm_w, umkm_owner::officer_save)
+        .post("/umkm/{business_id}/keanggotaan", umkm_w, umkm_owner::add_tag)
+        .post("/umkm/{business_id}/keanggotaan/hapus", umkm_w, umkm_owner::remove_tag)
+        .post("/umkm/{business_id}/lepas-pemilik", umkm_w, umkm_owner::release)
         .post("/umkm/{business_id}/nik", umkm_reveal, umkm::reveal_nik)
         .post("/umkm/{business_id}/pisah", umkm_w, umkm::split)
         .post("/umkm/{business_id}/urungkan/{merge_id}", umkm_w, umkm::undo)

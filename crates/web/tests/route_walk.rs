@@ -48,6 +48,7 @@ struct Victim {
     review_id: String,
     merge_id: String,
     import_id: String,
+    claim_id: String,
 }
 
 fn fill(path: &str, v: &Victim) -> String {
@@ -77,6 +78,7 @@ fn fill(path: &str, v: &Victim) -> String {
             "review_id" => v.review_id.clone(),
             "merge_id" => v.merge_id.clone(),
             "import_id" => v.import_id.clone(),
+            "claim_id" => v.claim_id.clone(),
             other => {
                 panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
             }
@@ -229,7 +231,7 @@ async fn victim_state(app: &TestApp) -> String {
 /// Kota Serang's UMKM registry: two businesses under a secret name (one a possible duplicate of
 /// the other, the first with two records of which one was split off) and an upload left in
 /// preview. Returns (business, review, split, import).
-async fn umkm_victims(app: &TestApp, admin: &sinergi_store::users::User) -> (String, String, String, String) {
+async fn umkm_victims(app: &TestApp, admin: &sinergi_store::users::User) -> (String, String, String, String, String) {
     use sinergi_store::umkm::{Candidate, NewImport, Resolution};
     let tenant = admin.tenant.clone().expect("tenant");
     let actor = admin.actor();
@@ -279,7 +281,14 @@ async fn umkm_victims(app: &TestApp, admin: &sinergi_store::users::User) -> (Str
         )
         .await
         .expect("import");
-    (business.to_string(), review.to_string(), merge.to_string(), import.to_string())
+    // The victim Pemda's owner claims the business: a claim another Pemda must not decide.
+    let owner = app.user(Role::UmkmOwner, VICTIM).await.actor();
+    let claim = app
+        .store
+        .claim_umkm(&owner, &tenant, sinergi_store::umkm::NewClaim { business, nik: None, phone: None, note: None })
+        .await
+        .expect("claim");
+    (business.to_string(), review.to_string(), merge.to_string(), import.to_string(), claim.to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -452,6 +461,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         review_id: umkm.1,
         merge_id: umkm.2,
         import_id: umkm.3,
+        claim_id: umkm.4,
         csr_need_id: csr_need.id.to_string(),
         pledge_id: pledge.id.to_string(),
         report_id: report.to_string(),

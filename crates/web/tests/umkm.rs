@@ -328,3 +328,252 @@ async fn a_saved_mapping_is_used_for_the_next_file_of_the_source() {
         .expect("map");
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// An owner claims their business with NIK and phone as evidence, an officer approves it, the
+/// owner keeps the profile current (edits marked as the owner's, bad values named field by
+/// field) and downloads what is held; an owner of another Pemda reaches none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_claims_edits_and_downloads_their_business() {
+    use sinergi_domain::umkm::{Nik, Phone, SourceRecord};
+    use sinergi_store::umkm::{Incoming, Origin, Provenance, Resolution};
+    let app = TestApp::start().await;
+    let officer = app.session(Role::UmkmOfficer, KAB).await;
+    let tenant = officer.user.tenant.clone().expect("tenant");
+    let record = SourceRecord {
+        business_name: "Kerupuk Kulit Ikan Pontang".into(),
+        owner_name: Some("Maesaroh".into()),
+        nik: Some(Nik::parse("3604124512850004").expect("nik")),
+        phone: Some(Phone::parse("0812-3456-7890").expect("phone")),
+        kecamatan: Some(sinergi_domain::RegionCode::parse("36.04.12").expect("kec")),
+        year: 2025,
+        sales: Some(150_000_000),
+        ..Default::default()
+    };
+    let incoming = Incoming {
+        raw: vec![],
+        record,
+        provenance: Provenance {
+            source: "dinkop".into(),
+            file_name: None,
+            sheet: None,
+            row: None,
+            origin: Origin::Import,
+        },
+    };
+    let done = app
+        .store
+        .commit_umkm_records(
+            &officer.user.actor(),
+            &tenant,
+            None,
+            vec![(incoming, Resolution::New { cluster: 0, weight: None, explanation: None })],
+        )
+        .await
+        .expect("business");
+    let id = done.businesses[0];
+
+    let owner = app.session(Role::UmkmOwner, KAB).await;
+    let html = page(&app, &owner, "/usaha-saya").await;
+    assert!(html.contains("Keripik Emping Tanara"), "the demo owner's own business, verified");
+    assert!(!html.contains("Kerupuk Kulit Ikan Pontang"), "this one is not the owner's yet");
+    assert!(page(&app, &owner, "/").await.contains("href=\"/usaha-saya\""), "the menu leads there");
+    let found = page(&app, &owner, "/usaha-saya?q=kulit+ikan").await;
+    assert!(
+        found.contains("Kerupuk Kulit Ikan Pontang") && !found.contains("Maesaroh</"),
+        "a name and a place, no owner"
+    );
+    let r = app.get(Some(&owner), &format!("/usaha-saya/{id}")).send().await.expect("x");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "not the owner's before verification");
+
+    let bad = app
+        .post_form(
+            Some(&owner),
+            "/usaha-saya/klaim",
+            &[("business", &id.to_string()), ("nik", "12345"), ("q", "kulit ikan")],
+        )
+        .send()
+        .await
+        .expect("claim");
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.expect("html").contains("id=\"nik-error\""), "the NIK is named");
+    let r = app
+        .post_form(
+            Some(&owner),
+            "/usaha-saya/klaim",
+            &[
+                ("business", &id.to_string()),
+                ("nik", "3604 1245 1285 0004"),
+                ("phone", "+62 812-3456-7890"),
+                ("note", "NIB saya sedang diurus"),
+            ],
+        )
+        .send()
+        .await
+        .expect("claim");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(page(&app, &owner, "/usaha-saya?sent=1").await.contains("data-testid=\"my-claims\""));
+
+    // The officer sees the evidence and approves.
+    let queue = page(&app, &officer, "/umkm/klaim").await;
+    assert!(queue.contains("Kerupuk Kulit Ikan Pontang") && queue.contains("NIB saya sedang diurus"));
+    assert_eq!(queue.matches(">cocok<").count(), 2, "NIK and phone both match: {queue}");
+    let claim = first_link(&queue, "/umkm/klaim/");
+    assert!(claim.is_none(), "decisions are forms, not links");
+    let action = queue.split("action=\"/umkm/klaim/").nth(1).and_then(|s| s.split('"').next()).expect("form");
+    let claim_path = format!("/umkm/klaim/{}", action.trim_end_matches("/setujui"));
+    let r = app.post_form(Some(&owner), &format!("{claim_path}/setujui"), &[]).send().await.expect("x");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "an owner cannot approve their own claim");
+    let r = app
+        .post_form(Some(&officer), &format!("{claim_path}/tolak"), &[("decision_note", "")])
+        .send()
+        .await
+        .expect("x");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a rejection needs a reason");
+    let r = app.post_form(Some(&officer), &format!("{claim_path}/setujui"), &[]).send().await.expect("approve");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // The owner edits; a bad phone is named and nothing is written.
+    let mine = page(&app, &owner, "/usaha-saya").await;
+    assert!(mine.matches("data-testid=\"owned\"").count() == 2 && mine.contains("Kerupuk Kulit Ikan Pontang"));
+    let form = page(&app, &owner, &format!("/usaha-saya/{id}")).await;
+    assert!(
+        form.contains("name=\"products\"") && !form.contains("name=\"nib\""),
+        "owners edit their profile, not identity"
+    );
+    let edit_path = format!("/usaha-saya/{id}");
+    let r = app
+        .post_form(
+            Some(&owner),
+            &edit_path,
+            &[("name", "Kerupuk Kulit Ikan Pontang"), ("phone", "0812"), ("sales", "dua juta")],
+        )
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("id=\"phone-error\"") && html.contains("id=\"sales-error\""), "each field named");
+    let r = app
+        .post_form(
+            Some(&owner),
+            &edit_path,
+            &[
+                ("name", "Kerupuk Kulit Ikan Pontang"),
+                ("phone", "0877-1111-2222"),
+                ("products", "Emping melinjo pedas, emping manis"),
+                ("nib", "9120009999999"),
+                ("year", "2026"),
+                ("sales", "Rp 2,5 M"),
+            ],
+        )
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let d = app.store.umkm_business(&officer.user.actor(), &tenant, id).await.expect("business");
+    assert_eq!(d.business.phone.as_deref(), Some("087711112222"));
+    assert_eq!(d.business.nib, None, "a field the owner's form does not show is ignored");
+    assert!(d.business.owner_edited_at_ms.is_some());
+    let officer_view = page(&app, &officer, &format!("/umkm/{id}")).await;
+    assert!(officer_view.contains("data-testid=\"owner-edited\"") && officer_view.contains("pemilik usaha"));
+
+    // The owner's download holds the NIK whole and the history.
+    let r = app.get(Some(&owner), &format!("/usaha-saya/{id}/data.xlsx")).send().await.expect("data");
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.expect("bytes");
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("xlsx");
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 6, "{names:?}");
+    let facts = book.worksheet_range(&names[0]).expect("sheet");
+    let cells: Vec<String> = facts.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(cells.iter().any(|c| c == "3604124512850004"), "{cells:?}");
+    assert!(cells.iter().any(|c| c == "087711112222"));
+
+    // Another Pemda's owner reaches none of it.
+    let stranger = app.session(Role::UmkmOwner, "kota-serang").await;
+    for path in [format!("/usaha-saya/{id}"), format!("/usaha-saya/{id}/data.xlsx")] {
+        let r = app.get(Some(&stranger), &path).send().await.expect("x");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let r = app.get(Some(&owner), "/umkm/klaim").send().await.expect("x");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "owners do not verify claims");
+}
+
+/// An officer corrects a business through its form, adds it to Koperasi Merah Putih and takes
+/// it out again; every step is audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_edits_a_business_and_its_memberships() {
+    let app = TestApp::start().await;
+    let officer = app.session(Role::UmkmOfficer, KAB).await;
+    let tenant = officer.user.tenant.clone().expect("tenant");
+    let actor = officer.user.actor();
+    let b = app.store.umkm_businesses(&actor, &tenant, &Default::default(), 0, 1).await.expect("list").rows[0].id;
+    let href = format!("/umkm/{b}");
+    let form = page(&app, &officer, &format!("{href}/ubah")).await;
+    assert!(form.contains("name=\"nib\"") && form.contains("name=\"nik\"") && form.contains("<optgroup"));
+    let r = app
+        .post_form(
+            Some(&officer),
+            &format!("{href}/ubah"),
+            &[("name", "Warung Nasi Uduk Bu Romlah"), ("nib", "123"), ("kbli", "56")],
+        )
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("id=\"nib-error\"") && html.contains("id=\"kbli-error\""));
+    let r = app
+        .post_form(
+            Some(&officer),
+            &format!("{href}/ubah"),
+            &[
+                ("name", "Warung Nasi Uduk Bu Romlah"),
+                ("nib", "9120001112223"),
+                ("kbli", "56102"),
+                ("desa", "36.04.12.2001"),
+            ],
+        )
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let d = app.store.umkm_business(&actor, &tenant, b).await.expect("business");
+    assert_eq!(d.business.name, "Warung Nasi Uduk Bu Romlah");
+    assert_eq!(d.business.nib.as_deref(), Some("9120001112223"));
+    assert_eq!(d.business.kecamatan.as_ref().map(|k| k.as_str()), Some("36.04.12"), "the desa sets the kecamatan");
+    assert!(d.business.owner_edited_at_ms.is_none(), "an officer's edit is not the owner's");
+
+    let r = app
+        .post_form(
+            Some(&officer),
+            &format!("{href}/keanggotaan"),
+            &[("kind", "membership"), ("value", "Koperasi Merah Putih")],
+        )
+        .send()
+        .await
+        .expect("add");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page(&app, &officer, &href).await;
+    assert!(html.contains("Koperasi Merah Putih"));
+    let r = app
+        .post_form(Some(&officer), &format!("{href}/keanggotaan"), &[("kind", "membership"), ("value", "  ")])
+        .send()
+        .await
+        .expect("add");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "an empty name is refused on the page");
+    let r = app
+        .post_form(
+            Some(&officer),
+            &format!("{href}/keanggotaan/hapus"),
+            &[("kind", "membership"), ("value", "Koperasi Merah Putih")],
+        )
+        .send()
+        .await
+        .expect("remove");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(app.store.umkm_business(&actor, &tenant, b).await.expect("b").memberships.is_empty());
+    let viewer = app.session(Role::Viewer, KAB).await;
+    let r = app.get(Some(&viewer), &format!("{href}/ubah")).send().await.expect("x");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

@@ -1,5 +1,6 @@
 //! UMKM: the business record's parts, parsed from the spreadsheets agencies hold and from forms.
 
+mod form;
 mod identifiers;
 mod money;
 mod size;
@@ -7,6 +8,7 @@ mod size;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+pub use form::{BusinessForm, FormContext, ParsedForm};
 pub use identifiers::{IdError, Nib, Nik, Npwp, Packaging, Phone, PirtNumber};
 pub use money::{AmountError, MAX_AMOUNT, parse_rupiah};
 pub use size::{Classification, Movement, SizeClass, movement};

@@ -9,6 +9,7 @@
 mod import;
 mod list;
 mod merge;
+mod owner;
 mod seed;
 mod write;
 
@@ -20,6 +21,7 @@ use uuid::Uuid;
 pub use import::{ImportRow, ImportStatus, NewImport};
 pub use list::{BusinessFilter, BusinessListRow, BusinessPage, ClassMove, ErSource, NaikKelasRow};
 pub use merge::{FieldChoice, MergeRow, ReviewDetail, ReviewRow, ReviewStatus};
+pub use owner::{ClaimRow, ClaimStatus, Claimable, NewClaim, OWNER_FIELDS, OwnerData, RevealRow, TagKind};
 pub use seed::SeedBusiness;
 pub use write::{Candidate, CommitSummary, Incoming, Origin, Provenance, Resolution};
 

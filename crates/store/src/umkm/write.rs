@@ -472,7 +472,7 @@ pub(crate) async fn write_batch(
 }
 
 #[allow(clippy::too_many_arguments)] // one row's columns, written in one place
-async fn insert_record(
+pub(crate) async fn insert_record(
     tx: &mut Tx,
     actor: &Actor,
     tenant: &RegionCode,

@@ -60,6 +60,12 @@ pub async fn home(State(state): State<AppState>, auth: Authed) -> AppResult<Resp
         let n = state.store.users(actor, &UserFilter::default()).await?.len();
         stats.push(Stat { value: tr.number(n as i64), label: tr.t("home-stat-users"), href: "/users" });
     }
+    if actor.can(Permission::OwnBusiness)
+        && let Some(tenant) = actor.scope.tenant()
+    {
+        let n = state.store.owned_umkm_businesses(actor, tenant).await?.len();
+        stats.push(Stat { value: tr.number(n as i64), label: tr.t("nav-my-business"), href: "/usaha-saya" });
+    }
     let recent = if actor.can(Permission::ViewAudit) {
         let filter = AuditFilter { limit: 8, ..Default::default() };
         state.store.audit_events(actor, &filter).await?.iter().map(|e| event_row(tr, e)).collect()

@@ -21,6 +21,7 @@ pub mod targets;
 pub mod tenants;
 pub mod umkm;
 pub mod umkm_import;
+pub mod umkm_owner;
 pub mod upload;
 pub mod users;
 
@@ -86,6 +87,9 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     // The UMKM registry is a Pemda's; the platform operator reaches it from the command line.
     if Permission::ViewUmkm.allows(role) && role != Role::PlatformAdmin {
         items.push(("/umkm", "nav-umkm"));
+    }
+    if Permission::OwnBusiness.allows(role) {
+        items.push(("/usaha-saya", "nav-my-business"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use sinergi_domain::umkm::{Classification, PermitKind, SizeClass};
 use sinergi_domain::{Actor, BusinessId, KbliCode, MergeId, Permission, RegionCode, ReviewId, SourceRecordId};
 use sinergi_io::export::{Sheet, Value, xlsx};
-use sinergi_store::umkm::{Business, BusinessDetail, BusinessFilter, Field, FieldChoice, ReviewStatus};
+use sinergi_store::umkm::{Business, BusinessDetail, BusinessFilter, ClaimStatus, Field, FieldChoice, ReviewStatus};
 
 use super::exports::{XLSX, download, letterhead};
 use super::needs::current_year;
@@ -510,9 +510,16 @@ pub struct MergeView {
     pub can_undo: bool,
 }
 
+/// Who holds the business through self-service.
+pub struct OwnerView {
+    pub user: String,
+    pub since: String,
+    pub edited: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "umkm_business.html")]
-struct BusinessPage {
+pub(crate) struct BusinessPage {
     shell: Shell,
     id: String,
     name: String,
@@ -533,15 +540,16 @@ struct BusinessPage {
     reviews: Vec<ReviewLink>,
     merges: Vec<MergeView>,
     merged_into: Option<String>,
+    owner: Option<OwnerView>,
     notice: Option<String>,
 }
 
 /// What the NIK form sent, to show the whole NIK once or say what was wrong.
 #[derive(Default)]
-struct Reveal {
-    reason: String,
-    nik: Option<String>,
-    errors: FormErrors,
+pub(crate) struct Reveal {
+    pub reason: String,
+    pub nik: Option<String>,
+    pub errors: FormErrors,
 }
 
 fn record_view(tr: Tr, d: &BusinessDetail, r: &sinergi_store::umkm::RecordRow) -> RecordView {
@@ -586,7 +594,12 @@ fn permit_view(tr: Tr, p: &sinergi_store::umkm::PermitRow, today: time::Date) ->
     }
 }
 
-async fn business_page(state: &AppState, auth: &Authed, id: BusinessId, reveal: Reveal) -> AppResult<BusinessPage> {
+pub(crate) async fn business_page(
+    state: &AppState,
+    auth: &Authed,
+    id: BusinessId,
+    reveal: Reveal,
+) -> AppResult<BusinessPage> {
     let tr = auth.ctx.tr();
     let tenant = tenant_of(&auth.actor)?;
     let d = state.store.umkm_business(&auth.actor, &tenant, id).await?;
@@ -659,6 +672,19 @@ async fn business_page(state: &AppState, auth: &Authed, id: BusinessId, reveal: 
     } else {
         Vec::new()
     };
+    // The verified owner, from the claim an officer approved.
+    let owner = match (b.claimed_by, can_manage) {
+        (Some(user), true) => {
+            let claims = state.store.umkm_business_claims(&auth.actor, &tenant, id).await?;
+            let approved = claims.iter().find(|c| c.user == user && c.status == ClaimStatus::Approved);
+            Some(OwnerView {
+                user: approved.map(|c| format!("{} <{}>", c.user_name, c.user_email)).unwrap_or_default(),
+                since: approved.and_then(|c| c.decided_at_ms).map(|t| tr.datetime_ms(t)).unwrap_or_default(),
+                edited: b.owner_edited_at_ms.map(|t| tr.datetime_ms(t)),
+            })
+        }
+        _ => None,
+    };
     Ok(BusinessPage {
         shell: Shell::new(&auth.ctx, "umkm-business-title"),
         id: id.to_string(),
@@ -697,6 +723,7 @@ async fn business_page(state: &AppState, auth: &Authed, id: BusinessId, reveal: 
         reviews,
         merges,
         merged_into: b.merged_into.map(|m| m.to_string()),
+        owner,
         notice: None,
     })
 }
