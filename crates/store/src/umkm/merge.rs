@@ -14,7 +14,8 @@ use sinergi_domain::{Actor, BusinessId, MergeId, Permission, RegionCode, ReviewI
 use uuid::Uuid;
 
 use super::write::{
-    Golden, insert_business, insert_kbli, insert_tag, load_golden, refresh_latest_year, set_field_source, update_golden,
+    Golden, YearSnap, insert_business, insert_kbli, insert_tag, insert_year, load_golden, refresh_latest_year,
+    set_field_source, update_golden,
 };
 use super::{BusinessDetail, Field, registry_tenant};
 use crate::audit::{Change, RecordType, record};
@@ -70,17 +71,6 @@ pub struct MergeRow {
     pub created_by: String,
     pub created_at_ms: i64,
     pub undone_at_ms: Option<i64>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct YearSnap {
-    year: i32,
-    capital: Option<i64>,
-    sales: Option<i64>,
-    employees: Option<i32>,
-    class_capital: Option<String>,
-    class_sales: Option<String>,
-    record_id: Option<Uuid>,
 }
 
 /// What undoing a merge or split needs.
@@ -357,33 +347,7 @@ async fn replace_years(tx: &mut Tx, tenant: &RegionCode, id: BusinessId, ys: &[Y
     )
     .await?;
     for y in ys {
-        tx.execute(
-            Query::insert()
-                .into_table(UmkmYears::Table)
-                .columns([
-                    UmkmYears::TenantCode,
-                    UmkmYears::BusinessId,
-                    UmkmYears::Year,
-                    UmkmYears::Capital,
-                    UmkmYears::Sales,
-                    UmkmYears::Employees,
-                    UmkmYears::ClassCapital,
-                    UmkmYears::ClassSales,
-                    UmkmYears::RecordId,
-                ])
-                .values_panic([
-                    tenant.as_str().into(),
-                    id.as_uuid().into(),
-                    y.year.into(),
-                    y.capital.into(),
-                    y.sales.into(),
-                    y.employees.into(),
-                    y.class_capital.clone().into(),
-                    y.class_sales.clone().into(),
-                    y.record_id.into(),
-                ]),
-        )
-        .await?;
+        insert_year(tx, tenant, id, y).await?;
     }
     refresh_latest_year(tx, tenant, id).await
 }

@@ -13,8 +13,8 @@ use sinergi_domain::{Actor, BusinessId, ClaimId, Permission, RegionCode, SourceR
 use uuid::Uuid;
 
 use super::write::{
-    Golden, Provenance, insert_kbli, insert_record, live_business, load_golden, refresh_latest_year, set_field_source,
-    update_golden,
+    Golden, Provenance, YearSnap, insert_kbli, insert_record, insert_year, live_business, load_golden,
+    refresh_latest_year, set_field_source, update_golden,
 };
 use super::{BusinessDetail, Field, Origin, class_slug, registry_tenant};
 use crate::audit::{Change, RecordType, record};
@@ -890,36 +890,7 @@ async fn set_year(
             }
             tx.execute(&q).await?;
         }
-        None => {
-            let class = Classification::of(r.capital, r.sales);
-            tx.execute(
-                Query::insert()
-                    .into_table(UmkmYears::Table)
-                    .columns([
-                        UmkmYears::TenantCode,
-                        UmkmYears::BusinessId,
-                        UmkmYears::Year,
-                        UmkmYears::Capital,
-                        UmkmYears::Sales,
-                        UmkmYears::Employees,
-                        UmkmYears::ClassCapital,
-                        UmkmYears::ClassSales,
-                        UmkmYears::RecordId,
-                    ])
-                    .values_panic([
-                        tenant.as_str().into(),
-                        business.as_uuid().into(),
-                        r.year.into(),
-                        r.capital.into(),
-                        r.sales.into(),
-                        employees.into(),
-                        class_slug(class.by_capital).into(),
-                        class_slug(class.by_sales).into(),
-                        record_id.as_uuid().into(),
-                    ]),
-            )
-            .await?;
-        }
+        None => insert_year(tx, tenant, business, &YearSnap::of(r, record_id)).await?,
     }
     Ok(())
 }

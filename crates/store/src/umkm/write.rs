@@ -769,6 +769,65 @@ pub(crate) async fn insert_permit(
     Ok(())
 }
 
+/// One year of a business as stored; also what a merge's snapshot keeps of it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct YearSnap {
+    pub year: i32,
+    pub capital: Option<i64>,
+    pub sales: Option<i64>,
+    pub employees: Option<i32>,
+    pub class_capital: Option<String>,
+    pub class_sales: Option<String>,
+    pub record_id: Option<Uuid>,
+}
+
+impl YearSnap {
+    /// The year a record gives, its classes computed.
+    pub(crate) fn of(r: &SourceRecord, record: SourceRecordId) -> Self {
+        let class = Classification::of(r.capital, r.sales);
+        YearSnap {
+            year: r.year,
+            capital: r.capital,
+            sales: r.sales,
+            employees: r.employees.and_then(|e| i32::try_from(e).ok()),
+            class_capital: class_slug(class.by_capital),
+            class_sales: class_slug(class.by_sales),
+            record_id: Some(record.as_uuid()),
+        }
+    }
+}
+
+pub(crate) async fn insert_year(tx: &mut Tx, tenant: &RegionCode, business: BusinessId, y: &YearSnap) -> Result<()> {
+    tx.execute(
+        Query::insert()
+            .into_table(UmkmYears::Table)
+            .columns([
+                UmkmYears::TenantCode,
+                UmkmYears::BusinessId,
+                UmkmYears::Year,
+                UmkmYears::Capital,
+                UmkmYears::Sales,
+                UmkmYears::Employees,
+                UmkmYears::ClassCapital,
+                UmkmYears::ClassSales,
+                UmkmYears::RecordId,
+            ])
+            .values_panic([
+                tenant.as_str().into(),
+                business.as_uuid().into(),
+                y.year.into(),
+                y.capital.into(),
+                y.sales.into(),
+                y.employees.into(),
+                y.class_capital.clone().into(),
+                y.class_sales.clone().into(),
+                y.record_id.into(),
+            ]),
+    )
+    .await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct YearRow {
     capital: Option<i64>,
@@ -797,36 +856,7 @@ async fn upsert_year(
         .await?;
     let employees = r.employees.and_then(|e| i32::try_from(e).ok());
     match existing {
-        None => {
-            let class = Classification::of(r.capital, r.sales);
-            tx.execute(
-                Query::insert()
-                    .into_table(UmkmYears::Table)
-                    .columns([
-                        UmkmYears::TenantCode,
-                        UmkmYears::BusinessId,
-                        UmkmYears::Year,
-                        UmkmYears::Capital,
-                        UmkmYears::Sales,
-                        UmkmYears::Employees,
-                        UmkmYears::ClassCapital,
-                        UmkmYears::ClassSales,
-                        UmkmYears::RecordId,
-                    ])
-                    .values_panic([
-                        tenant.as_str().into(),
-                        business.as_uuid().into(),
-                        r.year.into(),
-                        r.capital.into(),
-                        r.sales.into(),
-                        employees.into(),
-                        class_slug(class.by_capital).into(),
-                        class_slug(class.by_sales).into(),
-                        record_id.as_uuid().into(),
-                    ]),
-            )
-            .await?;
-        }
+        None => insert_year(tx, tenant, business, &YearSnap::of(r, record_id)).await?,
         Some(y) => {
             // The year is known already: fill its gaps only.
             let capital = y.capital.or(r.capital);

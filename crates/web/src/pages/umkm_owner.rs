@@ -458,26 +458,40 @@ pub async fn owner_save(
     Path(id): Path<String>,
     Form(form): Form<BusinessForm>,
 ) -> AppResult<Response> {
-    let tr = auth.ctx.tr();
     let tenant = tenant_of(&auth.actor)?;
     let id = business_id(&id)?;
     let d = state.store.owned_umkm_business(&auth.actor, &tenant, id).await?;
     let form = restrict(form, &owner_shown());
-    let errors = match parse_form(tr, &form, &tenant) {
-        Ok(parsed) => match state.store.edit_umkm_business(&auth.actor, &tenant, id, &parsed).await {
-            Ok(_) => {
-                changed(&state, &tenant).await;
-                return Ok(see_other("/usaha-saya?saved=1"));
-            }
-            Err(e) => {
-                let mut errors = FormErrors::default();
-                errors.absorb(tr, e.into())?;
-                errors
-            }
-        },
-        Err(errors) => errors,
+    match save(&state, &auth, &tenant, id, &form).await? {
+        None => Ok(see_other("/usaha-saya?saved=1")),
+        Some(errors) => Ok(render_invalid(&owner_form_page(&auth, &d, Values::posted(&form), errors))),
+    }
+}
+
+/// Parse and write a business form; the errors to show with it again, if any.
+async fn save(
+    state: &AppState,
+    auth: &Authed,
+    tenant: &RegionCode,
+    id: BusinessId,
+    form: &BusinessForm,
+) -> AppResult<Option<FormErrors>> {
+    let tr = auth.ctx.tr();
+    let parsed = match parse_form(tr, form, tenant) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Some(errors)),
     };
-    Ok(render_invalid(&owner_form_page(&auth, &d, Values::posted(&form), errors)))
+    match state.store.edit_umkm_business(&auth.actor, tenant, id, &parsed).await {
+        Ok(_) => {
+            changed(state, tenant).await;
+            Ok(None)
+        }
+        Err(e) => {
+            let mut errors = FormErrors::default();
+            errors.absorb(tr, e.into())?;
+            Ok(Some(errors))
+        }
+    }
 }
 
 /// A business changed outside an import: the entity-resolution index must see it again.
@@ -739,26 +753,14 @@ pub async fn officer_save(
     Path(id): Path<String>,
     Form(form): Form<BusinessForm>,
 ) -> AppResult<Response> {
-    let tr = auth.ctx.tr();
     let tenant = tenant_of(&auth.actor)?;
     let id = business_id(&id)?;
     let d = state.store.umkm_business(&auth.actor, &tenant, id).await?;
     let form = restrict(form, &officer_shown());
-    let errors = match parse_form(tr, &form, &tenant) {
-        Ok(parsed) => match state.store.edit_umkm_business(&auth.actor, &tenant, id, &parsed).await {
-            Ok(_) => {
-                changed(&state, &tenant).await;
-                return Ok(see_other(&format!("/umkm/{id}")));
-            }
-            Err(e) => {
-                let mut errors = FormErrors::default();
-                errors.absorb(tr, e.into())?;
-                errors
-            }
-        },
-        Err(errors) => errors,
-    };
-    Ok(render_invalid(&officer_form_page(&auth, &d, Values::posted(&form), errors)))
+    match save(&state, &auth, &tenant, id, &form).await? {
+        None => Ok(see_other(&format!("/umkm/{id}"))),
+        Some(errors) => Ok(render_invalid(&officer_form_page(&auth, &d, Values::posted(&form), errors))),
+    }
 }
 
 #[derive(Deserialize, Default)]
