@@ -1055,6 +1055,17 @@ async function ownerJourney(context, base) {
     await goto(page, base, `/umkm/${form.split('/')[2]}`, `${label} business page`);
     check(await page.locator('[data-testid=owner-edited]').count() === 1, `${label}: the business shows the owner's change`);
     await shot(page, 'umkm-business-owner-id');
+
+    where = `${label} a business made by hand`;
+    await goto(page, base, '/umkm/baru', `${label} new business form`);
+    await page.fill('#name', 'Sate Bandeng Tanara');
+    await page.fill('#phone', '0817-0147-5922');
+    await page.selectOption('#desa', { label: 'Cerukcuk (Tanara)' });
+    await pressAndWaitForLoad(page, '[data-testid=save]');
+    check(await page.locator('[data-testid=duplicate-warning]').count() === 1, `${label}: the likely duplicate is shown before anything is written`);
+    await shot(page, 'umkm-new-duplicate-id');
+    await pressAndWaitForLoad(page, '[data-testid=add-to-existing]');
+    check(/^\/umkm\/[0-9a-f-]{36}$/.test(pathname(page)), `${label}: the record joins the existing business`, page.url());
   } catch (e) {
     fail(`${where}: ${firstLine(e)}`);
     await failureShot(page, 'owner-journey');

@@ -113,3 +113,52 @@ fn explanations_name_levels_and_weights() {
     let sum: f64 = e.prior_weight + e.fields.iter().map(|f| f.weight).sum::<f64>();
     assert!((sum - e.weight).abs() < 1e-9);
 }
+
+#[test]
+fn a_probe_finds_the_duplicate_and_changes_nothing() {
+    let rows = sinergi_synth::records(5_000, 11).expect("records");
+    let records: Vec<ErRecord> = rows.iter().map(to_er).collect();
+    let truth: Vec<u32> = rows.iter().map(|r| r.true_id).collect();
+    let (registry, new_file) = records.split_at(4_500);
+    let model = er::train(registry, 1);
+    let mut probed = Index::new(model.clone(), Thresholds::default());
+    probed.add_batch(registry);
+    let mut untouched = Index::new(model, Thresholds::default());
+    untouched.add_batch(registry);
+    // Probe every new row: those whose business is known find it, among the first few.
+    let (mut known, mut found) = (0, 0);
+    for (k, r) in new_file.iter().enumerate() {
+        let t = truth[registry.len() + k];
+        let candidates = probed.probe(r, 0.5, 5);
+        assert!(candidates.windows(2).all(|w| w[0].weight >= w[1].weight), "best first");
+        for c in &candidates {
+            assert!(
+                c.probability >= 0.5 && (c.record as usize) < registry.len(),
+                "{k}: {} {} {:?}",
+                c.record,
+                c.probability,
+                c.explanation
+            );
+        }
+        if truth[..registry.len()].contains(&t) {
+            known += 1;
+            if candidates.iter().any(|c| truth[c.record as usize] == t) {
+                found += 1;
+            }
+        }
+    }
+    assert_eq!(probed.len(), registry.len(), "nothing was added");
+    let share = f64::from(found) / f64::from(known.max(1));
+    eprintln!("probe: {found} of {known} known businesses found");
+    assert!(share >= 0.9, "probes find known businesses: {share:.3}");
+    // The probes left no trace: adding the new file gives the same decisions either way.
+    let a = probed.add_batch(new_file);
+    let b = untouched.add_batch(new_file);
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.outcome, y.outcome);
+        assert_eq!(
+            x.candidates.first().map(|c| (c.record, c.weight)),
+            y.candidates.first().map(|c| (c.record, c.weight))
+        );
+    }
+}

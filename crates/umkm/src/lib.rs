@@ -7,6 +7,8 @@
 //! batch) is dropped and rebuilt from the store on next use: the store is the truth. Merges and
 //! splits change which business a record belongs to, so they drop it as well.
 
+mod manual;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -27,6 +29,8 @@ pub enum RegistryError {
 }
 
 pub type RegistryResult<T> = Result<T, RegistryError>;
+
+pub use manual::Likely;
 
 /// Below this many records a registry's own pairs say too little about m and u; the model is
 /// then trained with generated records of the same region added (seeded, so it is repeatable).
@@ -124,7 +128,7 @@ fn planned(resolutions: &[Resolution]) -> CommitSummary {
     let mut review = 0;
     for r in resolutions {
         match r {
-            Resolution::Link { business, .. } => {
+            Resolution::Link { business, .. } | Resolution::Chosen { business } => {
                 linked.insert(*business);
             }
             Resolution::New { cluster, .. } => {

@@ -294,6 +294,8 @@ fn table() -> Routes {
         .post("/umkm/impor/{import_id}/pemetaan", umkm_w, umkm_import::save_mapping)
         .post("/umkm/impor/{import_id}/komit", umkm_w, umkm_import::commit)
         .get("/umkm/impor/{import_id}/ditolak.xlsx", umkm_w, umkm_import::rejected)
+        .get("/umkm/baru", umkm_w, umkm_owner::new_business)
+        .post("/umkm/baru", umkm_w, umkm_owner::create_business)
         .get("/umkm/klaim", umkm_w, umkm_owner::claims)
         .post("/umkm/klaim/{claim_id}/setujui", umkm_w, umkm_owner::approve)
         .post("/umkm/klaim/{claim_id}/tolak", umkm_w, umkm_owner::reject)

@@ -577,3 +577,69 @@ async fn an_officer_edits_a_business_and_its_memberships() {
     let r = app.get(Some(&viewer), &format!("{href}/ubah")).send().await.expect("x");
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// An officer creating a business by hand is warned of the business it probably already is
+/// (found by entity resolution, with the reasons), and chooses: add the record to it, or create
+/// a new business anyway.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_business_made_by_hand_is_checked_for_duplicates_first() {
+    let app = TestApp::start().await;
+    let officer = app.session(Role::UmkmOfficer, KAB).await;
+    let tenant = officer.user.tenant.clone().expect("tenant");
+    let actor = officer.user.actor();
+    // An existing business with a phone and a desa, as the demo's imports wrote it.
+    let existing = app.store.umkm_businesses(&actor, &tenant, &Default::default(), 0, 300).await.expect("list").rows;
+    let b =
+        existing.iter().find(|r| r.phone.is_some() && r.desa.is_some() && r.owner_name.is_some()).expect("a business");
+    let desa = b.desa.clone().expect("desa").to_string();
+    let phone = b.phone.clone().expect("phone");
+    let owner = b.owner_name.clone().expect("owner");
+    assert!(page(&app, &officer, "/umkm").await.contains("href=\"/umkm/baru\""));
+    let empty = app.post_form(Some(&officer), "/umkm/baru", &[("name", " ")]).send().await.expect("post");
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().await.expect("html").contains("id=\"name-error\""));
+
+    let fields =
+        [("name", b.name.as_str()), ("owner_name", owner.as_str()), ("phone", phone.as_str()), ("desa", desa.as_str())];
+    let r = app.post_form(Some(&officer), "/umkm/baru", &fields).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("data-testid=\"duplicate-warning\""), "warned before anything is written");
+    assert!(html.contains(&format!("value=\"{}\"", b.id)), "the existing business is offered");
+    let before = app.store.umkm_businesses(&actor, &tenant, &Default::default(), 0, 1).await.expect("count").total;
+
+    // "This is the same business": the record joins it.
+    let mut into = fields.to_vec();
+    let id = b.id.to_string();
+    into.push(("into", id.as_str()));
+    let r = app.post_form(Some(&officer), "/umkm/baru", &into).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/umkm/{}", b.id));
+    let d = app.store.umkm_business(&actor, &tenant, b.id).await.expect("business");
+    let added = d.records.iter().find(|r| r.link == "officer").expect("the officer's record");
+    assert_eq!(added.provenance.source, "formulir petugas");
+
+    // "Create a new one anyway": a new business.
+    let mut anyway = fields.to_vec();
+    anyway.push(("confirm_new", "true"));
+    let r = app.post_form(Some(&officer), "/umkm/baru", &anyway).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_ne!(location(&r), format!("/umkm/{}", b.id));
+    let after = app.store.umkm_businesses(&actor, &tenant, &Default::default(), 0, 1).await.expect("count").total;
+    assert_eq!(after, before + 1);
+
+    // A business like no other is created at once.
+    let r = app
+        .post_form(
+            Some(&officer),
+            "/umkm/baru",
+            &[("name", "Bengkel Las Zulkarnaen Mandiri"), ("desa", "36.04.12.2001")],
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let viewer = app.session(Role::Viewer, KAB).await;
+    let r = app.post_form(Some(&viewer), "/umkm/baru", &[("name", "Coba")]).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

@@ -494,6 +494,41 @@ impl Index {
         decisions
     }
 
+    /// The indexed records a record would be compared with, best first, those at or above
+    /// `floor` probability, at most `limit`, each explained; the index is left as it was (the
+    /// record is not added). For "this business may already exist" before one is created by
+    /// hand.
+    pub fn probe(&mut self, record: &ErRecord, floor: f64, limit: usize) -> Vec<Candidate> {
+        let ix = self.store.push(record);
+        let mut buf = Vec::new();
+        self.store.candidates(ix, ix, &mut buf);
+        let floor_weight = weight_of(floor) as f32;
+        let mut scored: Vec<(u32, f32)> = buf
+            .iter()
+            // A pair the bound did not rule out may still score below the floor.
+            .filter_map(|&(c, _)| {
+                self.score_bounded(ix, c, floor_weight).filter(|w| *w >= floor_weight).map(|w| (c, w))
+            })
+            .collect();
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(limit);
+        let found = scored
+            .into_iter()
+            .map(|(c, _)| {
+                let explanation = self.explain(ix, c);
+                Candidate {
+                    record: c,
+                    record_id: self.record_id(c).to_owned(),
+                    weight: explanation.weight,
+                    probability: explanation.probability,
+                    explanation,
+                }
+            })
+            .collect();
+        self.store.pop_unblocked();
+        found
+    }
+
     /// Adds a batch and returns only the review-band pairs (no explanations): the bulk path.
     pub fn add_batch_quiet(&mut self, records: &[ErRecord]) -> Vec<ReviewPair> {
         let auto = weight_of(self.thresholds.auto_link) as f32;

@@ -241,6 +241,29 @@ impl Store {
         (self.recs.len() - 1) as u32
     }
 
+    /// Takes back the last record pushed, which must not have been blocked: a probe's record.
+    /// Strings it interned stay interned (unused, and found again by the next record that has
+    /// them); every count it added is taken back, so scores afterwards are what they were.
+    pub fn pop_unblocked(&mut self) {
+        let Some(r) = self.recs.pop() else { return };
+        let s = r.tok_start as usize;
+        let (name_ids, owner_ids) = self.tokens[s..].split_at(r.name_len as usize);
+        for &t in name_ids {
+            self.name_word_df[t as usize] -= 1;
+        }
+        for &t in &owner_ids[..r.owner_len as usize] {
+            self.owner_word_df[t as usize] -= 1;
+        }
+        self.tokens.truncate(s);
+        if r.name != NONE {
+            self.name_count[r.name as usize] -= 1;
+        }
+        if r.owner != NONE {
+            self.owner_count[r.owner as usize] -= 1;
+        }
+        self.record_ids.pop_appended();
+    }
+
     pub fn name_words(&self, ix: u32) -> &[u32] {
         let r = &self.recs[ix as usize];
         let s = r.tok_start as usize;
@@ -452,5 +475,12 @@ impl Interner {
     fn intern_append(&mut self, s: &str) {
         self.buf.push_str(s);
         self.ends.push(self.buf.len() as u32);
+    }
+
+    /// Takes back the last [`Interner::intern_append`].
+    fn pop_appended(&mut self) {
+        self.ends.pop();
+        let end = self.ends.last().copied().unwrap_or(0) as usize;
+        self.buf.truncate(end);
     }
 }

@@ -57,6 +57,8 @@ pub enum Candidate {
 pub enum Resolution {
     /// It describes this existing business.
     Link { business: BusinessId, weight: f64, explanation: serde_json::Value },
+    /// An officer said it describes this existing business (a form, not the engine).
+    Chosen { business: BusinessId },
     /// A business new to the registry; rows of the batch with the same `cluster` are one.
     New { cluster: usize, weight: Option<f64>, explanation: Option<serde_json::Value> },
     /// A new business (as for `New`), flagged as a possible duplicate of `candidate`.
@@ -396,6 +398,11 @@ pub(crate) async fn write_batch(
                 let business = live_business(tx, tenant, business).await?;
                 linked.insert(business);
                 (business, "auto", Some(weight), Some(explanation), false)
+            }
+            Resolution::Chosen { business } => {
+                let business = live_business(tx, tenant, business).await?;
+                linked.insert(business);
+                (business, "officer", None, None, false)
             }
             Resolution::New { cluster, weight, explanation } => match clusters.get(&cluster) {
                 Some(b) => (*b, "auto", weight, explanation, false),

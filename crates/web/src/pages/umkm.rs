@@ -98,7 +98,7 @@ fn signed(tr: Tr, w: f64) -> String {
     if rounded < 0.0 { format!("−{text}") } else { format!("+{text}") }
 }
 
-fn percent(tr: Tr, p: f64) -> String {
+pub(crate) fn percent(tr: Tr, p: f64) -> String {
     format!("{} %", tr.decimal((p * 1000.0).round() / 10.0))
 }
 

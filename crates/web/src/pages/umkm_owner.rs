@@ -18,7 +18,7 @@ use sinergi_store::umkm::{BusinessDetail, ClaimRow, ClaimStatus, Field, NewClaim
 
 use super::exports::{XLSX, download};
 use super::needs::current_year;
-use super::umkm::{Reveal, business_page, class_label, field_label, region_name, tenant_of};
+use super::umkm::{Reveal, business_page, class_label, explain, field_label, region_name, tenant_of};
 use super::{FormErrors, Shell, render, render_invalid, see_other};
 use crate::AppState;
 use crate::auth::Authed;
@@ -156,6 +156,18 @@ struct FormPage {
     legal_forms: Vec<(String, String)>,
     desa: Vec<DesaGroup>,
     errors: FormErrors,
+    /// Businesses the new one may already be (only when creating one by hand).
+    likely: Vec<LikelyView>,
+}
+
+/// A business the one being created may already be, and why.
+pub struct LikelyView {
+    pub id: String,
+    pub name: String,
+    pub place: String,
+    pub owner: String,
+    pub probability: String,
+    pub x: Option<super::umkm::Explain>,
 }
 
 impl FormPage {
@@ -442,6 +454,7 @@ fn owner_form_page(auth: &Authed, d: &BusinessDetail, values: Values, errors: Fo
         legal_forms: legal_forms(tr),
         desa: desa_groups(&d.business.tenant),
         errors,
+        likely: Vec::new(),
     }
 }
 
@@ -734,6 +747,7 @@ fn officer_form_page(auth: &Authed, d: &BusinessDetail, values: Values, errors: 
         legal_forms: legal_forms(tr),
         desa: desa_groups(&d.business.tenant),
         errors,
+        likely: Vec::new(),
     }
 }
 
@@ -830,4 +844,134 @@ async fn business_with_errors(state: &AppState, auth: &Authed, id: BusinessId, e
     let mut reveal = Reveal::default();
     reveal.errors.absorb(auth.ctx.tr(), e)?;
     Ok(render_invalid(&business_page(state, auth, id, reveal).await?))
+}
+
+// ---------------------------------------------------------------------------------------------
+// A business created by hand, warned of likely duplicates first
+
+/// The business form plus what the duplicate warning asks.
+#[derive(Deserialize, Default)]
+pub struct NewForm {
+    #[serde(flatten)]
+    business: BusinessForm,
+    /// "true": the officer read the warning and still wants a new business.
+    #[serde(default)]
+    confirm_new: String,
+    /// The business the officer says this is, from the warning's list.
+    #[serde(default)]
+    into: String,
+}
+
+fn new_form_page(
+    auth: &Authed,
+    tenant: &RegionCode,
+    values: Values,
+    errors: FormErrors,
+    likely: Vec<LikelyView>,
+) -> FormPage {
+    let tr = auth.ctx.tr();
+    FormPage {
+        shell: Shell::new(&auth.ctx, "umkm-new-title"),
+        heading: tr.t("umkm-new-title"),
+        intro: tr.t("umkm-new-intro"),
+        action: "/umkm/baru".into(),
+        back: ("/umkm".into(), tr.t("umkm-title")),
+        values,
+        shown: officer_shown(),
+        legal_forms: legal_forms(tr),
+        desa: desa_groups(tenant),
+        errors,
+        likely,
+    }
+}
+
+pub async fn new_business(State(_state): State<AppState>, auth: Authed) -> AppResult<Response> {
+    let tenant = tenant_of(&auth.actor)?;
+    let values = Values { year: current_year().to_string(), ..Values::default() };
+    Ok(render(&new_form_page(&auth, &tenant, values, FormErrors::default(), Vec::new())))
+}
+
+pub async fn create_business(
+    State(state): State<AppState>,
+    auth: Authed,
+    Form(form): Form<NewForm>,
+) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let tenant = tenant_of(&auth.actor)?;
+    let mut business = restrict(form.business, &officer_shown());
+    // A new business needs a name: an absent one is an empty one.
+    business.name.get_or_insert_with(String::new);
+    let values = Values::posted(&business);
+    let parsed = match parse_form(tr, &business, &tenant) {
+        Ok(p) => p,
+        Err(errors) => return Ok(render_invalid(&new_form_page(&auth, &tenant, values, errors, Vec::new()))),
+    };
+    let into = match form.into.trim() {
+        "" => None,
+        s => Some(business_id(s)?),
+    };
+    if into.is_none() && form.confirm_new != "true" {
+        let likely = state.registries.probe(&state.store, &auth.actor, &tenant, &parsed.record).await?;
+        if !likely.is_empty() {
+            let ids: Vec<BusinessId> = likely.iter().map(|l| l.business).collect();
+            let rows = state.store.umkm_business_rows(&auth.actor, &tenant, &ids).await?;
+            let views = likely
+                .iter()
+                .filter_map(|l| {
+                    let row = rows.iter().find(|r| r.id == l.business)?;
+                    Some(LikelyView {
+                        id: l.business.to_string(),
+                        name: row.name.clone(),
+                        place: place(row.desa.as_ref(), row.kecamatan.as_ref()),
+                        owner: row.owner_name.clone().unwrap_or_else(|| "—".into()),
+                        probability: super::umkm::percent(tr, l.probability),
+                        x: explain(tr, &l.explanation),
+                    })
+                })
+                .collect::<Vec<_>>();
+            if !views.is_empty() {
+                return Ok(render(&new_form_page(&auth, &tenant, values, FormErrors::default(), views)));
+            }
+        }
+    }
+    let incoming = sinergi_store::umkm::Incoming {
+        raw: parsed
+            .fields
+            .iter()
+            .map(|f| (f.to_string(), form_value(&values, f)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect(),
+        record: parsed.record,
+        provenance: sinergi_store::umkm::Provenance {
+            source: "formulir petugas".into(),
+            file_name: None,
+            sheet: None,
+            row: None,
+            origin: sinergi_store::umkm::Origin::Form,
+        },
+    };
+    let summary = state.registries.create(&state.store, &auth.actor, &tenant, incoming, into).await?;
+    let id = summary.businesses.first().copied().ok_or(AppError::NotFound)?;
+    Ok(see_other(&format!("/umkm/{id}")))
+}
+
+/// A field's value as the form posted it, for the record's cells. The NIK is left out: the
+/// sealed column keeps it, the cells must not.
+fn form_value(v: &Values, field: &str) -> String {
+    match field {
+        "name" => v.name.clone(),
+        "legal_form" => v.legal_form.clone(),
+        "owner_name" => v.owner_name.clone(),
+        "sex" => v.sex.clone(),
+        "birth_year" => v.birth_year.clone(),
+        "nib" => v.nib.clone(),
+        "kbli" => v.kbli.clone(),
+        "address" => v.address.clone(),
+        "desa" => v.desa.clone(),
+        "phone" => v.phone.clone(),
+        "email" => v.email.clone(),
+        "products" => v.products.clone(),
+        "employees" => v.employees.clone(),
+        _ => String::new(),
+    }
 }
