@@ -145,6 +145,10 @@ typed_id!(
     MergeId
 );
 typed_id!(
+    /// One permit or certificate of a business.
+    PermitId
+);
+typed_id!(
     /// An owner's request to be recognised as a business's owner, until an officer decides.
     ClaimId
 );

@@ -492,6 +492,28 @@ store_tests! {
         let owner_edit = audit.iter().find(|e| e.action == "owner_edit_umkm").unwrap();
         assert!(owner_edit.before.as_ref().unwrap().to_string().contains("081234567890"));
 
+        // Permits: the owner adds one (marked as theirs), twice is refused; an officer removes it.
+        let halal = sinergi_domain::umkm::PermitForm {
+            kind: "halal".into(),
+            number: "ID36110000123450923".into(),
+            issued: "2026-02-01".into(),
+            ..Default::default()
+        }
+        .parse()
+        .expect("permit");
+        store.add_umkm_permit(&owner, &kab(), id, halal.clone()).await.expect("owner adds a permit");
+        let twice = store.add_umkm_permit(&owner, &kab(), id, halal.clone()).await;
+        assert!(matches!(twice, Err(StoreError::Conflict { field: "number" })), "{twice:?}");
+        assert!(matches!(store.add_umkm_permit(&stranger, &kab(), id, halal).await, Err(StoreError::NotFound)));
+        let d = store.umkm_business(&officer, &kab(), id).await.unwrap();
+        let permit = d.permits.iter().find(|p| p.kind == PermitKind::Halal).expect("the halal certificate");
+        let from = d.records.iter().find(|r| Some(r.id) == permit.record).expect("its record");
+        assert_eq!(from.provenance.origin, Origin::Owner);
+        assert_eq!(from.nik_masked, None, "a permit's record carries no identity");
+        assert!(matches!(store.remove_umkm_permit(&owner, &kab(), id, sinergi_domain::PermitId::from_uuid(permit.id)).await, Err(StoreError::Forbidden)));
+        store.remove_umkm_permit(&officer, &kab(), id, sinergi_domain::PermitId::from_uuid(permit.id)).await.expect("officer removes");
+        assert!(store.umkm_business(&officer, &kab(), id).await.unwrap().permits.iter().all(|p| p.kind != PermitKind::Halal));
+
         // Released, the owner no longer holds it.
         store.release_umkm_owner(&officer, &kab(), id, "usaha sudah dijual").await.expect("release");
         assert!(store.owned_umkm_businesses(&owner, &kab()).await.unwrap().is_empty());

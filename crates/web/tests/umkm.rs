@@ -477,6 +477,21 @@ async fn an_owner_claims_edits_and_downloads_their_business() {
     let officer_view = page(&app, &officer, &format!("/umkm/{id}")).await;
     assert!(officer_view.contains("data-testid=\"owner-edited\"") && officer_view.contains("pemilik usaha"));
 
+    // The owner adds a P-IRT permit: its expiry is read from the number; a wrong one is named.
+    let permit_path = format!("/usaha-saya/{id}/izin");
+    let r =
+        app.post_form(Some(&owner), &permit_path, &[("kind", "pirt"), ("number", "12345")]).send().await.expect("x");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("html").contains("data-testid=\"permit-error\""));
+    let r = app
+        .post_form(Some(&owner), &permit_path, &[("kind", "pirt"), ("number", "P-IRT 2063604010213-29")])
+        .send()
+        .await
+        .expect("permit");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let form = page(&app, &owner, &format!("/usaha-saya/{id}")).await;
+    assert!(form.contains("31 Desember 2029"), "the P-IRT's expiry, from its number");
+
     // The owner's download holds the NIK whole and the history.
     let r = app.get(Some(&owner), &format!("/usaha-saya/{id}/data.xlsx")).send().await.expect("data");
     assert_eq!(r.status(), StatusCode::OK);
@@ -573,6 +588,49 @@ async fn an_officer_edits_a_business_and_its_memberships() {
         .expect("remove");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(app.store.umkm_business(&actor, &tenant, b).await.expect("b").memberships.is_empty());
+    // A halal certificate added by the officer, then removed.
+    let r = app
+        .post_form(
+            Some(&officer),
+            &format!("{href}/izin"),
+            &[
+                ("kind", "halal"),
+                ("number", "ID36110000123450923"),
+                ("issued", "2026-03-01"),
+                ("expires", "2025-03-01"),
+            ],
+        )
+        .send()
+        .await
+        .expect("permit");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "expiry before issue");
+    let r = app
+        .post_form(
+            Some(&officer),
+            &format!("{href}/izin"),
+            &[("kind", "halal"), ("number", "ID36110000123450923"), ("issued", "2026-03-01")],
+        )
+        .send()
+        .await
+        .expect("permit");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let d = app.store.umkm_business(&actor, &tenant, b).await.expect("business");
+    let halal = d.permits.iter().find(|p| p.number == "ID36110000123450923").expect("the certificate");
+    let r = app
+        .post_form(Some(&officer), &format!("{href}/izin/hapus"), &[("permit", &halal.id.to_string())])
+        .send()
+        .await
+        .expect("remove");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.store
+            .umkm_business(&actor, &tenant, b)
+            .await
+            .expect("b")
+            .permits
+            .iter()
+            .all(|p| p.number != "ID36110000123450923")
+    );
     let viewer = app.session(Role::Viewer, KAB).await;
     let r = app.get(Some(&viewer), &format!("{href}/ubah")).send().await.expect("x");
     assert_eq!(r.status(), StatusCode::FORBIDDEN);

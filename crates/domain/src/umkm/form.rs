@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 
-use super::{LegalForm, Nib, Nik, Phone, Sex, SourceRecord, parse_rupiah};
+use super::{LegalForm, Nib, Nik, Permit, PermitKind, Phone, PirtNumber, Sex, SourceRecord, parse_rupiah};
 use crate::auth::{Email, FieldError};
 use crate::{KbliCode, RegionCode};
 
@@ -209,6 +209,79 @@ impl BusinessForm {
     }
 }
 
+/// A permit or certificate as a form posts it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PermitForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub number: String,
+    /// `YYYY-MM-DD`, as a date input sends it.
+    #[serde(default)]
+    pub issued: String,
+    #[serde(default)]
+    pub expires: String,
+}
+
+impl PermitForm {
+    /// A P-IRT number must be a real one (its expiry is read from it); an NIB is 13 digits;
+    /// other numbers are kept as written. An expiry before the issue date is refused.
+    pub fn parse(&self) -> Result<Permit, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let date = |field: &'static str, v: &str, errors: &mut Vec<FieldError>| -> Option<time::Date> {
+            let v = v.trim();
+            if v.is_empty() {
+                return None;
+            }
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(v, &format).map_err(|_| errors.push(FieldError::new(field, "invalid-date"))).ok()
+        };
+        let kind =
+            self.kind.parse::<PermitKind>().map_err(|_| errors.push(FieldError::new("kind", "invalid-choice"))).ok();
+        let issued = date("issued", &self.issued, &mut errors);
+        let mut expires = date("expires", &self.expires, &mut errors);
+        let written = self.number.split_whitespace().collect::<Vec<_>>().join(" ");
+        let number = match kind {
+            _ if written.is_empty() => {
+                errors.push(FieldError::new("number", "required"));
+                None
+            }
+            _ if written.chars().count() > 60 => {
+                errors.push(FieldError::new("number", "too-long"));
+                None
+            }
+            Some(PermitKind::Pirt) => match PirtNumber::parse(&written) {
+                Ok(pirt) => {
+                    let from_number = Permit::pirt(&pirt);
+                    expires = expires.or(from_number.expires);
+                    Some(from_number.number)
+                }
+                Err(_) => {
+                    errors.push(FieldError::new("number", "invalid-pirt"));
+                    None
+                }
+            },
+            Some(PermitKind::Nib) => match Nib::parse(&written) {
+                Ok(nib) => Some(nib.as_str().to_owned()),
+                Err(_) => {
+                    errors.push(FieldError::new("number", "invalid-nib"));
+                    None
+                }
+            },
+            _ => Some(written),
+        };
+        if let (Some(i), Some(e)) = (issued, expires)
+            && e < i
+        {
+            errors.push(FieldError::new("expires", "expires-before-issued"));
+        }
+        match (kind, number) {
+            (Some(kind), Some(number)) if errors.is_empty() => Ok(Permit { kind, number, issued, expires }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +359,30 @@ mod tests {
     fn a_desa_outside_the_pemda_is_refused() {
         let f = BusinessForm { desa: Some("36.04.07".into()), ..BusinessForm::default() };
         assert_eq!(f.parse(&ctx()).unwrap_err()[0].field, "desa");
+    }
+
+    #[test]
+    fn a_permit_form_reads_pirt_expiry_and_checks_dates() {
+        let pirt =
+            PermitForm { kind: "pirt".into(), number: "P-IRT No. 2063604010213-29".into(), ..Default::default() };
+        let p = pirt.parse().unwrap();
+        assert_eq!(p.kind, PermitKind::Pirt);
+        assert_eq!(p.expires, Some(time::macros::date!(2029 - 12 - 31)), "the expiry comes from the number");
+        let halal = PermitForm {
+            kind: "halal".into(),
+            number: " ID36110000123450923 ".into(),
+            issued: "2025-03-01".into(),
+            expires: "2024-03-01".into(),
+        };
+        let errs = halal.parse().unwrap_err();
+        assert_eq!((errs[0].field, errs[0].reason), ("expires", "expires-before-issued"));
+        let bad =
+            PermitForm { kind: "pirt".into(), number: "12345".into(), issued: "1 Maret".into(), ..Default::default() };
+        let errs: Vec<_> = bad.parse().unwrap_err().iter().map(|e| (e.field, e.reason)).collect();
+        assert_eq!(errs, vec![("issued", "invalid-date"), ("number", "invalid-pirt")]);
+        let none = PermitForm { kind: "surat".into(), ..Default::default() };
+        let errs: Vec<_> = none.parse().unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(errs, vec!["kind", "number"]);
     }
 
     #[test]

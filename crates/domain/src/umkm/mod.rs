@@ -8,7 +8,7 @@ mod size;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-pub use form::{BusinessForm, FormContext, ParsedForm};
+pub use form::{BusinessForm, FormContext, ParsedForm, PermitForm};
 pub use identifiers::{IdError, Nib, Nik, Npwp, Packaging, Phone, PirtNumber};
 pub use money::{AmountError, MAX_AMOUNT, parse_rupiah};
 pub use size::{Classification, Movement, SizeClass, movement};

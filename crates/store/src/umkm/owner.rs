@@ -8,15 +8,15 @@
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 use sinergi_domain::auth::FieldError;
-use sinergi_domain::umkm::{Classification, Nik, ParsedForm, Phone};
-use sinergi_domain::{Actor, BusinessId, ClaimId, Permission, RegionCode, SourceRecordId, UserId};
+use sinergi_domain::umkm::{Classification, Nik, ParsedForm, Permit, Phone};
+use sinergi_domain::{Actor, BusinessId, ClaimId, Permission, PermitId, RegionCode, SourceRecordId, UserId};
 use uuid::Uuid;
 
 use super::write::{
     Golden, Provenance, YearSnap, insert_kbli, insert_record, insert_year, live_business, load_golden,
     refresh_latest_year, set_field_source, update_golden,
 };
-use super::{BusinessDetail, Field, Origin, class_slug, registry_tenant};
+use super::{BusinessDetail, Field, Incoming, Origin, class_slug, registry_tenant};
 use crate::audit::{Change, RecordType, record};
 use crate::db::Tx;
 use crate::schema::*;
@@ -248,6 +248,59 @@ async fn audit(
 enum Editor {
     Officer,
     Owner,
+}
+
+impl Editor {
+    fn origin(&self) -> Origin {
+        match self {
+            Editor::Officer => Origin::Form,
+            Editor::Owner => Origin::Owner,
+        }
+    }
+
+    /// The source a form's record names, and its link.
+    fn source(&self) -> (&'static str, &'static str) {
+        match self {
+            Editor::Officer => ("formulir petugas", "officer"),
+            Editor::Owner => ("pemilik usaha", "owner"),
+        }
+    }
+}
+
+/// An officer edits any business of the Pemda; an owner only the businesses they hold.
+fn editor(actor: &Actor, tenant: &RegionCode) -> Result<(RegionCode, Editor)> {
+    if actor.can(Permission::ManageUmkm) {
+        Ok((registry_tenant(actor, Permission::ManageUmkm, tenant)?, Editor::Officer))
+    } else {
+        Ok((registry_tenant(actor, Permission::OwnBusiness, tenant)?, Editor::Owner))
+    }
+}
+
+/// The business exists, is live, and (for an owner) is theirs.
+async fn editable(tx: &mut Tx, actor: &Actor, tenant: &RegionCode, id: BusinessId, editor: &Editor) -> Result<()> {
+    let business = owned(tx, tenant, id).await?;
+    if matches!(editor, Editor::Owner) && business.claimed_by != Some(actor.user_id.as_uuid()) {
+        return Err(StoreError::NotFound);
+    }
+    if business.merged_into.is_some() || live_business(tx, tenant, id).await? != id {
+        return Err(StoreError::Conflict { field: "merged_into" });
+    }
+    Ok(())
+}
+
+/// A form's values as a source record, with its provenance.
+fn form_incoming(editor: &Editor, record: sinergi_domain::umkm::SourceRecord, raw: Vec<(String, String)>) -> Incoming {
+    Incoming {
+        record,
+        provenance: Provenance {
+            source: editor.source().0.to_owned(),
+            file_name: None,
+            sheet: None,
+            row: None,
+            origin: editor.origin(),
+        },
+        raw,
+    }
 }
 
 impl Store {
@@ -625,24 +678,14 @@ impl Store {
         id: BusinessId,
         form: &ParsedForm,
     ) -> Result<Option<SourceRecordId>> {
-        let (tenant, editor) = if actor.can(Permission::ManageUmkm) {
-            (registry_tenant(actor, Permission::ManageUmkm, tenant)?, Editor::Officer)
-        } else {
-            (registry_tenant(actor, Permission::OwnBusiness, tenant)?, Editor::Owner)
-        };
+        let (tenant, editor) = editor(actor, tenant)?;
         let fields: Vec<Field> = form.fields.iter().filter_map(|f| Field::parse(f)).collect();
         if matches!(editor, Editor::Owner) && fields.iter().any(|f| !OWNER_FIELDS.contains(f)) {
             return Err(StoreError::Forbidden);
         }
         let vault = self.vault()?;
         let mut tx = self.begin().await?;
-        let business = owned(&mut tx, &tenant, id).await?;
-        if matches!(editor, Editor::Owner) && business.claimed_by != Some(actor.user_id.as_uuid()) {
-            return Err(StoreError::NotFound);
-        }
-        if business.merged_into.is_some() || live_business(&mut tx, &tenant, id).await? != id {
-            return Err(StoreError::Conflict { field: "merged_into" });
-        }
+        editable(&mut tx, actor, &tenant, id, &editor).await?;
         let before = load_golden(&mut tx, &tenant, id).await?;
         let given = Golden::from_record(&form.record, vault);
         let mut after = before.clone();
@@ -663,10 +706,6 @@ impl Store {
         if changed.is_empty() && !figures {
             return Ok(None);
         }
-        let origin = match editor {
-            Editor::Officer => Origin::Form,
-            Editor::Owner => Origin::Owner,
-        };
         let record_id = SourceRecordId::new();
         // The record keeps what the form said; its name column is the business's name.
         let mut said = given.clone();
@@ -680,24 +719,8 @@ impl Store {
             .chain(r.capital.map(|c| ("capital".to_owned(), c.to_string())))
             .chain(r.sales.map(|s| ("sales".to_owned(), s.to_string())))
             .collect();
-        let incoming = super::Incoming {
-            record: r.clone(),
-            provenance: Provenance {
-                source: match editor {
-                    Editor::Officer => "formulir petugas".to_owned(),
-                    Editor::Owner => "pemilik usaha".to_owned(),
-                },
-                file_name: None,
-                sheet: None,
-                row: None,
-                origin,
-            },
-            raw,
-        };
-        let link = match editor {
-            Editor::Officer => "officer",
-            Editor::Owner => "owner",
-        };
+        let incoming = form_incoming(&editor, r.clone(), raw);
+        let link = editor.source().1;
         insert_record(&mut tx, actor, &tenant, None, record_id, id, &incoming, &said, link, None, None).await?;
         for f in &changed {
             set_field_source(&mut tx, &tenant, id, *f, record_id).await?;
@@ -709,14 +732,7 @@ impl Store {
         }
         update_golden(&mut tx, &tenant, id, &after).await?;
         if matches!(editor, Editor::Owner) {
-            tx.execute(
-                Query::update()
-                    .table(UmkmBusinesses::Table)
-                    .value(UmkmBusinesses::OwnerEditedAt, now_ms())
-                    .and_where(Expr::col(UmkmBusinesses::TenantCode).eq(tenant.as_str()))
-                    .and_where(Expr::col(UmkmBusinesses::Id).eq(id.as_uuid())),
-            )
-            .await?;
+            mark_owner_edit(&mut tx, &tenant, id).await?;
         }
         if figures {
             set_year(&mut tx, &tenant, id, record_id, r).await?;
@@ -748,6 +764,105 @@ impl Store {
 }
 
 impl Store {
+    /// Add a permit or certificate: an officer to any business, an owner to theirs (marked as
+    /// the owner's). It becomes a source record of its own, like any form.
+    pub async fn add_umkm_permit(
+        &self,
+        actor: &Actor,
+        tenant: &RegionCode,
+        id: BusinessId,
+        permit: Permit,
+    ) -> Result<()> {
+        let (tenant, editor) = editor(actor, tenant)?;
+        let mut tx = self.begin().await?;
+        editable(&mut tx, actor, &tenant, id, &editor).await?;
+        let taken: Vec<IdRow> = tx
+            .fetch_all(
+                Query::select()
+                    .column(UmkmPermits::Id)
+                    .from(UmkmPermits::Table)
+                    .and_where(Expr::col(UmkmPermits::TenantCode).eq(tenant.as_str()))
+                    .and_where(Expr::col(UmkmPermits::BusinessId).eq(id.as_uuid()))
+                    .and_where(Expr::col(UmkmPermits::Kind).eq(permit.kind.slug()))
+                    .and_where(Expr::col(UmkmPermits::Number).eq(permit.number.as_str())),
+            )
+            .await?;
+        if !taken.is_empty() {
+            return Err(StoreError::Conflict { field: "number" });
+        }
+        let golden = load_golden(&mut tx, &tenant, id).await?;
+        let record = sinergi_domain::umkm::SourceRecord {
+            business_name: golden.name.clone(),
+            permits: vec![permit.clone()],
+            year: time::OffsetDateTime::now_utc().year(),
+            ..Default::default()
+        };
+        let raw = vec![(permit.kind.slug().to_owned(), permit.number.clone())];
+        let record_id = SourceRecordId::new();
+        let incoming = form_incoming(&editor, record, raw);
+        // The record says only the permit: its columns hold the name and nothing else.
+        let said = Golden { name: golden.name.clone(), name_key: golden.name_key.clone(), ..Golden::default() };
+        insert_record(&mut tx, actor, &tenant, None, record_id, id, &incoming, &said, editor.source().1, None, None)
+            .await?;
+        super::write::insert_permit(&mut tx, &tenant, id, Some(record_id), &permit).await?;
+        if matches!(editor, Editor::Owner) {
+            mark_owner_edit(&mut tx, &tenant, id).await?;
+        }
+        audit(
+            &mut tx,
+            actor,
+            &tenant,
+            id.to_string(),
+            "add_umkm_permit",
+            None,
+            serde_json::json!({ "kind": permit.kind.slug(), "number": permit.number, "expires": permit.expires }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Remove a permit entered by mistake (officers only; the record that gave it stays).
+    pub async fn remove_umkm_permit(
+        &self,
+        actor: &Actor,
+        tenant: &RegionCode,
+        id: BusinessId,
+        permit: PermitId,
+    ) -> Result<()> {
+        let tenant = registry_tenant(actor, Permission::ManageUmkm, tenant)?;
+        let mut tx = self.begin().await?;
+        let cond = sea_query::Condition::all()
+            .add(Expr::col(UmkmPermits::TenantCode).eq(tenant.as_str()))
+            .add(Expr::col(UmkmPermits::BusinessId).eq(id.as_uuid()))
+            .add(Expr::col(UmkmPermits::Id).eq(permit.as_uuid()));
+        #[derive(sqlx::FromRow)]
+        struct P {
+            kind: String,
+            number: String,
+        }
+        let found: P = tx
+            .fetch_optional(
+                Query::select()
+                    .columns([UmkmPermits::Kind, UmkmPermits::Number])
+                    .from(UmkmPermits::Table)
+                    .cond_where(cond.clone()),
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.execute(Query::delete().from_table(UmkmPermits::Table).cond_where(cond)).await?;
+        audit(
+            &mut tx,
+            actor,
+            &tenant,
+            id.to_string(),
+            "remove_umkm_permit",
+            Some(serde_json::json!({ "kind": found.kind, "number": found.number })),
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// Add or remove a tag or a membership (a cooperative such as Koperasi Merah Putih).
     pub async fn set_umkm_tag(
         &self,
@@ -796,6 +911,19 @@ impl Store {
         .await?;
         tx.commit().await
     }
+}
+
+/// The owner changed the business through self-service just now.
+async fn mark_owner_edit(tx: &mut Tx, tenant: &RegionCode, id: BusinessId) -> Result<()> {
+    tx.execute(
+        Query::update()
+            .table(UmkmBusinesses::Table)
+            .value(UmkmBusinesses::OwnerEditedAt, now_ms())
+            .and_where(Expr::col(UmkmBusinesses::TenantCode).eq(tenant.as_str()))
+            .and_where(Expr::col(UmkmBusinesses::Id).eq(id.as_uuid())),
+    )
+    .await?;
+    Ok(())
 }
 
 /// A field's value as the audit trail and the record's cells show it (a NIK masked).

@@ -303,7 +303,7 @@ fn class_options(tr: Tr) -> Vec<(String, String)> {
     SizeClass::ALL.iter().map(|c| (c.slug().to_owned(), class_label(tr, Some(*c)))).collect()
 }
 
-fn permit_options(tr: Tr) -> Vec<(String, String)> {
+pub(crate) fn permit_options(tr: Tr) -> Vec<(String, String)> {
     PermitKind::ALL.iter().map(|p| (p.slug().to_owned(), tr.t(&format!("umkm-permit-{}", p.slug())))).collect()
 }
 
@@ -471,6 +471,7 @@ pub struct YearRow {
 }
 
 pub struct PermitView {
+    pub id: String,
     pub kind: String,
     pub number: String,
     pub issued: String,
@@ -541,6 +542,8 @@ pub(crate) struct BusinessPage {
     merges: Vec<MergeView>,
     merged_into: Option<String>,
     owner: Option<OwnerView>,
+    permit_kinds: Vec<(String, String)>,
+    permit_action: String,
     notice: Option<String>,
 }
 
@@ -574,7 +577,7 @@ fn record_view(tr: Tr, d: &BusinessDetail, r: &sinergi_store::umkm::RecordRow) -
     }
 }
 
-fn permit_view(tr: Tr, p: &sinergi_store::umkm::PermitRow, today: time::Date) -> PermitView {
+pub(crate) fn permit_view(tr: Tr, p: &sinergi_store::umkm::PermitRow, today: time::Date) -> PermitView {
     let expires = p.expires.as_deref().and_then(parse_date);
     let badge = expires.and_then(|e| {
         if e < today {
@@ -586,6 +589,7 @@ fn permit_view(tr: Tr, p: &sinergi_store::umkm::PermitRow, today: time::Date) ->
         }
     });
     PermitView {
+        id: p.id.to_string(),
         kind: tr.t(&format!("umkm-permit-{}", p.kind.slug())),
         number: p.number.clone(),
         issued: long_date(tr, p.issued.as_deref()),
@@ -724,6 +728,8 @@ pub(crate) async fn business_page(
         merges,
         merged_into: b.merged_into.map(|m| m.to_string()),
         owner,
+        permit_kinds: permit_options(tr),
+        permit_action: format!("/umkm/{id}/izin"),
         notice: None,
     })
 }

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
-use sinergi_domain::umkm::{BusinessForm, FormContext, LegalForm, Nik, ParsedForm, Phone};
+use sinergi_domain::umkm::{BusinessForm, FormContext, LegalForm, Nik, ParsedForm, PermitForm, Phone};
 use sinergi_domain::{BusinessId, ClaimId, RegionCode};
 use sinergi_io::export::{Sheet, Value, xlsx_book};
 use sinergi_store::umkm::{BusinessDetail, ClaimRow, ClaimStatus, Field, NewClaim, OWNER_FIELDS, TagKind};
@@ -158,6 +158,10 @@ struct FormPage {
     errors: FormErrors,
     /// Businesses the new one may already be (only when creating one by hand).
     likely: Vec<LikelyView>,
+    /// The owner's page also lists the permits and takes new ones (empty action: not shown).
+    permits: Vec<super::umkm::PermitView>,
+    permit_kinds: Vec<(String, String)>,
+    permit_action: String,
 }
 
 /// A business the one being created may already be, and why.
@@ -443,7 +447,11 @@ pub async fn claim(State(state): State<AppState>, auth: Authed, Form(form): Form
 fn owner_form_page(auth: &Authed, d: &BusinessDetail, values: Values, errors: FormErrors) -> FormPage {
     let tr = auth.ctx.tr();
     let id = d.business.id;
+    let today = crate::jobs::today_wib();
     FormPage {
+        permits: d.permits.iter().map(|p| super::umkm::permit_view(tr, p, today)).collect(),
+        permit_kinds: super::umkm::permit_options(tr),
+        permit_action: format!("/usaha-saya/{id}/izin"),
         shell: Shell::new(&auth.ctx, "umkm-owner-edit-title"),
         heading: d.business.name.clone(),
         intro: tr.t("umkm-owner-edit-intro"),
@@ -737,6 +745,9 @@ fn officer_form_page(auth: &Authed, d: &BusinessDetail, values: Values, errors: 
     let tr = auth.ctx.tr();
     let id = d.business.id;
     FormPage {
+        permits: Vec::new(),
+        permit_kinds: Vec::new(),
+        permit_action: String::new(),
         shell: Shell::new(&auth.ctx, "umkm-edit-title"),
         heading: d.business.name.clone(),
         intro: tr.t("umkm-edit-intro"),
@@ -871,6 +882,9 @@ fn new_form_page(
 ) -> FormPage {
     let tr = auth.ctx.tr();
     FormPage {
+        permits: Vec::new(),
+        permit_kinds: Vec::new(),
+        permit_action: String::new(),
         shell: Shell::new(&auth.ctx, "umkm-new-title"),
         heading: tr.t("umkm-new-title"),
         intro: tr.t("umkm-new-intro"),
@@ -973,5 +987,99 @@ fn form_value(v: &Values, field: &str) -> String {
         "products" => v.products.clone(),
         "employees" => v.employees.clone(),
         _ => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Permits and certificates added by hand
+
+fn permit_errors(tr: Tr, errs: &[sinergi_domain::auth::FieldError]) -> FormErrors {
+    let mut errors = FormErrors::default();
+    for e in errs {
+        errors.add(tr, e);
+    }
+    errors
+}
+
+/// Add a permit; the errors to show, if any.
+async fn add_permit(
+    state: &AppState,
+    auth: &Authed,
+    tenant: &RegionCode,
+    id: BusinessId,
+    form: &PermitForm,
+) -> AppResult<Option<FormErrors>> {
+    let tr = auth.ctx.tr();
+    let permit = match form.parse() {
+        Ok(p) => p,
+        Err(errs) => return Ok(Some(permit_errors(tr, &errs))),
+    };
+    match state.store.add_umkm_permit(&auth.actor, tenant, id, permit).await {
+        Ok(()) => {
+            changed(state, tenant).await;
+            Ok(None)
+        }
+        Err(e) => {
+            let mut errors = FormErrors::default();
+            errors.absorb(tr, e.into())?;
+            Ok(Some(errors))
+        }
+    }
+}
+
+pub async fn officer_add_permit(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    Form(form): Form<PermitForm>,
+) -> AppResult<Response> {
+    let tenant = tenant_of(&auth.actor)?;
+    let id = business_id(&id)?;
+    // Another Pemda's business is "not found" before the form is read.
+    state.store.umkm_business(&auth.actor, &tenant, id).await?;
+    match add_permit(&state, &auth, &tenant, id, &form).await? {
+        None => Ok(see_other(&format!("/umkm/{id}#izin"))),
+        Some(errors) => {
+            let reveal = Reveal { errors, ..Reveal::default() };
+            Ok(render_invalid(&business_page(&state, &auth, id, reveal).await?))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct RemovePermitForm {
+    #[serde(default)]
+    permit: String,
+}
+
+pub async fn officer_remove_permit(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    Form(form): Form<RemovePermitForm>,
+) -> AppResult<Response> {
+    let tenant = tenant_of(&auth.actor)?;
+    let id = business_id(&id)?;
+    let permit: sinergi_domain::PermitId = form.permit.parse().map_err(|_| AppError::NotFound)?;
+    state.store.remove_umkm_permit(&auth.actor, &tenant, id, permit).await?;
+    changed(&state, &tenant).await;
+    Ok(see_other(&format!("/umkm/{id}#izin")))
+}
+
+pub async fn owner_add_permit(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    Form(form): Form<PermitForm>,
+) -> AppResult<Response> {
+    let tenant = tenant_of(&auth.actor)?;
+    let id = business_id(&id)?;
+    let d = state.store.owned_umkm_business(&auth.actor, &tenant, id).await?;
+    match add_permit(&state, &auth, &tenant, id, &form).await? {
+        None => Ok(see_other(&format!("/usaha-saya/{id}#izin"))),
+        Some(errors) => {
+            let values = Values::of(&d, current_year());
+            Ok(render_invalid(&owner_form_page(&auth, &d, values, errors)))
+        }
     }
 }
