@@ -13,6 +13,7 @@ pub mod ids;
 pub mod kbli;
 pub mod org;
 pub mod partners;
+pub mod programme;
 pub mod region;
 pub mod slug;
 pub mod umkm;
