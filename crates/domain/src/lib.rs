@@ -11,6 +11,7 @@ pub mod files;
 pub mod format;
 pub mod ids;
 pub mod kbli;
+pub mod market;
 pub mod org;
 pub mod partners;
 pub mod programme;
