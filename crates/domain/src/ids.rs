@@ -152,3 +152,19 @@ typed_id!(
     /// An owner's request to be recognised as a business's owner, until an officer decides.
     ClaimId
 );
+typed_id!(
+    /// A programme: a training, mentoring, exhibition or curation scheme, run in waves.
+    ProgrammeId
+);
+typed_id!(
+    /// One wave (gelombang) of a programme, with its quotas and sessions.
+    WaveId
+);
+typed_id!(
+    /// One session (day) of a wave, with its venue.
+    SessionId
+);
+typed_id!(
+    /// A business's application to a wave, and what selection made of it.
+    ApplicationId
+);

@@ -25,6 +25,7 @@ pub use ids::{
     ActivityId, AgencyId, AgreementId, AuditEventId, ContactId, DocumentId, NeedId, OfferId, OutcomeId, PartnerId,
     TargetId, TokenId, UserId,
 };
+pub use ids::{ApplicationId, ProgrammeId, SessionId, WaveId};
 pub use ids::{BusinessId, ClaimId, ImportId, MergeId, PermitId, ReviewId, SourceRecordId};
 pub use kbli::{KbliCode, KbliLevel};
 pub use region::{RegionCode, RegionLevel};

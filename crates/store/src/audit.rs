@@ -27,10 +27,11 @@ pub enum RecordType {
     Meeting,
     Csr,
     Umkm,
+    Programme,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 11] = [
+    pub const ALL: [RecordType; 12] = [
         RecordType::Tenant,
         RecordType::Agency,
         RecordType::User,
@@ -42,6 +43,7 @@ impl RecordType {
         RecordType::Meeting,
         RecordType::Csr,
         RecordType::Umkm,
+        RecordType::Programme,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +59,7 @@ impl RecordType {
             RecordType::Meeting => "meeting",
             RecordType::Csr => "csr",
             RecordType::Umkm => "umkm",
+            RecordType::Programme => "programme",
         }
     }
 

@@ -21,6 +21,7 @@ pub mod documents;
 pub mod files;
 pub mod meetings;
 pub mod partners;
+pub mod programmes;
 pub mod reminders;
 pub mod sessions;
 pub mod tenants;

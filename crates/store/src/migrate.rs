@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 12, name: "csr", statements: csr },
     Migration { version: 13, name: "umkm", statements: umkm },
     Migration { version: 14, name: "umkm_claims", statements: umkm_claims },
+    Migration { version: 15, name: "programmes", statements: programmes },
 ];
 
 /// What `sinergi check` reports.
@@ -1556,6 +1557,164 @@ fn umkm_claims() -> Vec<Ddl> {
         tenant_index("umkm_claims_status", C::Table, C::TenantCode, C::Status),
         tenant_index("umkm_claims_user", C::Table, C::TenantCode, C::UserId),
         tenant_index("umkm_claims_business", C::Table, C::TenantCode, C::BusinessId),
+    ]
+}
+
+/// UMKM programmes: programmes, their waves with quotas and sessions, and applications with
+/// what selection made of them.
+fn programmes() -> Vec<Ddl> {
+    let text = |c: &mut ColumnDef| c.text().not_null().to_owned();
+    let programmes = Table::create()
+        .table(Programmes::Table)
+        .col(text(&mut ColumnDef::new(Programmes::TenantCode)))
+        .col(ColumnDef::new(Programmes::Id).uuid().not_null())
+        .col(text(&mut ColumnDef::new(Programmes::Kind)))
+        .col(text(&mut ColumnDef::new(Programmes::Title)))
+        .col(ColumnDef::new(Programmes::Description).text().null())
+        .col(ColumnDef::new(Programmes::AgencyId).uuid().null())
+        .col(text(&mut ColumnDef::new(Programmes::Funding)))
+        // The CSR pledge that funds it, and the agreement whose outcomes it feeds, if any.
+        .col(ColumnDef::new(Programmes::PledgeId).uuid().null())
+        .col(ColumnDef::new(Programmes::AgreementId).uuid().null())
+        .col(text(&mut ColumnDef::new(Programmes::CreatedBy)))
+        .col(ColumnDef::new(Programmes::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(Programmes::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(Programmes::TenantCode).col(Programmes::Id))
+        .to_owned();
+    let waves = Table::create()
+        .table(ProgrammeWaves::Table)
+        .col(text(&mut ColumnDef::new(ProgrammeWaves::TenantCode)))
+        .col(ColumnDef::new(ProgrammeWaves::Id).uuid().not_null())
+        .col(ColumnDef::new(ProgrammeWaves::ProgrammeId).uuid().not_null())
+        .col(ColumnDef::new(ProgrammeWaves::Number).integer().not_null())
+        .col(text(&mut ColumnDef::new(ProgrammeWaves::Status)))
+        .col(ColumnDef::new(ProgrammeWaves::TotalQuota).integer().not_null())
+        .col(ColumnDef::new(ProgrammeWaves::Redistribute).boolean().not_null().default(false))
+        .col(ColumnDef::new(ProgrammeWaves::MinAttendancePercent).integer().not_null())
+        // The eligibility rules as JSON (class, KBLI, NIB, recent waves, free criteria).
+        .col(text(&mut ColumnDef::new(ProgrammeWaves::Eligibility)))
+        .col(ColumnDef::new(ProgrammeWaves::ClosesOn).text().null())
+        .col(ColumnDef::new(ProgrammeWaves::SelectedAt).big_integer().null())
+        .col(ColumnDef::new(ProgrammeWaves::SelectedBy).text().null())
+        .col(ColumnDef::new(ProgrammeWaves::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(ProgrammeWaves::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(ProgrammeWaves::TenantCode).col(ProgrammeWaves::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(ProgrammeWaves::Table, (ProgrammeWaves::TenantCode, ProgrammeWaves::ProgrammeId))
+                .to(Programmes::Table, (Programmes::TenantCode, Programmes::Id)),
+        )
+        .to_owned();
+    let quotas = Table::create()
+        .table(WaveQuotas::Table)
+        .col(text(&mut ColumnDef::new(WaveQuotas::TenantCode)))
+        .col(ColumnDef::new(WaveQuotas::WaveId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(WaveQuotas::KecamatanCode)))
+        .col(ColumnDef::new(WaveQuotas::Seats).integer().not_null())
+        .primary_key(Index::create().col(WaveQuotas::TenantCode).col(WaveQuotas::WaveId).col(WaveQuotas::KecamatanCode))
+        .foreign_key(
+            ForeignKey::create()
+                .from(WaveQuotas::Table, (WaveQuotas::TenantCode, WaveQuotas::WaveId))
+                .to(ProgrammeWaves::Table, (ProgrammeWaves::TenantCode, ProgrammeWaves::Id))
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned();
+    let sessions = Table::create()
+        .table(WaveSessions::Table)
+        .col(text(&mut ColumnDef::new(WaveSessions::TenantCode)))
+        .col(ColumnDef::new(WaveSessions::Id).uuid().not_null())
+        .col(ColumnDef::new(WaveSessions::WaveId).uuid().not_null())
+        // Local date and times (WIB) as written: 2025-10-20, 08:00, 16:00.
+        .col(text(&mut ColumnDef::new(WaveSessions::Day)))
+        .col(ColumnDef::new(WaveSessions::Starts).text().null())
+        .col(ColumnDef::new(WaveSessions::Ends).text().null())
+        .col(text(&mut ColumnDef::new(WaveSessions::Venue)))
+        .col(ColumnDef::new(WaveSessions::Topic).text().null())
+        .primary_key(Index::create().col(WaveSessions::TenantCode).col(WaveSessions::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(WaveSessions::Table, (WaveSessions::TenantCode, WaveSessions::WaveId))
+                .to(ProgrammeWaves::Table, (ProgrammeWaves::TenantCode, ProgrammeWaves::Id)),
+        )
+        .to_owned();
+    let applications = Table::create()
+        .table(WaveApplications::Table)
+        .col(text(&mut ColumnDef::new(WaveApplications::TenantCode)))
+        .col(ColumnDef::new(WaveApplications::Id).uuid().not_null())
+        .col(ColumnDef::new(WaveApplications::WaveId).uuid().not_null())
+        .col(ColumnDef::new(WaveApplications::BusinessId).uuid().not_null())
+        .col(ColumnDef::new(WaveApplications::Number).integer().not_null())
+        // officer, import or owner.
+        .col(text(&mut ColumnDef::new(WaveApplications::Channel)))
+        .col(ColumnDef::new(WaveApplications::AppliedAt).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(WaveApplications::CriteriaMet)))
+        // What the last selection decided (selected, waitlisted, ineligible), its rank and
+        // position, and the reasons as JSON; an officer's override with its reason.
+        .col(ColumnDef::new(WaveApplications::Outcome).text().null())
+        .col(ColumnDef::new(WaveApplications::Rank).integer().null())
+        .col(ColumnDef::new(WaveApplications::Position).integer().null())
+        .col(ColumnDef::new(WaveApplications::Reasons).text().null())
+        .col(ColumnDef::new(WaveApplications::OverrideOutcome).text().null())
+        .col(ColumnDef::new(WaveApplications::OverrideReason).text().null())
+        .col(ColumnDef::new(WaveApplications::OverrideBy).text().null())
+        .col(text(&mut ColumnDef::new(WaveApplications::InvitationCode)))
+        .col(ColumnDef::new(WaveApplications::NotifiedAt).big_integer().null())
+        .col(ColumnDef::new(WaveApplications::Withdrawn).boolean().not_null().default(false))
+        .col(text(&mut ColumnDef::new(WaveApplications::CreatedBy)))
+        .primary_key(Index::create().col(WaveApplications::TenantCode).col(WaveApplications::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(WaveApplications::Table, (WaveApplications::TenantCode, WaveApplications::WaveId))
+                .to(ProgrammeWaves::Table, (ProgrammeWaves::TenantCode, ProgrammeWaves::Id)),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(WaveApplications::Table, (WaveApplications::TenantCode, WaveApplications::BusinessId))
+                .to(UmkmBusinesses::Table, (UmkmBusinesses::TenantCode, UmkmBusinesses::Id)),
+        )
+        .to_owned();
+    vec![
+        Ddl::Table(programmes),
+        Ddl::Table(waves),
+        Ddl::Table(quotas),
+        Ddl::Table(sessions),
+        Ddl::Table(applications),
+        Ddl::Index(
+            Index::create()
+                .name("programme_waves_number")
+                .table(ProgrammeWaves::Table)
+                .col(ProgrammeWaves::TenantCode)
+                .col(ProgrammeWaves::ProgrammeId)
+                .col(ProgrammeWaves::Number)
+                .unique()
+                .to_owned(),
+        ),
+        Ddl::Index(
+            Index::create()
+                .name("wave_applications_business")
+                .table(WaveApplications::Table)
+                .col(WaveApplications::TenantCode)
+                .col(WaveApplications::WaveId)
+                .col(WaveApplications::BusinessId)
+                .unique()
+                .to_owned(),
+        ),
+        Ddl::Index(
+            Index::create()
+                .name("wave_applications_invitation")
+                .table(WaveApplications::Table)
+                .col(WaveApplications::TenantCode)
+                .col(WaveApplications::InvitationCode)
+                .unique()
+                .to_owned(),
+        ),
+        tenant_index("wave_sessions_wave", WaveSessions::Table, WaveSessions::TenantCode, WaveSessions::WaveId),
+        tenant_index(
+            "wave_applications_business_id",
+            WaveApplications::Table,
+            WaveApplications::TenantCode,
+            WaveApplications::BusinessId,
+        ),
     ]
 }
 

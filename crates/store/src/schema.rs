@@ -738,3 +738,85 @@ pub(crate) enum UmkmClaims {
     DecidedAt,
     DecisionNote,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Programmes {
+    Table,
+    TenantCode,
+    Id,
+    Kind,
+    Title,
+    Description,
+    AgencyId,
+    Funding,
+    PledgeId,
+    AgreementId,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ProgrammeWaves {
+    Table,
+    TenantCode,
+    Id,
+    ProgrammeId,
+    Number,
+    Status,
+    TotalQuota,
+    Redistribute,
+    MinAttendancePercent,
+    Eligibility,
+    ClosesOn,
+    SelectedAt,
+    SelectedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum WaveQuotas {
+    Table,
+    TenantCode,
+    WaveId,
+    KecamatanCode,
+    Seats,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum WaveSessions {
+    Table,
+    TenantCode,
+    Id,
+    WaveId,
+    Day,
+    Starts,
+    Ends,
+    Venue,
+    Topic,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum WaveApplications {
+    Table,
+    TenantCode,
+    Id,
+    WaveId,
+    BusinessId,
+    Number,
+    Channel,
+    AppliedAt,
+    CriteriaMet,
+    Outcome,
+    Rank,
+    Position,
+    Reasons,
+    OverrideOutcome,
+    OverrideReason,
+    OverrideBy,
+    InvitationCode,
+    NotifiedAt,
+    Withdrawn,
+    CreatedBy,
+}

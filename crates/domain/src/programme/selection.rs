@@ -19,7 +19,8 @@ use crate::umkm::SizeClass;
 use crate::{KbliCode, RegionCode};
 
 /// Who may take part.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Eligibility {
     /// The largest size class (by sales) admitted; `None`: any.
     pub max_class: Option<SizeClass>,
@@ -35,7 +36,7 @@ pub struct Eligibility {
 
 /// Seats: in total, and per kecamatan. With per-kecamatan quotas, applicants from other
 /// kecamatan are outside the wave's area.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quotas {
     pub total: u32,
     pub per_kecamatan: BTreeMap<RegionCode, u32>,
@@ -63,7 +64,8 @@ pub struct Applicant<Id> {
 }
 
 /// Why an applicant cannot take part.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum Ineligible {
     /// The wave has kecamatan quotas and this kecamatan has none (or is unknown).
     OutsideArea,
@@ -78,11 +80,14 @@ pub enum Ineligible {
     TrainedRecently {
         wave: u32,
     },
-    CriterionNotMet(String),
+    CriterionNotMet {
+        criterion: String,
+    },
 }
 
 /// Why an eligible applicant is waiting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Waiting {
     KecamatanFull,
     WaveFull,
@@ -135,7 +140,7 @@ pub fn check<Id>(rules: &Eligibility, quotas: &Quotas, wave: u32, a: &Applicant<
     }
     for c in &rules.criteria {
         if !a.criteria_met.contains(c) {
-            why.push(Ineligible::CriterionNotMet(c.clone()));
+            why.push(Ineligible::CriterionNotMet { criterion: c.clone() });
         }
     }
     why
@@ -270,7 +275,7 @@ mod tests {
                 Ineligible::KbliNotCovered,
                 Ineligible::NoNib,
                 Ineligible::TrainedRecently { wave: 5 },
-                Ineligible::CriterionNotMet("rumah produksi".into()),
+                Ineligible::CriterionNotMet { criterion: "rumah produksi".into() },
             ]
         );
         let mut ok = applicant(2, 1);
