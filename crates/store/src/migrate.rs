@@ -1673,12 +1673,108 @@ fn programmes() -> Vec<Ddl> {
                 .to(UmkmBusinesses::Table, (UmkmBusinesses::TenantCode, UmkmBusinesses::Id)),
         )
         .to_owned();
+    let attendance = Table::create()
+        .table(SessionAttendance::Table)
+        .col(text(&mut ColumnDef::new(SessionAttendance::TenantCode)))
+        .col(ColumnDef::new(SessionAttendance::SessionId).uuid().not_null())
+        .col(ColumnDef::new(SessionAttendance::ApplicationId).uuid().not_null())
+        .col(ColumnDef::new(SessionAttendance::CheckedInAt).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(SessionAttendance::CheckedInBy)))
+        .primary_key(
+            Index::create()
+                .col(SessionAttendance::TenantCode)
+                .col(SessionAttendance::SessionId)
+                .col(SessionAttendance::ApplicationId),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(SessionAttendance::Table, (SessionAttendance::TenantCode, SessionAttendance::SessionId))
+                .to(WaveSessions::Table, (WaveSessions::TenantCode, WaveSessions::Id)),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(SessionAttendance::Table, (SessionAttendance::TenantCode, SessionAttendance::ApplicationId))
+                .to(WaveApplications::Table, (WaveApplications::TenantCode, WaveApplications::Id)),
+        )
+        .to_owned();
+    let certificates = Table::create()
+        .table(ProgrammeCertificates::Table)
+        .col(text(&mut ColumnDef::new(ProgrammeCertificates::TenantCode)))
+        .col(ColumnDef::new(ProgrammeCertificates::Id).uuid().not_null())
+        .col(ColumnDef::new(ProgrammeCertificates::ApplicationId).uuid().not_null())
+        // Printed on the certificate and typed on the public verification page: unique across
+        // every Pemda, since the page does not know whose it is.
+        .col(text(&mut ColumnDef::new(ProgrammeCertificates::Code)))
+        .col(ColumnDef::new(ProgrammeCertificates::IssuedAt).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(ProgrammeCertificates::IssuedBy)))
+        .primary_key(Index::create().col(ProgrammeCertificates::TenantCode).col(ProgrammeCertificates::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(
+                    ProgrammeCertificates::Table,
+                    (ProgrammeCertificates::TenantCode, ProgrammeCertificates::ApplicationId),
+                )
+                .to(WaveApplications::Table, (WaveApplications::TenantCode, WaveApplications::Id)),
+        )
+        .to_owned();
+    let follow_ups = Table::create()
+        .table(FollowUps::Table)
+        .col(text(&mut ColumnDef::new(FollowUps::TenantCode)))
+        .col(ColumnDef::new(FollowUps::Id).uuid().not_null())
+        .col(ColumnDef::new(FollowUps::ApplicationId).uuid().not_null())
+        .col(ColumnDef::new(FollowUps::Months).integer().not_null())
+        .col(ColumnDef::new(FollowUps::Sales).big_integer().null())
+        .col(ColumnDef::new(FollowUps::Employees).integer().null())
+        // Permits obtained and channels entered since the training, as JSON lists.
+        .col(text(&mut ColumnDef::new(FollowUps::PermitsObtained)))
+        .col(text(&mut ColumnDef::new(FollowUps::NewChannels)))
+        .col(ColumnDef::new(FollowUps::Note).text().null())
+        .col(ColumnDef::new(FollowUps::ByOwner).boolean().not_null().default(false))
+        .col(text(&mut ColumnDef::new(FollowUps::FilledBy)))
+        .col(ColumnDef::new(FollowUps::FilledAt).big_integer().not_null())
+        .primary_key(Index::create().col(FollowUps::TenantCode).col(FollowUps::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(FollowUps::Table, (FollowUps::TenantCode, FollowUps::ApplicationId))
+                .to(WaveApplications::Table, (WaveApplications::TenantCode, WaveApplications::Id)),
+        )
+        .to_owned();
     vec![
         Ddl::Table(programmes),
         Ddl::Table(waves),
         Ddl::Table(quotas),
         Ddl::Table(sessions),
         Ddl::Table(applications),
+        Ddl::Table(attendance),
+        Ddl::Table(certificates),
+        Ddl::Table(follow_ups),
+        Ddl::Index(
+            Index::create()
+                .name("programme_certificates_code")
+                .table(ProgrammeCertificates::Table)
+                .col(ProgrammeCertificates::Code)
+                .unique()
+                .to_owned(),
+        ),
+        Ddl::Index(
+            Index::create()
+                .name("programme_certificates_application")
+                .table(ProgrammeCertificates::Table)
+                .col(ProgrammeCertificates::TenantCode)
+                .col(ProgrammeCertificates::ApplicationId)
+                .unique()
+                .to_owned(),
+        ),
+        Ddl::Index(
+            Index::create()
+                .name("follow_ups_application_months")
+                .table(FollowUps::Table)
+                .col(FollowUps::TenantCode)
+                .col(FollowUps::ApplicationId)
+                .col(FollowUps::Months)
+                .unique()
+                .to_owned(),
+        ),
         Ddl::Index(
             Index::create()
                 .name("programme_waves_number")

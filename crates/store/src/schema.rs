@@ -820,3 +820,41 @@ pub(crate) enum WaveApplications {
     Withdrawn,
     CreatedBy,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SessionAttendance {
+    Table,
+    TenantCode,
+    SessionId,
+    ApplicationId,
+    CheckedInAt,
+    CheckedInBy,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ProgrammeCertificates {
+    Table,
+    TenantCode,
+    Id,
+    ApplicationId,
+    Code,
+    IssuedAt,
+    IssuedBy,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum FollowUps {
+    Table,
+    TenantCode,
+    Id,
+    ApplicationId,
+    Months,
+    Sales,
+    Employees,
+    PermitsObtained,
+    NewChannels,
+    Note,
+    ByOwner,
+    FilledBy,
+    FilledAt,
+}

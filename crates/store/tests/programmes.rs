@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use sinergi_domain::programme::{Eligibility, Funding, ProgrammeKind, Quotas, WaveStatus};
 use sinergi_domain::umkm::{Nib, SizeClass, SourceRecord};
 use sinergi_domain::{Actor, BusinessId, RegionCode, Role, Scope};
-use sinergi_store::programmes::{Channel, Decision, NewProgramme, NewSession, NewWave, reasons_of};
+use sinergi_store::programmes::{Channel, CheckInBy, Decision, NewProgramme, NewSession, NewWave, reasons_of};
 use sinergi_store::tenants::NewTenant;
 use sinergi_store::umkm::{Incoming, Origin, Provenance, SeedBusiness};
 use sinergi_store::{Store, StoreError, store_tests};
@@ -163,5 +163,60 @@ store_tests! {
         assert!(matches!(store.select_wave(&actor(Role::Viewer, "36.04"), &kab, w6).await, Err(StoreError::Forbidden)));
         assert!(matches!(store.move_wave(&officer, &kab, w6, WaveStatus::Done).await, Err(StoreError::Invalid(_))), "not running yet");
         assert_eq!(store.programme_waves(&officer, &kab, programme).await.unwrap().len(), 2);
+    }
+
+    async fn attendance_makes_certificates_anyone_can_verify(store: Store) {
+        let businesses = setup(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let kab = code("36.04");
+        let programme = store.create_programme(&officer, &kab, NewProgramme {
+            kind: ProgrammeKind::Training, title: "Pelatihan Manajerial bagi Usaha Mikro".into(), description: None,
+            agency_id: None, funding: Funding::DakNonFisik, pledge_id: None, agreement_id: None,
+        }).await.expect("programme");
+        let mut new = wave(6);
+        new.sessions.push(NewSession { day: time::macros::date!(2025 - 10 - 21), starts: None, ends: None, venue: "Swiss-Belinn Modern Cikande".into(), topic: None });
+        let w = store.create_wave(&officer, &kab, programme, new).await.expect("wave");
+        store.move_wave(&officer, &kab, w, WaveStatus::Open).await.expect("open");
+        store.apply_many_to_wave(&officer, &kab, w, &businesses[..20]).await.expect("apply");
+        store.select_wave(&officer, &kab, w).await.expect("select");
+        let apps = store.wave_applications(&officer, &kab, w).await.expect("apps");
+        let wave = store.wave(&officer, &kab, w).await.expect("wave");
+        let (day1, day2) = (wave.sessions[0].id, wave.sessions[1].id);
+        let chosen: Vec<_> = apps.iter().filter(|a| a.decision() == Some(Decision::Selected)).collect();
+        let not_chosen = apps.iter().find(|a| a.decision() != Some(Decision::Selected)).expect("someone not selected");
+        assert!(chosen.len() >= 3);
+        // By the code on the invitation (case and dashes forgiven), twice is harmless.
+        let code_typed = chosen[0].invitation_code.to_lowercase();
+        let (who, fresh) = store.check_in(&officer, &kab, w, day1, CheckInBy::Code(&code_typed)).await.expect("check in");
+        assert!(fresh && who.id == chosen[0].id);
+        let (_, fresh) = store.check_in(&officer, &kab, w, day1, CheckInBy::Code(&chosen[0].invitation_code)).await.expect("again");
+        assert!(!fresh, "a second scan changes nothing");
+        store.check_in(&officer, &kab, w, day2, CheckInBy::Application(chosen[0].id)).await.expect("day 2");
+        store.check_in(&officer, &kab, w, day1, CheckInBy::Application(chosen[1].id)).await.expect("only day 1");
+        let refused = store.check_in(&officer, &kab, w, day1, CheckInBy::Application(not_chosen.id)).await;
+        assert!(matches!(refused, Err(StoreError::Invalid(ref e)) if e.reason == "not-a-participant"));
+        let unknown = store.check_in(&officer, &kab, w, day1, CheckInBy::Code("ZZZZ-ZZZZ")).await;
+        assert!(matches!(unknown, Err(StoreError::Invalid(ref e)) if e.reason == "unknown-invitation"));
+
+        assert!(matches!(store.issue_certificates(&officer, &kab, w).await, Err(StoreError::Conflict { .. })), "not running yet");
+        store.move_wave(&officer, &kab, w, WaveStatus::Running).await.expect("run");
+        assert_eq!(store.issue_certificates(&officer, &kab, w).await.expect("issue"), 1, "only the one who came both days");
+        assert_eq!(store.issue_certificates(&officer, &kab, w).await.expect("again"), 0, "issued once");
+        let codes = store.wave_certificates(&officer, &kab, w).await.expect("codes");
+        let cert = codes.get(&chosen[0].id).expect("a certificate");
+        let view = store.verify_certificate(&cert.to_lowercase().replace('-', " ")).await.expect("verify");
+        assert_eq!((view.business_name.as_str(), view.wave_number, view.sessions_attended, view.sessions), (chosen[0].business_name.as_str(), 6, 2, 2));
+        assert!(matches!(store.verify_certificate("AAAA-BBBB-CCCC").await, Err(StoreError::NotFound)));
+
+        // Follow-ups at 3, 6 and 12 months only.
+        let answers = sinergi_store::programmes::FollowUpAnswers { sales: Some(240_000_000), employees: Some(4), permits_obtained: vec!["halal".into()], new_channels: vec!["Indomaret".into()], note: None };
+        assert!(matches!(store.record_follow_up(&officer, &kab, chosen[0].id, 4, answers.clone()).await, Err(StoreError::Invalid(_))));
+        store.record_follow_up(&officer, &kab, chosen[0].id, 3, answers.clone()).await.expect("3 months");
+        store.record_follow_up(&officer, &kab, chosen[0].id, 3, answers).await.expect("replaced");
+        let f = store.wave_follow_ups(&officer, &kab, w).await.expect("follow-ups");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].answers.permits_obtained, vec!["halal".to_owned()]);
+        let other = actor(Role::UmkmOfficer, "36.73");
+        assert!(matches!(store.check_in(&other, &code("36.73"), w, day1, CheckInBy::Application(chosen[1].id)).await, Err(StoreError::NotFound)));
     }
 }

@@ -6,6 +6,8 @@
 //! each applicant's facts from the registry, runs it, and writes every outcome in one
 //! transaction. An officer may override an outcome with a reason; a new run keeps overrides.
 
+mod run;
+
 use std::collections::BTreeMap;
 
 use sea_query::{Expr, ExprTrait, Func, Order, Query};
@@ -27,6 +29,8 @@ use crate::audit::{Change, RecordType, record};
 use crate::db::Tx;
 use crate::schema::*;
 use crate::{Result, Store, StoreError, now_ms};
+
+pub use run::{Attendance, CertificateView, CheckInBy, FollowUpAnswers, FollowUpRow};
 
 /// A new programme.
 #[derive(Debug, Clone)]
