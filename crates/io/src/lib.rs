@@ -4,6 +4,7 @@
 //! either goes in whole or not at all. Out go XLSX sheets and PDF reports ([`pdf`]), and small
 //! JPEG thumbnails of uploaded photos ([`thumbnail`]).
 
+pub mod certificate;
 pub mod export;
 pub mod pdf;
 pub mod sheet;

@@ -263,6 +263,18 @@ impl Document {
         self.y += 5.0;
     }
 
+    /// Centred display text (a certificate's recipient, its title), wrapped to the page width.
+    pub fn centred_text(&mut self, body: &str, size: f32, bold: bool) {
+        let size = if size.is_finite() { size.clamp(6.0, 36.0) } else { BODY };
+        let face = if bold { Face::Bold } else { Face::Regular };
+        for line in wrap(body, face, size, self.content_width()) {
+            self.ensure(size * LEADING);
+            self.centred(&line, face, size, INK);
+            self.y += size * LEADING;
+        }
+        self.y += size * 0.6;
+    }
+
     /// Running text, wrapped to the page width and broken across pages by line.
     pub fn paragraph(&mut self, body: &str) {
         let lh = BODY * LEADING;
