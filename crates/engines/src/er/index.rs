@@ -2,6 +2,8 @@
 //! clusters (one per business). New records are compared with the batch they came in and with
 //! everything already indexed, never by re-running the whole registry.
 
+use std::borrow::Borrow;
+use std::convert::Infallible;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -158,18 +160,50 @@ impl Index {
         options: &TrainOptions,
         thresholds: Thresholds,
     ) -> (Index, Vec<ReviewPair>) {
+        match Self::try_train_and_add(records.iter().map(Ok::<_, Infallible>), options, thresholds) {
+            Ok(built) => built,
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`Index::train_and_add`] over records read one at a time, stopping at the first error:
+    /// a large file is never held as [`ErRecord`]s (about 700 bytes each), only as the index's
+    /// compact features.
+    pub fn try_train_and_add<R: Borrow<ErRecord>, E>(
+        records: impl IntoIterator<Item = Result<R, E>>,
+        options: &TrainOptions,
+        thresholds: Thresholds,
+    ) -> Result<(Index, Vec<ReviewPair>), E> {
         let mut index = Index::new(Model::placeholder(), thresholds);
-        let range = index.append(records);
+        let range = index.try_append(records)?;
         index.set_model(train_on_store(&index.store, options));
-        let auto = weight_of(thresholds.auto_link) as f32;
         let ingested = index.score(range, false);
-        let review = ingested
-            .links
+        let review = index.review_pairs(&ingested.links);
+        Ok((index, review))
+    }
+
+    /// A new index with a given model over records read one at a time (as
+    /// [`Index::add_batch_quiet`] on an empty index), stopping at the first error.
+    pub fn try_with_records<R: Borrow<ErRecord>, E>(
+        model: Model,
+        thresholds: Thresholds,
+        records: impl IntoIterator<Item = Result<R, E>>,
+    ) -> Result<(Index, Vec<ReviewPair>), E> {
+        let mut index = Index::new(model, thresholds);
+        let range = index.try_append(records)?;
+        let ingested = index.score(range, false);
+        let review = index.review_pairs(&ingested.links);
+        Ok((index, review))
+    }
+
+    /// The links below the auto-link threshold, as review pairs.
+    fn review_pairs(&self, links: &[Link]) -> Vec<ReviewPair> {
+        let auto = weight_of(self.thresholds.auto_link) as f32;
+        links
             .iter()
             .filter(|l| l.weight < auto)
             .map(|l| ReviewPair { a: l.a, b: l.b, probability: probability(f64::from(l.weight)) })
-            .collect();
-        (index, review)
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -366,16 +400,26 @@ impl Index {
 
     /// Normalises and blocks new records, without comparing them yet.
     fn append(&mut self, records: &[ErRecord]) -> Range<u32> {
+        match self.try_append(records.iter().map(Ok::<_, Infallible>)) {
+            Ok(range) => range,
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`Index::append`] over records read one at a time. On an error the records read so far
+    /// stay unblocked: only a new index (dropped on the error) appends this way.
+    fn try_append<R: Borrow<ErRecord>, E>(
+        &mut self,
+        records: impl IntoIterator<Item = Result<R, E>>,
+    ) -> Result<Range<u32>, E> {
         let start = self.store.len() as u32;
         for r in records {
-            let ix = self.store.push(r);
+            let ix = self.store.push(r?.borrow());
             self.parent.push(ix);
         }
         let end = self.store.len() as u32;
-        for ix in start..end {
-            self.store.block(ix);
-        }
-        start..end
+        self.store.block_range(start..end);
+        Ok(start..end)
     }
 
     /// Compares each record of `range` with the records before it and joins the auto links.
@@ -386,7 +430,8 @@ impl Index {
         let (start, end) = (range.start, range.end);
         let review_weight = weight_of(self.thresholds.review) as f32;
         let this = &*self;
-        let (mut nearest, links) = (start..end)
+        let order = self.store.by_kecamatan(start..end);
+        let (mut nearest, mut links) = order
             .into_par_iter()
             .with_min_len(256)
             .fold(
@@ -420,6 +465,8 @@ impl Index {
                 },
             );
         nearest.sort_unstable_by_key(|n| n.0);
+        // In index order, as before scoring was grouped by kecamatan (review lists read so).
+        links.sort_unstable_by_key(|l| (l.b, l.a));
         let auto_weight = weight_of(self.thresholds.auto_link) as f32;
         for l in &links {
             if l.weight >= auto_weight {
@@ -496,14 +543,8 @@ impl Index {
 
     /// Adds a batch and returns only the review-band pairs (no explanations): the bulk path.
     pub fn add_batch_quiet(&mut self, records: &[ErRecord]) -> Vec<ReviewPair> {
-        let auto = weight_of(self.thresholds.auto_link) as f32;
         let ingested = self.ingest(records, false);
-        ingested
-            .links
-            .iter()
-            .filter(|l| l.weight < auto)
-            .map(|l| ReviewPair { a: l.a, b: l.b, probability: probability(f64::from(l.weight)) })
-            .collect()
+        self.review_pairs(&ingested.links)
     }
 }
 
