@@ -13,7 +13,7 @@ use super::ErRecord;
 use super::compare;
 use super::compare::{FIELDS, Field, Gamma, N_FIELDS};
 use super::model::{MAX_LEVELS, Model, TrainOptions, train_on_store};
-use super::store::{NONE, Store};
+use super::store::Store;
 
 /// Where the match probability sends a pair.
 ///
@@ -107,6 +107,14 @@ struct Link {
     a: u32,
     b: u32,
     weight: f32,
+}
+
+/// The term-frequency adjustment of each interned string as an exact business name and owner
+/// name, computed once per scoring pass: per candidate pair it was a log2 for every pair of
+/// equal names, and common names make many of those.
+struct TfDeltas {
+    name: Vec<f64>,
+    owner: Vec<f64>,
 }
 
 /// One thread's work while scoring: its candidate buffer, (record, nearest, weight), links.
@@ -292,7 +300,7 @@ impl Index {
     /// reach `floor`. Most candidate pairs share only a common name word and differ on their
     /// ids: an upper bound from the cheap fields, then from the owner name, settles them
     /// before the business names' Jaro–Winkler (the costliest comparison) is computed.
-    fn score_bounded(&self, a: u32, b: u32, floor: f32) -> Option<f32> {
+    fn score_bounded(&self, a: u32, b: u32, floor: f32, tf: &TfDeltas) -> Option<f32> {
         let store = &self.store;
         let (ra, rb) = (&store.recs[a as usize], &store.recs[b as usize]);
         let g = store.cheap_gamma(a, b);
@@ -302,16 +310,8 @@ impl Index {
         }
         let desa_part =
             |levels: &[u8]| levels.iter().map(|&l| self.weights[5][l as usize]).fold(f64::NEG_INFINITY, f64::max);
-        let name_tf = if ra.name == rb.name && ra.name != NONE {
-            self.tf_delta(Field::BusinessName, store.name_frequency(ra.name))
-        } else {
-            0.0
-        };
-        let owner_tf = if ra.owner == rb.owner && ra.owner != NONE {
-            self.tf_delta(Field::OwnerName, store.owner_frequency(ra.owner))
-        } else {
-            0.0
-        };
+        let name_tf = if ra.name == rb.name { tf.name.get(ra.name as usize).copied().unwrap_or(0.0) } else { 0.0 };
+        let owner_tf = if ra.owner == rb.owner { tf.owner.get(ra.owner as usize).copied().unwrap_or(0.0) } else { 0.0 };
         // The business name's level also sets the NIK's and phone's (an exact owner id with
         // different business names is a level of its own).
         let name_part = |levels: &[u8]| {
@@ -355,6 +355,19 @@ impl Index {
         }
         let name = if names.len() > 1 { store.name_level(a, b) } else { names[0] };
         Some((base + name_part(&[name]) + owner_w) as f32)
+    }
+
+    /// [`Index::tf_delta`] of every interned string as a business name and as an owner name
+    /// (0 for a string that is neither).
+    fn tf_deltas(&self) -> TfDeltas {
+        let strings = 0..self.store.strings.len() as u32;
+        let of = |field, frequency: &dyn Fn(u32) -> f64| {
+            strings.clone().map(|s| self.tf_delta(field, frequency(s))).collect()
+        };
+        TfDeltas {
+            name: of(Field::BusinessName, &|s| self.store.name_frequency(s)),
+            owner: of(Field::OwnerName, &|s| self.store.owner_frequency(s)),
+        }
     }
 
     /// Match weight of a pair of indexed records.
@@ -430,6 +443,7 @@ impl Index {
         let (start, end) = (range.start, range.end);
         let review_weight = weight_of(self.thresholds.review) as f32;
         let this = &*self;
+        let tf = self.tf_deltas();
         let order = self.store.by_kecamatan(start..end);
         let (mut nearest, mut links) = order
             .into_par_iter()
@@ -439,11 +453,12 @@ impl Index {
                 |(mut buf, mut nearest, mut links): ScoreFold, ix| {
                     this.store.candidates(ix, ix, &mut buf);
                     let mut best = (u32::MAX, f32::NEG_INFINITY);
+                    this.store.warm(&buf);
                     for &(c, _) in &buf {
                         // With exact nearest records, a pair below the review threshold is
                         // still scored when it could beat the best so far.
                         let floor = if exact_nearest { review_weight.min(best.1) } else { review_weight };
-                        let Some(w) = this.score_bounded(ix, c, floor) else { continue };
+                        let Some(w) = this.score_bounded(ix, c, floor, &tf) else { continue };
                         if w > best.1 {
                             best = (c, w);
                         }
