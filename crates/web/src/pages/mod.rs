@@ -21,6 +21,7 @@ pub mod targets;
 pub mod tenants;
 pub mod umkm;
 pub mod umkm_import;
+pub mod umkm_search;
 pub mod upload;
 pub mod users;
 
