@@ -245,10 +245,9 @@ fn warm_registries(state: &AppState) {
         // than files are imported, and read from SQL (slowly) until their index is ready.
         let (searches, search_store, codes) =
             (registries.clone(), store.clone(), tenants.iter().map(|t| t.code.clone()).collect::<Vec<_>>());
-        let search_actor = system.clone();
         tokio::spawn(async move {
             for code in codes {
-                if let Err(e) = searches.search().warm(&search_store, &search_actor, &code).await {
+                if let Err(e) = searches.search().warm(&search_store, &code).await {
                     tracing::warn!(tenant = %code, error = %e, "registry search warm-up failed");
                 }
             }

@@ -120,7 +120,7 @@ impl Registries {
             Ok(summary) => {
                 current.businesses.extend(summary.businesses.iter().copied());
                 *guard = Some(current);
-                self.search.changed(store, actor, tenant, &summary.businesses).await;
+                self.search.changed(store, tenant, &summary.businesses).await;
                 Ok(summary)
             }
             // The index holds a batch the store refused: rebuild it next time.

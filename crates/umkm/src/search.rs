@@ -30,6 +30,13 @@ const MIN_DEAD_ROWS_BEFORE_REBUILD: usize = 50_000;
 
 type Shared = Arc<RwLock<RegistryIndex>>;
 
+/// Who reads the facts: the registry's own machinery, not the officer whose list or write set
+/// it off (an owner editing their business through self-service may not read the registry).
+/// Callers check the person's right to the tenant's list before asking for a page of it.
+fn reader() -> Actor {
+    Actor::system("registry search")
+}
+
 /// Every tenant's search index.
 pub struct Searches {
     /// Off: every list is read from SQL (a fallback kept for comparison and emergencies).
@@ -77,14 +84,14 @@ impl Searches {
 
     /// The tenant's index when it is ready; otherwise a build is started (if none is under
     /// way) and `None` says to read the list from SQL meanwhile.
-    fn ready_or_start(&self, store: &Store, actor: &Actor, tenant: &RegionCode) -> Option<Shared> {
+    fn ready_or_start(&self, store: &Store, tenant: &RegionCode) -> Option<Shared> {
         if !self.enabled {
             return None;
         }
         let t = self.tenant(tenant);
         let index = lock(&t.state).index.clone();
         if index.is_none() {
-            start_build(&t, store, actor, tenant);
+            start_build(&t, store, tenant);
         }
         index
     }
@@ -93,13 +100,12 @@ impl Searches {
     pub async fn page(
         &self,
         store: &Store,
-        actor: &Actor,
         tenant: &RegionCode,
         query: RegistryQuery,
         offset: usize,
         limit: usize,
     ) -> RegistryResult<Option<RegistryPage>> {
-        let Some(index) = self.ready_or_start(store, actor, tenant) else {
+        let Some(index) = self.ready_or_start(store, tenant) else {
             return Ok(None);
         };
         let page = blocking(move || read(&index).search(&query, offset, limit)).await?;
@@ -111,11 +117,10 @@ impl Searches {
     pub async fn all(
         &self,
         store: &Store,
-        actor: &Actor,
         tenant: &RegionCode,
         query: RegistryQuery,
     ) -> RegistryResult<Option<Vec<BusinessId>>> {
-        let Some(index) = self.ready_or_start(store, actor, tenant) else {
+        let Some(index) = self.ready_or_start(store, tenant) else {
             return Ok(None);
         };
         Ok(Some(blocking(move || read(&index).all(&query)).await?))
@@ -123,7 +128,7 @@ impl Searches {
 
     /// Build the tenant's index now unless it is ready or being built, and wait for it (at
     /// start-up, in the background; and in tests).
-    pub async fn warm(&self, store: &Store, actor: &Actor, tenant: &RegionCode) -> RegistryResult<()> {
+    pub async fn warm(&self, store: &Store, tenant: &RegionCode) -> RegistryResult<()> {
         if !self.enabled {
             return Ok(());
         }
@@ -136,7 +141,7 @@ impl Searches {
             state.building = Some(state.generation);
             state.generation
         };
-        build(&t, store, actor, tenant, generation).await
+        build(&t, store, tenant, generation).await
     }
 
     /// Whether the tenant's index is ready to answer.
@@ -146,7 +151,7 @@ impl Searches {
 
     /// Read these businesses' facts again and put them in the index (a business no longer
     /// live is removed). A failure drops the index, to be rebuilt from the store.
-    pub async fn changed(&self, store: &Store, actor: &Actor, tenant: &RegionCode, ids: &[BusinessId]) {
+    pub async fn changed(&self, store: &Store, tenant: &RegionCode, ids: &[BusinessId]) {
         if !self.enabled || ids.is_empty() {
             return;
         }
@@ -163,7 +168,7 @@ impl Searches {
         };
         let Some(index) = index else { return };
         let _one_at_a_time = t.refresh.lock().await;
-        let result = match store.umkm_search_facts_of(actor, tenant, &ids).await {
+        let result = match store.umkm_search_facts_of(&reader(), tenant, &ids).await {
             Ok(facts) => {
                 blocking(move || {
                     let mut index = index.write().unwrap_or_else(PoisonError::into_inner);
@@ -176,7 +181,7 @@ impl Searches {
         };
         match result {
             // Replaced rows have piled up: a fresh index, built while this one keeps answering.
-            Ok(true) => start_build(&t, store, actor, tenant),
+            Ok(true) => start_build(&t, store, tenant),
             Ok(false) => {}
             Err(e) => {
                 tracing::warn!(tenant = %tenant, error = %e, "registry search: refresh failed, index dropped");
@@ -205,14 +210,14 @@ impl Registries {
     /// After a write that changed these businesses outside an import (a merge, its undoing, a
     /// split, an edit): the entity-resolution index is dropped (records may have moved between
     /// businesses) and the search index reads their facts again.
-    pub async fn changed(&self, store: &Store, actor: &Actor, tenant: &RegionCode, ids: &[BusinessId]) {
+    pub async fn changed(&self, store: &Store, tenant: &RegionCode, ids: &[BusinessId]) {
         *self.slot(tenant).lock().await = None;
-        self.search.changed(store, actor, tenant, ids).await;
+        self.search.changed(store, tenant, ids).await;
     }
 }
 
 /// Start a build in the background unless one is under way.
-fn start_build(t: &Arc<TenantSearch>, store: &Store, actor: &Actor, tenant: &RegionCode) {
+fn start_build(t: &Arc<TenantSearch>, store: &Store, tenant: &RegionCode) {
     let generation = {
         let mut state = lock(&t.state);
         if state.building.is_some() {
@@ -221,9 +226,9 @@ fn start_build(t: &Arc<TenantSearch>, store: &Store, actor: &Actor, tenant: &Reg
         state.building = Some(state.generation);
         state.generation
     };
-    let (t, store, actor, tenant) = (t.clone(), store.clone(), actor.clone(), tenant.clone());
+    let (t, store, tenant) = (t.clone(), store.clone(), tenant.clone());
     tokio::spawn(async move {
-        if let Err(e) = build(&t, &store, &actor, &tenant, generation).await {
+        if let Err(e) = build(&t, &store, &tenant, generation).await {
             tracing::warn!(tenant = %tenant, error = %e, "registry search: build failed; lists read from SQL");
         }
     });
@@ -231,14 +236,8 @@ fn start_build(t: &Arc<TenantSearch>, store: &Store, actor: &Actor, tenant: &Reg
 
 /// Read the registry into a new index, apply what changed meanwhile, and put it in place
 /// (unless the tenant's index was forgotten meanwhile).
-async fn build(
-    t: &TenantSearch,
-    store: &Store,
-    actor: &Actor,
-    tenant: &RegionCode,
-    generation: u64,
-) -> RegistryResult<()> {
-    let result = read_registry(store, actor, tenant).await;
+async fn build(t: &TenantSearch, store: &Store, tenant: &RegionCode, generation: u64) -> RegistryResult<()> {
+    let result = read_registry(store, tenant).await;
     let mut index = match result {
         Ok(index) => index,
         Err(e) => {
@@ -263,7 +262,7 @@ async fn build(
             }
             state.pending.drain().collect()
         };
-        let facts = match store.umkm_search_facts_of(actor, tenant, &ids).await {
+        let facts = match store.umkm_search_facts_of(&reader(), tenant, &ids).await {
             Ok(facts) => facts,
             Err(e) => {
                 let mut state = lock(&t.state);
@@ -284,7 +283,8 @@ async fn build(
 
 /// Every live business of the tenant, streamed from the store in batches into the builder,
 /// which indexes one batch while the next is read.
-async fn read_registry(store: &Store, actor: &Actor, tenant: &RegionCode) -> RegistryResult<RegistryIndex> {
+async fn read_registry(store: &Store, tenant: &RegionCode) -> RegistryResult<RegistryIndex> {
+    let actor = &reader();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<BusinessFacts>>(BATCHES_AHEAD);
     let builder = tokio::task::spawn_blocking(move || {
         RegistryIndex::build(std::iter::from_fn(move || rx.blocking_recv()).flatten())

@@ -167,7 +167,7 @@ async fn the_index_lists_what_sql_lists_and_forgives_spelling() {
     app.registries.search().forget(&o.tenant);
     same_as_sql(&app, &o, "", &BusinessFilter::default(), 0, "sql").await;
     app.registries.search().forget(&o.tenant);
-    app.registries.search().warm(&app.store, &o.actor, &o.tenant).await.expect("index built");
+    app.registries.search().warm(&app.store, &o.tenant).await.expect("index built");
     assert!(app.registries.search().is_ready(&o.tenant));
     for (query, filter, offset) in &cases {
         same_as_sql(&app, &o, query, filter, *offset, "index").await;
@@ -219,7 +219,7 @@ async fn the_index_lists_what_sql_lists_and_forgives_spelling() {
 async fn every_write_shows_in_the_next_list() {
     let app = TestApp::start().await;
     let o = officer(&app).await;
-    app.registries.search().warm(&app.store, &o.actor, &o.tenant).await.expect("index built");
+    app.registries.search().warm(&app.store, &o.tenant).await.expect("index built");
     let everything = BusinessFilter::default();
     let in_review = BusinessFilter { in_review: true, ..Default::default() };
     let check = |label: &'static str| {

@@ -756,7 +756,7 @@ pub async fn split(
     let records: Vec<SourceRecordId> = form.record.iter().filter_map(|r| r.parse().ok()).collect();
     match state.store.split_umkm(&auth.actor, &tenant, id, &records).await {
         Ok(new) => {
-            state.registries.changed(&state.store, &auth.actor, &tenant, &[id, new]).await;
+            state.registries.changed(&state.store, &tenant, &[id, new]).await;
             Ok(see_other(&format!("/umkm/{new}")))
         }
         Err(e) => {
@@ -785,7 +785,7 @@ pub async fn undo(
     let both = [undone.into, undone.from];
     match state.store.undo_umkm_merge(&auth.actor, &tenant, merge).await {
         Ok(()) => {
-            state.registries.changed(&state.store, &auth.actor, &tenant, &both).await;
+            state.registries.changed(&state.store, &tenant, &both).await;
             Ok(see_other(&format!("/umkm/{id}")))
         }
         Err(e) => {
@@ -953,7 +953,7 @@ pub async fn merge(
     }
     match state.store.merge_umkm(&auth.actor, &tenant, into, from, &choice, Some(id)).await {
         Ok(_) => {
-            state.registries.changed(&state.store, &auth.actor, &tenant, &[into, from]).await;
+            state.registries.changed(&state.store, &tenant, &[into, from]).await;
             Ok(see_other(&format!("/umkm/{into}")))
         }
         Err(e) => {

@@ -88,7 +88,7 @@ pub async fn list_page(
     let query = registry_query(state, actor, tenant, filter).await?;
     let search = state.registries.search();
     let (from, count) = (usize::try_from(offset).unwrap_or(usize::MAX), usize::try_from(limit).unwrap_or(usize::MAX));
-    if let Some(page) = search.page(&state.store, actor, tenant, query, from, count).await? {
+    if let Some(page) = search.page(&state.store, tenant, query, from, count).await? {
         let rows = state.store.umkm_business_rows(actor, tenant, &page.ids).await?;
         return Ok(ListPage { rows, total: page.total as u64, by: ListedBy::Index });
     }
@@ -106,7 +106,7 @@ pub async fn export_rows(
 ) -> AppResult<Vec<BusinessListRow>> {
     may_view(actor)?;
     let query = registry_query(state, actor, tenant, filter).await?;
-    let Some(mut ids) = state.registries.search().all(&state.store, actor, tenant, query).await? else {
+    let Some(mut ids) = state.registries.search().all(&state.store, tenant, query).await? else {
         return Ok(state.store.umkm_businesses(actor, tenant, filter, 0, max).await?.rows);
     };
     ids.truncate(usize::try_from(max).unwrap_or(usize::MAX));
