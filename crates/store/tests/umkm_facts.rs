@@ -4,11 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use sinergi_domain::files::check_spreadsheet;
 use sinergi_domain::umkm::{Permit, PermitKind, PirtNumber, SizeClass, SourceRecord};
 use sinergi_domain::{Actor, BusinessId, KbliCode, RegionCode, Role, Scope};
 use sinergi_engines::registry_search::BusinessFacts;
 use sinergi_store::tenants::NewTenant;
-use sinergi_store::umkm::{Candidate, Field, Incoming, Origin, Provenance, Resolution};
+use sinergi_store::umkm::{Candidate, Field, Incoming, NewImport, Origin, Provenance, Resolution};
 use sinergi_store::{Store, StoreError, store_tests};
 
 fn code(s: &str) -> RegionCode {
@@ -170,12 +171,36 @@ store_tests! {
         assert_eq!(all_facts(&store, &officer, 10).await, after);
     }
 
+    async fn the_last_import_is_known_by_its_commit(store: Store) {
+        tenants(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        assert_eq!(store.umkm_last_import_at(&officer, &kab()).await.unwrap(), None);
+        let file = check_spreadsheet("file", "register.csv", b"Nama Usaha\nWarung Barokah\n".to_vec(), 1 << 20)
+            .expect("csv");
+        let new_import = NewImport {
+            source: "dinkop".into(),
+            file,
+            sheet: "register".into(),
+            header_row: 0,
+            mapping: "[\"business_name\"]".into(),
+        };
+        let id = store.create_umkm_import(&officer, &kab(), new_import).await.expect("upload");
+        assert_eq!(store.umkm_last_import_at(&officer, &kab()).await.unwrap(), None, "uploaded, not committed");
+        let rows = vec![(incoming(rec("Warung Barokah", 2025), "dinkop", 2), new(0))];
+        store.commit_umkm_import(&officer, &kab(), id, rows, 0).await.expect("commit");
+        let at = store.umkm_last_import_at(&officer, &kab()).await.unwrap();
+        assert!(at.is_some_and(|ms| ms > 1_600_000_000_000), "{at:?}");
+        let kota = actor(Role::UmkmOfficer, "36.73");
+        assert_eq!(store.umkm_last_import_at(&kota, &code("36.73")).await.unwrap(), None, "per tenant");
+    }
+
     async fn facts_need_the_right_to_view_the_registry(store: Store) {
         tenants(&store).await;
         let partner = actor(Role::Partner, "36.04");
         assert!(matches!(store.umkm_search_facts(&partner, &kab(), None, 10).await, Err(StoreError::Forbidden)));
         assert!(matches!(store.umkm_search_facts_of(&partner, &kab(), &[]).await, Err(StoreError::Forbidden)));
         assert!(matches!(store.umkm_in_review_ids(&partner, &kab()).await, Err(StoreError::Forbidden)));
+        assert!(matches!(store.umkm_last_import_at(&partner, &kab()).await, Err(StoreError::Forbidden)));
         // Another Pemda's officer names our tenant: refused, not answered with theirs.
         let other = actor(Role::UmkmOfficer, "36.73");
         assert!(store.umkm_search_facts(&other, &kab(), None, 10).await.is_err());

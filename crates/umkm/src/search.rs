@@ -9,7 +9,9 @@
 //! replace the old ones before the write's response is sent. Changes that arrive while a build
 //! is reading the registry are kept and applied to the new index before it is used. When in
 //! doubt (a refresh failed, [`Registries::forget`]), the index is dropped and rebuilt: the
-//! store is the truth.
+//! store is the truth. An import committed by another process (`sinergi import umkm`) is
+//! noticed by its time in the imports table, checked every few seconds while lists are read;
+//! the index is then rebuilt in the background while the current one keeps answering.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -27,6 +29,9 @@ const BATCHES_AHEAD: usize = 4;
 /// Tombstones (rows of businesses since replaced) tolerated beyond the live rows before the
 /// index is rebuilt in the background; they cost memory and scan time, not correctness.
 const MIN_DEAD_ROWS_BEFORE_REBUILD: usize = 50_000;
+/// How often a list may ask the store whether an import was committed since the index was
+/// built (one small query on the imports table).
+const IMPORT_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 type Shared = Arc<RwLock<RegistryIndex>>;
 
@@ -66,6 +71,10 @@ struct State {
     generation: u64,
     /// Businesses changed while the build under way was reading the registry.
     pending: HashSet<BusinessId>,
+    /// The last import committed before the index being served read the registry.
+    imports_at: Option<i64>,
+    /// When a list last asked whether a newer import was committed.
+    imports_checked: Option<std::time::Instant>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -89,11 +98,35 @@ impl Searches {
             return None;
         }
         let t = self.tenant(tenant);
-        let index = lock(&t.state).index.clone();
+        let (index, check) = {
+            let mut state = lock(&t.state);
+            let due = state.imports_checked.is_none_or(|at| at.elapsed() >= IMPORT_CHECK_EVERY);
+            let check = state.index.is_some() && state.building.is_none() && due;
+            if check {
+                state.imports_checked = Some(std::time::Instant::now());
+            }
+            (state.index.clone(), check)
+        };
         if index.is_none() {
             start_build(&t, store, tenant);
+        } else if check {
+            let (t, store, tenant) = (t.clone(), store.clone(), tenant.clone());
+            tokio::spawn(async move {
+                if let Err(e) = rebuild_if_imported(&t, &store, &tenant).await {
+                    tracing::warn!(tenant = %tenant, error = %e, "registry search: import check failed");
+                }
+            });
         }
         index
+    }
+
+    /// Rebuild the tenant's index (waiting for it) if an import was committed since it read
+    /// the registry, by this process or another; whether it did.
+    pub async fn rebuild_if_imported(&self, store: &Store, tenant: &RegionCode) -> RegistryResult<bool> {
+        if !self.enabled {
+            return Ok(false);
+        }
+        rebuild_if_imported(&self.tenant(tenant), store, tenant).await
     }
 
     /// One page of the list from the tenant's index, or `None` while it is being built.
@@ -237,9 +270,15 @@ fn start_build(t: &Arc<TenantSearch>, store: &Store, tenant: &RegionCode) {
 /// Read the registry into a new index, apply what changed meanwhile, and put it in place
 /// (unless the tenant's index was forgotten meanwhile).
 async fn build(t: &TenantSearch, store: &Store, tenant: &RegionCode, generation: u64) -> RegistryResult<()> {
-    let result = read_registry(store, tenant).await;
-    let mut index = match result {
-        Ok(index) => index,
+    // Read before the registry: an import committed while it is read counts as newer, and
+    // costs at worst one more rebuild.
+    let imports_at = store.umkm_last_import_at(&reader(), tenant).await;
+    let result = match imports_at {
+        Ok(imports_at) => read_registry(store, tenant).await.map(|index| (index, imports_at)),
+        Err(e) => Err(e.into()),
+    };
+    let (mut index, imports_at) = match result {
+        Ok(built) => built,
         Err(e) => {
             let mut state = lock(&t.state);
             if state.building == Some(generation) {
@@ -258,6 +297,7 @@ async fn build(t: &TenantSearch, store: &Store, tenant: &RegionCode, generation:
             if state.pending.is_empty() {
                 state.index = Some(Arc::new(RwLock::new(index)));
                 state.building = None;
+                state.imports_at = imports_at;
                 return Ok(());
             }
             state.pending.drain().collect()
@@ -279,6 +319,21 @@ async fn build(t: &TenantSearch, store: &Store, tenant: &RegionCode, generation:
         })
         .await?;
     }
+}
+
+/// Rebuild (waiting for it) if an import newer than the index's was committed; whether it did.
+async fn rebuild_if_imported(t: &TenantSearch, store: &Store, tenant: &RegionCode) -> RegistryResult<bool> {
+    let latest = store.umkm_last_import_at(&reader(), tenant).await?;
+    let generation = {
+        let mut state = lock(&t.state);
+        if state.index.is_none() || state.building.is_some() || latest <= state.imports_at {
+            return Ok(false);
+        }
+        state.building = Some(state.generation);
+        state.generation
+    };
+    build(t, store, tenant, generation).await?;
+    Ok(true)
 }
 
 /// Every live business of the tenant, streamed from the store in batches into the builder,

@@ -12,7 +12,7 @@ use common::{Session, TestApp};
 use reqwest::StatusCode;
 use sinergi_domain::umkm::{Permit, PermitKind, PirtNumber, SizeClass, SourceRecord};
 use sinergi_domain::{Actor, BusinessId, KbliCode, RegionCode, Role};
-use sinergi_store::umkm::{BusinessFilter, Incoming, Origin, Provenance};
+use sinergi_store::umkm::{BusinessFilter, Incoming, NewImport, Origin, Provenance};
 
 const KAB: &str = "kabupaten-serang";
 
@@ -313,4 +313,31 @@ async fn every_write_shows_in_the_next_list() {
     assert_eq!(check("committed").await, before + 1);
     let html = page(&app, &o.session, "/umkm?source=Uji").await;
     assert_eq!(stat(&html, "umkm-total"), 1);
+
+    // A file imported by another process (`sinergi import umkm` beside the server): its
+    // registries are not the app's, so the app notices the import by its time and rebuilds.
+    let search = app.registries.search();
+    assert!(!search.rebuild_if_imported(&app.store, &o.tenant).await.expect("check"), "nothing new yet");
+    let name = "peserta-pelatihan-2024.csv";
+    let bytes = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/umkm").join(name))
+        .expect("the demo file");
+    let prepared = sinergi_umkm::prepare(&bytes, name, &o.tenant, 2025, None).expect("prepared");
+    let (incoming, rejected) = prepared.incoming("Proses Lain", name);
+    let file = sinergi_domain::files::check_spreadsheet("file", name, bytes, usize::MAX).expect("a spreadsheet");
+    let new = NewImport {
+        source: "Proses Lain".into(),
+        file,
+        sheet: String::new(),
+        header_row: i32::try_from(prepared.detected.header_row).expect("row"),
+        mapping: prepared.detected.mapping.to_json(),
+    };
+    let import = app.store.create_umkm_import(&o.actor, &o.tenant, new).await.expect("import");
+    let elsewhere = sinergi_umkm::Registries::default();
+    elsewhere.commit(&app.store, &o.actor, &o.tenant, Some((import, rejected)), incoming, false).await.expect("commit");
+    assert!(search.rebuild_if_imported(&app.store, &o.tenant).await.expect("check"), "the import is noticed");
+    assert!(!search.rebuild_if_imported(&app.store, &o.tenant).await.expect("check"), "and once only");
+    let other = BusinessFilter { source: Some("Proses Lain".into()), ..Default::default() };
+    assert!(sql(&app, &o, &other, 0).await.1 > 0);
+    same_as_sql(&app, &o, "source=Proses+Lain", &other, 0, "index").await;
+    check("imported elsewhere").await;
 }

@@ -111,6 +111,27 @@ impl Store {
         Ok(out)
     }
 
+    /// When the tenant's last import was committed (milliseconds), by this process or another
+    /// (`sinergi import umkm`): how a search index notices writes it was not told about. The
+    /// imports table holds a row per file, so this is cheap at any registry size.
+    pub async fn umkm_last_import_at(&self, actor: &Actor, tenant: &RegionCode) -> Result<Option<i64>> {
+        use UmkmImports as I;
+        let tenant = registry_tenant(actor, Permission::ViewUmkm, tenant)?;
+        #[derive(sqlx::FromRow)]
+        struct Latest {
+            at: Option<i64>,
+        }
+        let latest: Latest = self
+            .fetch_one(
+                Query::select()
+                    .expr_as(Expr::col(I::CommittedAt).max(), "at")
+                    .from(I::Table)
+                    .and_where(Expr::col(I::TenantCode).eq(tenant.as_str())),
+            )
+            .await?;
+        Ok(latest.at)
+    }
+
     /// The businesses with a duplicate question open (either side of it): few, and what the
     /// list's "in review" filter narrows the search to.
     pub async fn umkm_in_review_ids(&self, actor: &Actor, tenant: &RegionCode) -> Result<Vec<BusinessId>> {
