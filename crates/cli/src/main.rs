@@ -230,8 +230,8 @@ async fn run() -> anyhow::Result<()> {
     }
 }
 
-/// Read each Pemda's UMKM registry into its entity-resolution index in the background, so the
-/// first import after a start does not wait for it.
+/// Read each Pemda's UMKM registry into its list's search index and its entity-resolution index
+/// in the background, so the first list and the first import after a start do not wait.
 fn warm_registries(state: &AppState) {
     let registries = state.registries.clone();
     let store = state.store.clone();
@@ -241,6 +241,18 @@ fn warm_registries(state: &AppState) {
             Ok(t) => t,
             Err(e) => return tracing::warn!(error = %e, "registry warm-up: cannot list tenants"),
         };
+        // The list's search indexes first, in their own task: lists are read far more often
+        // than files are imported, and read from SQL (slowly) until their index is ready.
+        let (searches, search_store, codes) =
+            (registries.clone(), store.clone(), tenants.iter().map(|t| t.code.clone()).collect::<Vec<_>>());
+        tokio::spawn(async move {
+            for code in codes {
+                if let Err(e) = searches.search().warm(&search_store, &code).await {
+                    tracing::warn!(tenant = %code, error = %e, "registry search warm-up failed");
+                }
+            }
+            tracing::info!("UMKM registry search ready");
+        });
         for t in tenants {
             if let Err(e) = registries.warm(&store, &system, &t.code).await {
                 tracing::warn!(tenant = %t.code, error = %e, "registry warm-up failed");

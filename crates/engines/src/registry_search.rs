@@ -51,6 +51,9 @@ pub struct RegistryQuery {
     pub permit: Option<PermitKind>,
     pub source: Option<String>,
     pub year: Option<i32>,
+    /// Only businesses among these, when given: a set the index does not hold, such as those
+    /// with a duplicate question open (the store knows them; they are few).
+    pub within: Option<Vec<BusinessId>>,
 }
 
 /// One page of a list: the businesses in order, and how many match in all.
@@ -62,6 +65,9 @@ pub struct RegistryPage {
 
 /// Words of a search beyond this many are ignored.
 const MAX_QUERY_WORDS: usize = 8;
+/// Up to this many changes at once are placed one by one in the name order; more are merged
+/// into it in one pass (see [`RegistryIndex::apply`]).
+const ONE_BY_ONE: usize = 8;
 /// Match qualities, summed over the words of a search to rank its hits.
 const EXACT: u16 = 4;
 const PREFIX: u16 = 3;
@@ -251,6 +257,8 @@ struct Wanted {
     source: u32,
     year: u32,
     kbli: Option<KbliWant>,
+    /// The slots of [`RegistryQuery::within`], ascending.
+    within: Option<Vec<u32>>,
 }
 
 impl Wanted {
@@ -262,6 +270,7 @@ impl Wanted {
             && self.source == 0
             && self.year == 0
             && self.kbli.is_none()
+            && self.within.is_none()
     }
 }
 
@@ -303,6 +312,58 @@ impl RegistryIndex {
         let at = self.by_name.partition_point(|s| self.order(*s, slot).is_lt());
         self.by_name.insert(at, slot);
         self.renumber_from(at);
+    }
+
+    /// Replaces what the index knows of the `upserts` and forgets the `removed`. Many changes
+    /// at once (an import's) are merged into the name order in one pass, where one
+    /// [`RegistryIndex::upsert`] each would shift the whole order every time.
+    pub fn apply(&mut self, upserts: Vec<BusinessFacts>, removed: &[BusinessId]) {
+        if upserts.len() + removed.len() <= ONE_BY_ONE {
+            for id in removed {
+                self.remove(*id);
+            }
+            for f in upserts {
+                self.upsert(f);
+            }
+            return;
+        }
+        for id in removed {
+            if let Some(slot) = self.slot_of.get(id).copied() {
+                self.kill(slot);
+            }
+        }
+        let mut fresh = Vec::with_capacity(upserts.len());
+        for f in &upserts {
+            if let Some(slot) = self.slot_of.get(&f.id).copied() {
+                self.kill(slot);
+            }
+            fresh.push(self.add_row(f));
+        }
+        // A business given twice keeps only its last row alive.
+        fresh.retain(|s| self.rows[*s as usize].alive);
+        fresh.sort_unstable_by(|a, b| self.order(*a, *b));
+        let old = std::mem::take(&mut self.by_name);
+        let mut merged = Vec::with_capacity(old.len() + fresh.len());
+        let mut fresh = fresh.into_iter().peekable();
+        for slot in old.into_iter().filter(|s| self.rows[*s as usize].alive) {
+            while let Some(&f) = fresh.peek() {
+                if self.order(f, slot).is_gt() {
+                    break;
+                }
+                merged.push(f);
+                fresh.next();
+            }
+            merged.push(slot);
+        }
+        merged.extend(fresh);
+        self.by_name = merged;
+        self.rank = vec![u32::MAX; self.rows.len()];
+        self.renumber_from(0);
+    }
+
+    /// Rows held for businesses since replaced or removed (tombstones until the next build).
+    pub fn dead_rows(&self) -> usize {
+        self.rows.len() - self.live
     }
 
     /// Forgets a business (merged into another, or deleted); whether it was there.
@@ -376,7 +437,11 @@ impl RegistryIndex {
         // the name order to the page, testing bits of a set that fits in cache.
         let mut marks = vec![0u64; self.rows.len().div_ceil(64)];
         let mut total = 0usize;
-        for slot in 0..self.rows.len() as u32 {
+        let slots: Box<dyn Iterator<Item = u32> + '_> = match &wanted.within {
+            Some(within) => Box::new(within.iter().copied()),
+            None => Box::new(0..self.rows.len() as u32),
+        };
+        for slot in slots {
             if self.keeps(slot, wanted) {
                 marks[slot as usize / 64] |= 1 << (slot % 64);
                 total += 1;
@@ -418,7 +483,14 @@ impl RegistryIndex {
             None => None,
             Some(code) => Some(KbliWant::new(code)?),
         };
+        let within = q.within.as_ref().map(|ids| {
+            let mut slots: Vec<u32> = ids.iter().filter_map(|id| self.slot_of.get(id).copied()).collect();
+            slots.sort_unstable();
+            slots.dedup();
+            slots
+        });
         Some(Wanted {
+            within,
             kecamatan: region(&q.kecamatan)?,
             desa: region(&q.desa)?,
             class: q.class.map_or(0, class_number),
@@ -432,6 +504,7 @@ impl RegistryIndex {
     fn keeps(&self, slot: u32, w: &Wanted) -> bool {
         let r = &self.rows[slot as usize];
         if !r.alive
+            || w.within.as_ref().is_some_and(|slots| slots.binary_search(&slot).is_err())
             || (w.kecamatan != 0 && r.kecamatan != w.kecamatan)
             || (w.desa != 0 && r.desa != w.desa)
             || (w.class != 0 && r.class != w.class)

@@ -19,6 +19,9 @@ use sinergi_store::Store;
 use sinergi_store::umkm::{Candidate, CommitSummary, Incoming, Resolution};
 use tokio::sync::Mutex;
 
+mod search;
+pub use search::Searches;
+
 /// Why a registry operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
@@ -43,10 +46,11 @@ struct TenantIndex {
     businesses: Vec<BusinessId>,
 }
 
-/// Every tenant's index, each behind its own lock.
+/// Every tenant's index, each behind its own lock, and the list's search indexes.
 #[derive(Default)]
 pub struct Registries {
     tenants: std::sync::Mutex<HashMap<RegionCode, Arc<Mutex<Option<TenantIndex>>>>>,
+    search: Searches,
 }
 
 impl Registries {
@@ -66,9 +70,16 @@ impl Registries {
         Ok(())
     }
 
-    /// Drop a tenant's index (after a merge, split or undo); the next import rebuilds it.
+    /// Drop a tenant's indexes; the next import, and the next list, rebuild them. (After a
+    /// write whose businesses are known, [`Registries::changed`] keeps the list's index.)
     pub async fn forget(&self, tenant: &RegionCode) {
         *self.slot(tenant).lock().await = None;
+        self.search.forget(tenant);
+    }
+
+    /// The registry list's search indexes.
+    pub fn search(&self) -> &Searches {
+        &self.search
     }
 
     /// Resolve a batch against the registry and commit it (as an import when `import` is
@@ -113,6 +124,7 @@ impl Registries {
             Ok(summary) => {
                 current.businesses.extend(summary.businesses.iter().copied());
                 *guard = Some(current);
+                self.search.changed(store, tenant, &summary.businesses).await;
                 Ok(summary)
             }
             // The index holds a batch the store refused: rebuild it next time.

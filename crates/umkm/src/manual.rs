@@ -92,6 +92,8 @@ impl Registries {
             current.businesses.push(business);
             *guard = Some(current);
         }
+        drop(guard);
+        self.search.changed(store, tenant, &summary.businesses).await;
         Ok(summary)
     }
 }

@@ -213,6 +213,51 @@ fn upsert_and_remove_keep_the_index_current() {
 }
 
 #[test]
+fn many_changes_at_once_match_one_by_one() {
+    let facts = |range: std::ops::Range<u128>, word: &str| -> Vec<BusinessFacts> {
+        range.map(|n| business(n, &format!("Usaha {word} {:03}", (n * 37) % 200), "Sari")).collect()
+    };
+    let mut bulk = RegistryIndex::build(facts(1..200, "Keripik"));
+    let mut single = RegistryIndex::build(facts(1..200, "Keripik"));
+    // Renames of some, newcomers, one given twice, and removals (one of them unknown).
+    let mut changes = facts(150..230, "Dodol");
+    changes.push(business(151, "Aaa Pertama", "Sari"));
+    let removed = [id(3), id(4), id(999)];
+    bulk.apply(changes.clone(), &removed);
+    for r in removed {
+        single.remove(r);
+    }
+    for f in changes {
+        single.upsert(f);
+    }
+    assert_eq!(bulk.len(), single.len());
+    assert_eq!(bulk.len(), 197 + 30);
+    for q in [RegistryQuery::default(), query("dodol"), query("keripik"), query("pertama")] {
+        assert_eq!(bulk.all(&q), single.all(&q), "{q:?}");
+    }
+    assert_eq!(bulk.search(&RegistryQuery::default(), 0, 1).ids, vec![id(151)]);
+    // The rank stays the inverse of the name order: a later single removal finds its place.
+    assert!(bulk.remove(id(151)));
+    assert!(single.remove(id(151)));
+    assert_eq!(bulk.all(&RegistryQuery::default()), single.all(&RegistryQuery::default()));
+    assert!(bulk.dead_rows() > 0);
+}
+
+#[test]
+fn within_narrows_to_a_given_set() {
+    let index = registry();
+    let within = Some(vec![id(2), id(3), id(77)]);
+    let q = RegistryQuery { within: within.clone(), ..RegistryQuery::default() };
+    assert_eq!(ids(&index.search(&q, 0, 10)), vec![id(3), id(2)]);
+    let q = RegistryQuery { within: within.clone(), text: Some("barokah".into()), ..RegistryQuery::default() };
+    assert_eq!(ids(&index.search(&q, 0, 10)), vec![id(2)]);
+    let q = RegistryQuery { within, class: Some(SizeClass::Micro), ..RegistryQuery::default() };
+    assert_eq!(ids(&index.search(&q, 0, 10)), vec![id(2)]);
+    let q = RegistryQuery { within: Some(Vec::new()), ..RegistryQuery::default() };
+    assert_eq!(index.search(&q, 0, 10).total, 0);
+}
+
+#[test]
 fn many_sources_and_years_still_filter_exactly() {
     let facts: Vec<BusinessFacts> = (0..100u128)
         .map(|n| {

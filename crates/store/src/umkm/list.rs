@@ -93,11 +93,11 @@ struct ListRow {
     class_sales: Option<String>,
 }
 
-fn class_of(capital: Option<String>, sales: Option<String>) -> Classification {
+pub(crate) fn class_of(capital: Option<String>, sales: Option<String>) -> Classification {
     Classification { by_capital: capital.and_then(|c| c.parse().ok()), by_sales: sales.and_then(|c| c.parse().ok()) }
 }
 
-fn code(s: Option<String>) -> Option<RegionCode> {
+pub(crate) fn code(s: Option<String>) -> Option<RegionCode> {
     s.and_then(|s| RegionCode::parse(&s).ok())
 }
 

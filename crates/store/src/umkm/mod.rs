@@ -6,6 +6,7 @@
 //! [`Store::umkm_er_records`]); the store receives its decisions ([`Resolution`]) and writes a
 //! whole batch in one transaction, so an import lands completely or not at all.
 
+mod facts;
 mod import;
 mod list;
 mod merge;

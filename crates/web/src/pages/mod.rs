@@ -22,6 +22,7 @@ pub mod tenants;
 pub mod umkm;
 pub mod umkm_import;
 pub mod umkm_owner;
+pub mod umkm_search;
 pub mod upload;
 pub mod users;
 

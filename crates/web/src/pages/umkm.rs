@@ -21,7 +21,7 @@ use sinergi_store::umkm::{Business, BusinessDetail, BusinessFilter, ClaimStatus,
 
 use super::exports::{XLSX, download, letterhead};
 use super::needs::current_year;
-use super::{FormErrors, Shell, render, render_invalid, see_other};
+use super::{FormErrors, Shell, render, render_invalid, see_other, umkm_search};
 use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
@@ -297,6 +297,8 @@ struct ListPage {
     can_reveal: bool,
     open_reviews: u64,
     filtered: bool,
+    /// "index" or "sql": which path answered (see [`umkm_search::ListedBy`]).
+    listed_by: &'static str,
 }
 
 fn class_options(tr: Tr) -> Vec<(String, String)> {
@@ -322,7 +324,7 @@ pub async fn list(State(state): State<AppState>, auth: Authed, Query(q): Query<L
     let tenant = tenant_of(&auth.actor)?;
     let filter = q.filter();
     let page = q.page();
-    let data = state.store.umkm_businesses(&auth.actor, &tenant, &filter, (page - 1) * PAGE, PAGE).await?;
+    let data = umkm_search::list_page(&state, &auth.actor, &tenant, &filter, (page - 1) * PAGE, PAGE).await?;
     let can_manage = auth.actor.can(Permission::ManageUmkm);
     let open_reviews = if can_manage { state.store.umkm_open_review_count(&auth.actor, &tenant).await? } else { 0 };
     let rows = data
@@ -380,6 +382,7 @@ pub async fn list(State(state): State<AppState>, auth: Authed, Query(q): Query<L
         can_reveal: auth.actor.can(Permission::RevealPersonalData),
         open_reviews,
         filtered: !q.filters_query().is_empty(),
+        listed_by: data.by.slug(),
         form: q,
     }))
 }
@@ -394,10 +397,10 @@ pub async fn export(State(state): State<AppState>, auth: Authed, Query(q): Query
     if personal && !auth.actor.can(Permission::RevealPersonalData) {
         return Err(AppError::Forbidden);
     }
-    let data = state.store.umkm_businesses(&auth.actor, &tenant, &q.filter(), 0, EXPORT_MAX).await?;
+    let listed = umkm_search::export_rows(&state, &auth.actor, &tenant, &q.filter(), EXPORT_MAX).await?;
     // The reason is checked and written down before any number leaves.
     let niks = if personal {
-        let ids: Vec<BusinessId> = data.rows.iter().map(|r| r.id).collect();
+        let ids: Vec<BusinessId> = listed.iter().map(|r| r.id).collect();
         state.store.umkm_export_personal(&auth.actor, &tenant, &q.reason, &ids).await?
     } else {
         HashMap::new()
@@ -420,8 +423,7 @@ pub async fn export(State(state): State<AppState>, auth: Authed, Query(q): Query
     }
     let headers: Vec<String> = keys.iter().map(|k| tr.t(k)).collect();
     let opt = |s: &Option<String>| s.as_deref().map(Value::from).unwrap_or(Value::Empty);
-    let rows: Vec<Vec<Value>> = data
-        .rows
+    let rows: Vec<Vec<Value>> = listed
         .iter()
         .map(|r| {
             let mut row = vec![
@@ -787,7 +789,7 @@ pub async fn split(
     let records: Vec<SourceRecordId> = form.record.iter().filter_map(|r| r.parse().ok()).collect();
     match state.store.split_umkm(&auth.actor, &tenant, id, &records).await {
         Ok(new) => {
-            state.registries.forget(&tenant).await;
+            state.registries.changed(&state.store, &tenant, &[id, new]).await;
             Ok(see_other(&format!("/umkm/{new}")))
         }
         Err(e) => {
@@ -810,12 +812,13 @@ pub async fn undo(
     let tenant = tenant_of(&auth.actor)?;
     // The merge must concern this business: another's id answers "not found".
     let detail = state.store.umkm_business(&auth.actor, &tenant, id).await?;
-    if !detail.merges.iter().any(|m| m.id == merge) {
+    let Some(undone) = detail.merges.iter().find(|m| m.id == merge) else {
         return Err(AppError::NotFound);
-    }
+    };
+    let both = [undone.into, undone.from];
     match state.store.undo_umkm_merge(&auth.actor, &tenant, merge).await {
         Ok(()) => {
-            state.registries.forget(&tenant).await;
+            state.registries.changed(&state.store, &tenant, &both).await;
             Ok(see_other(&format!("/umkm/{id}")))
         }
         Err(e) => {
@@ -983,7 +986,7 @@ pub async fn merge(
     }
     match state.store.merge_umkm(&auth.actor, &tenant, into, from, &choice, Some(id)).await {
         Ok(_) => {
-            state.registries.forget(&tenant).await;
+            state.registries.changed(&state.store, &tenant, &[into, from]).await;
             Ok(see_other(&format!("/umkm/{into}")))
         }
         Err(e) => {

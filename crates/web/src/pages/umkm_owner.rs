@@ -504,7 +504,8 @@ async fn save(
     };
     match state.store.edit_umkm_business(&auth.actor, tenant, id, &parsed).await {
         Ok(_) => {
-            changed(state, tenant).await;
+            // The edit is a new record with new values: both indexes read the business again.
+            state.registries.changed(&state.store, tenant, &[id]).await;
             Ok(None)
         }
         Err(e) => {
@@ -515,9 +516,10 @@ async fn save(
     }
 }
 
-/// A business changed outside an import: the entity-resolution index must see it again.
-async fn changed(state: &AppState, tenant: &RegionCode) {
-    state.registries.forget(tenant).await;
+/// A business's facts changed without its records moving (a permit, a membership, its owner):
+/// the list index reads it again; the entity-resolution index compares no such fact.
+async fn refreshed(state: &AppState, tenant: &RegionCode, id: BusinessId) {
+    state.registries.search().changed(&state.store, tenant, &[id]).await;
 }
 
 /// Everything the registry holds about the owner's business, as a workbook: the business,
@@ -804,7 +806,10 @@ async fn set_tag(state: AppState, auth: Authed, id: String, form: TagForm, prese
         return business_with_errors(&state, &auth, id, invalid).await;
     };
     match state.store.set_umkm_tag(&auth.actor, &tenant, id, kind, &form.value, present).await {
-        Ok(()) => Ok(see_other(&format!("/umkm/{id}#keanggotaan"))),
+        Ok(()) => {
+            refreshed(&state, &tenant, id).await;
+            Ok(see_other(&format!("/umkm/{id}#keanggotaan")))
+        }
         Err(e) => business_with_errors(&state, &auth, id, e.into()).await,
     }
 }
@@ -843,7 +848,7 @@ pub async fn release(
     let id = business_id(&id)?;
     match state.store.release_umkm_owner(&auth.actor, &tenant, id, &form.reason).await {
         Ok(()) => {
-            changed(&state, &tenant).await;
+            refreshed(&state, &tenant, id).await;
             Ok(see_other(&format!("/umkm/{id}")))
         }
         Err(e) => business_with_errors(&state, &auth, id, e.into()).await,
@@ -1016,7 +1021,7 @@ async fn add_permit(
     };
     match state.store.add_umkm_permit(&auth.actor, tenant, id, permit).await {
         Ok(()) => {
-            changed(state, tenant).await;
+            refreshed(state, tenant, id).await;
             Ok(None)
         }
         Err(e) => {
@@ -1062,7 +1067,7 @@ pub async fn officer_remove_permit(
     let id = business_id(&id)?;
     let permit: sinergi_domain::PermitId = form.permit.parse().map_err(|_| AppError::NotFound)?;
     state.store.remove_umkm_permit(&auth.actor, &tenant, id, permit).await?;
-    changed(&state, &tenant).await;
+    refreshed(&state, &tenant, id).await;
     Ok(see_other(&format!("/umkm/{id}#izin")))
 }
 

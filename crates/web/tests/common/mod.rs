@@ -17,6 +17,8 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub http: reqwest::Client,
+    /// The app's registries (entity resolution and the list's search), shared with the router.
+    pub registries: std::sync::Arc<sinergi_umkm::Registries>,
     _db: TestDatabase,
 }
 
@@ -38,6 +40,7 @@ impl TestApp {
         // `serve --demo` would only slow them down.
         sinergi_demo::load_with(&db.store, sinergi_demo::DemoOptions { umkm_generated: 300 }).await.expect("demo data");
         let state = AppState::new(db.store.clone(), config);
+        let registries = state.registries.clone();
         let app = sinergi_web::app(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -45,7 +48,7 @@ impl TestApp {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
         });
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Self { base: format!("http://{addr}"), store: db.store.clone(), http, _db: db }
+        Self { base: format!("http://{addr}"), store: db.store.clone(), http, registries, _db: db }
     }
 
     pub fn url(&self, path: &str) -> String {
