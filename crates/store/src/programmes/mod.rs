@@ -904,7 +904,7 @@ async fn insert_application(
     .await?;
     #[derive(sqlx::FromRow)]
     struct N {
-        n: Option<i64>,
+        n: Option<i32>,
     }
     let next: N = tx
         .fetch_optional(
