@@ -14,7 +14,7 @@
 // Screenshots go to e2e/screenshots/. Prints PASS/FAIL lines; exits 1 on any failure.
 //
 // Optional env: CHROMIUM_PATH (default /usr/bin/chromium), E2E_KEEP_TMP=1 (keep e2e/tmp/run-*),
-// E2E_ONLY=<journey> (needs, partners, agreements, pdf, meetings, csr, umkm, owner: that one only, for development).
+// E2E_ONLY=<journey> (needs, partners, agreements, pdf, meetings, csr, umkm, owner, programmes: that one only, for development).
 
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -1111,6 +1111,157 @@ async function pdfDownloads(context, base) {
   }
 }
 
+// A training wave end to end, on a phone: the UMKM officer creates a programme and a wave with
+// 5 seats in each of 10 kecamatan and two sessions, imports 120 applicants through the
+// registry's importer, runs the selection (50, never more than 5 from a kecamatan, every
+// outcome explained), invites, checks participants in by invitation code and by name, issues
+// certificates, downloads one, and anyone verifies it on the public page.
+const WAVE_KECAMATAN = ['Bandung', 'Tanara', 'Cikande', 'Kibin', 'Kragilan', 'Jawilan', 'Kopo', 'Ciruas', 'Pontang', 'Carenang'];
+const APPLICANTS_FILE = path.join(UMKM_DIR, 'pendaftar-pelatihan-gelombang-7.xlsx');
+
+async function programmesJourney(context, base) {
+  const label = 'programmes journey';
+  let page = await freshPage(context, null);
+  try {
+    where = `${label} login`;
+    await loginAs(page, base, UMKM_OFFICER, label);
+    await goto(page, base, '/program', `${label} programmes`);
+    await shot(page, 'programmes-id');
+
+    where = `${label} new programme`;
+    await press(page, '[data-testid=new-programme]');
+    await page.waitForURL((u) => u.pathname === '/program/baru', { waitUntil: 'load' });
+    await page.fill('#title', 'Pelatihan Kemasan dan Label UMKM');
+    await page.selectOption('#funding', 'apbd');
+    await pressAndWaitForLoad(page, '[data-testid=save-programme]');
+    check(/^\/program\/[0-9a-f-]{36}$/.test(pathname(page)), `${label}: programme created`, page.url());
+
+    where = `${label} new wave`;
+    await press(page, '[data-testid=new-wave]');
+    await page.waitForURL((u) => u.pathname.endsWith('/gelombang/baru'), { waitUntil: 'load' });
+    await page.fill('#number', '1');
+    await page.fill('#total', '50');
+    // A bad quota is refused with the kecamatan's field named, and nothing is written.
+    await page.getByLabel('Bandung', { exact: true }).fill('lima');
+    await page.selectOption('#max_class', '');
+    await page.uncheck('input[name=requires_nib]');
+    await page.fill('#day_0', '2026-12-14');
+    await page.fill('#venue_0', 'Swiss-Belinn Modern Cikande');
+    await page.fill('#day_1', '2026-12-15');
+    await page.fill('#venue_1', 'Swiss-Belinn Modern Cikande');
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, '[data-testid=save-wave]');
+    allowedStatuses = new Set();
+    check((await page.locator('[data-testid=quota-inputs] .field-error').count()) === 1, `${label}: a quota written in words is refused at its kecamatan`);
+    await shot(page, 'wave-form-error-id');
+    for (const k of WAVE_KECAMATAN) await page.getByLabel(k, { exact: true }).fill('5');
+    await pressAndWaitForLoad(page, '[data-testid=save-wave]');
+    check(/^\/program\/gelombang\/[0-9a-f-]{36}$/.test(pathname(page)), `${label}: wave created`, page.url());
+    const wavePath = pathname(page);
+    await pressAndWaitForLoad(page, '[data-testid=wave-to-open]');
+    check((await page.locator('[data-testid=wave-status]').innerText()).includes('dibuka'), `${label}: applications open`);
+
+    where = `${label} import applicants`;
+    await press(page, '[data-testid=import-applicants]');
+    await page.waitForURL((u) => u.pathname === '/umkm/impor', { waitUntil: 'load' });
+    check(await page.locator('[data-testid=import-for-wave]').count() === 1, `${label}: the importer says the list is for the wave`);
+    await page.setInputFiles('input[name=file]', APPLICANTS_FILE);
+    await page.fill('input[name=year]', '2026');
+    await pressAndWaitForLoad(page, '[data-testid=upload]');
+    const count = async (id) => Number((await page.locator(`[data-testid=${id}]`).first().innerText()).replace(/\./g, '').trim());
+    check(await count('count-accepted') === 120 && await count('count-rejected') === 0, `${label}: 120 applicants read, none rejected`);
+    await pressAndWaitForLoad(page, '[data-testid=commit]');
+    const applied = (await page.locator('[data-testid=summary-applied]').innerText()).trim();
+    const m = applied.match(/(\d+) usaha didaftarkan ke gelombang; (\d+) sudah/);
+    check(m && Number(m[1]) + Number(m[2]) === 120 && Number(m[1]) >= 110, `${label}: the list's businesses applied to the wave`, applied);
+    await shot(page, 'wave-import-done-id');
+    await pressAndWaitForLoad(page, '[data-testid=back-to-wave]');
+    const applicants = await count('count-applicants');
+    check(applicants >= 110 && applicants <= 120, `${label}: ${applicants} applicants on the wave`);
+
+    where = `${label} selection`;
+    await pressAndWaitForLoad(page, '[data-testid=run-selection]');
+    check(await count('count-selected') === 50, `${label}: 50 selected`, String(await count('count-selected')));
+    const perKecamatan = await page.locator('[data-testid=quota-selected]').allInnerTexts();
+    check(perKecamatan.length === 10 && perKecamatan.every((n) => Number(n) <= 5), `${label}: no kecamatan above its 5 seats`, perKecamatan.join(','));
+    const waiting = page.locator('[data-testid=applicant][data-decision=waitlisted]').first();
+    check((await waiting.innerText()).includes('Kuota kecamatan sudah penuh'), `${label}: a waiting applicant is told why`);
+    await shot(page, 'wave-selected-id', { fullPage: false });
+
+    where = `${label} override`;
+    const first = page.locator('[data-testid=applicant][data-decision=waitlisted]').first();
+    const rowId = await first.getAttribute('id');
+    await first.locator('summary').click();
+    await first.locator('select[name=decision]').selectOption('ineligible');
+    await first.locator('input[name=reason]').fill('Usaha sudah tutup menurut kecamatan');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), first.locator('button[type=submit]').click()]);
+    check((await page.locator(`#${rowId}`).innerText()).includes('Usaha sudah tutup menurut kecamatan'), `${label}: the override and its reason are shown`);
+
+    where = `${label} invitations`;
+    await pressAndWaitForLoad(page, '[data-testid=send-invitations]');
+    check(/undangan email masuk antrean/.test(await page.locator('[data-testid=notice]').innerText()), `${label}: invitation emails queued`);
+    await press(page, '[data-testid=applicant][data-decision=selected] [data-testid=invitation-link]');
+    await page.waitForURL((u) => u.pathname.includes('/undangan/'), { waitUntil: 'load' });
+    check(await page.locator('[data-testid=invitation-qr] svg').count() === 1, `${label}: the invitation carries a QR code`);
+    const code = (await page.locator('[data-testid=invitation-code]').innerText()).trim();
+    const invited = (await page.locator('[data-testid=invitation] strong').first().innerText()).trim();
+    await shot(page, 'wave-invitation-id');
+
+    where = `${label} check-in`;
+    await goto(page, base, wavePath, `${label} wave`);
+    await pressAndWaitForLoad(page, '[data-testid=wave-to-running]');
+    const sessionLinks = await page.locator('[data-testid=check-in-link]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(sessionLinks.length === 2, `${label}: two sessions to check in`);
+    for (const [i, href] of sessionLinks.entries()) {
+      await goto(page, base, href, `${label} session ${i + 1}`);
+      await page.fill('#code', code.toLowerCase());
+      await pressAndWaitForLoad(page, '[data-testid=check-in-code]');
+      check((await page.locator('[data-testid=checked-in]').innerText()).includes(invited), `${label}: ${invited} checked in by code, session ${i + 1}`);
+      // Two more by name, from the list.
+      for (let n = 0; n < 2; n++) {
+        await pressAndWaitForLoad(page, '[data-testid=participant] [data-testid=check-in-button]');
+      }
+      check((await page.locator('[data-testid=present-count]').innerText()).trim() === '3', `${label}: 3 present in session ${i + 1}`);
+      if (i === 0) {
+        allowedStatuses = new Set([422]);
+        await page.fill('#code', 'ZZZZ-ZZZZ');
+        await pressAndWaitForLoad(page, '[data-testid=check-in-code]');
+        allowedStatuses = new Set();
+        check(await page.locator('[data-testid=checkin-error]').count() === 1, `${label}: an unknown code is refused`);
+        await shot(page, 'wave-checkin-id', { fullPage: false });
+      }
+    }
+
+    where = `${label} certificates`;
+    await goto(page, base, wavePath, `${label} wave`);
+    await pressAndWaitForLoad(page, '[data-testid=issue-certificates]');
+    check(/3 sertifikat diterbitkan/.test(await page.locator('[data-testid=notice]').innerText()), `${label}: 3 certificates for those at both sessions`);
+    const certCode = (await page.locator('[data-testid=certificate-code]').first().innerText()).trim();
+    const certHref = await page.locator('[data-testid=certificate-link]').first().getAttribute('href');
+    const pdf = await page.request.get(base + certHref);
+    check(pdf.status() === 200 && (pdf.headers()['content-type'] || '').includes('pdf') && (await pdf.body()).subarray(0, 5).toString() === '%PDF-', `${label}: the certificate downloads as a PDF`);
+
+    where = `${label} public verification`;
+    page = await freshPage(context, page);
+    await goto(page, base, '/sertifikat', `${label} verification page`);
+    await page.fill('#kode', certCode);
+    await pressAndWaitForLoad(page, '[data-testid=verify]');
+    check(await page.locator('[data-testid=certificate-valid]').count() === 1, `${label}: the certificate verifies without a login`);
+    await shot(page, 'certificate-verify-id');
+    allowedStatuses = new Set([404]);
+    const wrong = await page.goto(`${base}/sertifikat?kode=AAAA-BBBB-CCCC`, { waitUntil: 'load' });
+    check(wrong && wrong.status() === 404, `${label}: a wrong code answers 404`);
+    allowedStatuses = new Set();
+    check(await page.locator('[data-testid=certificate-unknown]').count() === 1, `${label}: an unknown code is said to be unknown`);
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'programmes-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -1142,6 +1293,7 @@ async function main() {
     const journeys = [
       ['needs', needsJourney], ['partners', partnersJourney], ['agreements', agreementsJourney],
       ['pdf', pdfDownloads], ['meetings', meetingsJourney], ['csr', csrJourney], ['umkm', umkmJourney], ['owner', ownerJourney],
+      ['programmes', programmesJourney],
     ];
     if (!only) {
       await wrongPassword(context, s.base);

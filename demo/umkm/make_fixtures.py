@@ -10,6 +10,8 @@
 - peserta-pelatihan-2024.csv: the DAK Non-Fisik training's participants (wave 6, 50 people from
   10 kecamatan), semicolon-separated and Windows-1252 encoded, as Excel saves it.
 - oss-nib-export.xls: an OSS NIB export in the legacy XLS format.
+- pendaftar-pelatihan-gelombang-7.xlsx: 120 applicants for a training wave from 10 kecamatan
+  (the browser test imports it into a wave and selects 50).
 
 The same businesses appear in several files, spelt differently (Keripik/Kripik, Bu/Ibu, upper
 case in OSS), for entity resolution to find. Every bad row is deliberate and listed in
@@ -357,7 +359,60 @@ def oss():
     return len(rows)
 
 
+# The seventh wave's applicants, as the agency collects them from the kecamatan offices: one
+# sheet, a title, 12 applicants from each of the sixth wave's 10 kecamatan (120 for 50 seats).
+APPLICANT_FIRST = [
+    "Siti", "Ahmad", "Nur", "Euis", "Dedi", "Rohmat", "Yayah", "Uus", "Iis", "Ujang", "Enah", "Mulyadi",
+    "Neneng", "Oom", "Jaenudin", "Asep", "Dewi", "Hasan", "Imas", "Karta", "Lilis", "Maman", "Nining", "Oding",
+]
+APPLICANT_LAST = ["Suryani", "Hidayat", "Komariah", "Saepudin", "Rohaeti", "Sanusi", "Fatimah", "Mulyana", "Jubaedah", "Rustandi"]
+APPLICANT_PRODUCTS = [
+    "Keripik Singkong", "Emping Melinjo", "Telur Asin", "Sate Bandeng", "Kue Satu", "Dodol Betawi", "Rengginang",
+    "Kerupuk Ikan", "Abon Lele", "Sambal Roa", "Kopi Bubuk", "Gula Aren",
+]
+
+
+def applicants():
+    """pendaftar-pelatihan-gelombang-7.xlsx"""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Pendaftar"
+    headers = ["No", "Nama Usaha", "Nama Pemilik", "L/P", "No. HP/WA", "Email", "Kecamatan", "Jenis Produk", "Omzet per Tahun"]
+    last = openpyxl.utils.get_column_letter(len(headers))
+    ws.cell(row=1, column=1, value="DAFTAR CALON PESERTA PELATIHAN MANAJERIAL BAGI USAHA MIKRO GELOMBANG 7").font = Font(bold=True, size=13)
+    ws.merge_cells(f"A1:{last}1")
+    ws.cell(row=2, column=1, value="Usulan kecamatan, Desember 2026")
+    ws.merge_cells(f"A2:{last}2")
+    for c, h in enumerate(headers, start=1):
+        ws.cell(row=4, column=c, value=h).font = Font(bold=True)
+    n = 0
+    for k, kec in enumerate(TRAINING_KEC):
+        for j in range(12):
+            first = APPLICANT_FIRST[(k * 7 + j) % len(APPLICANT_FIRST)]
+            last_name = APPLICANT_LAST[(k + j * 3) % len(APPLICANT_LAST)]
+            product = APPLICANT_PRODUCTS[j]
+            owner = f"{first} {last_name}"
+            sex = "P" if first in ("Siti", "Nur", "Euis", "Yayah", "Iis", "Enah", "Neneng", "Oom", "Dewi", "Imas", "Lilis", "Nining") else "L"
+            business = f"{product} {first} {kec}"
+            email = f"{first.lower()}.{last_name.lower()}{n}@contoh.id" if n % 4 == 0 else ""
+            sales = 60_000_000 + (n * 7_919_000) % 900_000_000
+            row = [n + 1, business, owner, sex, phone_written(300 + n), email, kec, product, rupiah(sales, n)]
+            for c, value in enumerate(row, start=1):
+                if value != "":
+                    ws.cell(row=5 + n, column=c, value=value)
+            n += 1
+    for c, w in enumerate([5, 34, 22, 5, 20, 30, 14, 18, 16], start=1):
+        ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = w
+    book.properties.created = datetime.datetime(2026, 11, 20, 8, 0, 0)
+    book.properties.modified = datetime.datetime(2026, 11, 20, 8, 0, 0)
+    path = os.path.join(HERE, "pendaftar-pelatihan-gelombang-7.xlsx")
+    book.save(path)
+    fix_zip_times(path)
+    return n
+
+
 if __name__ == "__main__":
     print("register-dinkop-2025.xlsx:", register(), "rows")
     print("peserta-pelatihan-2024.csv:", training(), "rows")
     print("oss-nib-export.xls:", oss(), "rows")
+    print("pendaftar-pelatihan-gelombang-7.xlsx:", applicants(), "rows")

@@ -3,6 +3,7 @@
 //!
 //! Loading is idempotent: a tenant that already exists is left alone.
 
+pub mod programmes;
 pub mod umkm;
 
 use sinergi_domain::auth::{Email, NewPassword};
@@ -617,6 +618,8 @@ pub struct DemoReport {
     pub csr_needs_created: usize,
     /// Businesses in the UMKM registries (generated and imported).
     pub umkm_businesses_created: usize,
+    /// Participants selected in the demo's programme waves.
+    pub programme_participants: usize,
 }
 
 /// Whether the database has no tenant yet (`serve --demo` loads only then).
@@ -745,8 +748,13 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
                 .await?
                 .ok_or_else(|| DemoError::Data("the demo owner's account".into()))?
                 .0;
-            umkm::owner_business(store, &system, &tenant.code, &owner.actor()).await?;
+            let owner = owner.actor();
+            let owned = umkm::owner_business(store, &system, &tenant.code, &owner).await?;
             report.umkm_businesses_created += 1;
+            report.programme_participants +=
+                programmes::load(store, &system, &tenant.code, lookup(&ids, "umkm")?, Some((&owner, owned)))
+                    .await?
+                    .participants;
         }
     }
     Ok(report)

@@ -154,7 +154,7 @@ pub async fn owner_business(
     system: &Actor,
     tenant: &RegionCode,
     owner: &Actor,
-) -> Result<(), DemoError> {
+) -> Result<sinergi_domain::BusinessId, DemoError> {
     let data = |e: &dyn std::fmt::Display| DemoError::Data(format!("owner business: {e}"));
     let nik = Nik::parse("3604144807780002").map_err(|e| data(&e))?;
     let phone = Phone::parse("0878-7123-4410").map_err(|e| data(&e))?;
@@ -219,5 +219,5 @@ pub async fn owner_business(
         .parse(&sinergi_domain::umkm::FormContext { tenant: tenant.clone(), current_year: 2025 })
         .map_err(|e| data(&format!("{e:?}")))?;
     store.edit_umkm_business(owner, tenant, business, &parsed).await?;
-    Ok(())
+    Ok(business)
 }

@@ -53,6 +53,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "umkm", statements: umkm },
     Migration { version: 14, name: "umkm_claims", statements: umkm_claims },
     Migration { version: 15, name: "programmes", statements: programmes },
+    // programmes (issue 6, lead)
+    Migration { version: 18, name: "programme_imports", statements: programme_imports },
 ];
 
 /// What `sinergi check` reports.
@@ -1817,4 +1819,15 @@ fn programmes() -> Vec<Ddl> {
 /// An index on a tenant's rows by one column: how every list of children is read.
 fn tenant_index<T: sea_query::Iden + Copy + 'static>(name: &str, table: T, tenant: T, col: T) -> Ddl {
     Ddl::Index(Index::create().name(name).table(table).col(tenant).col(col).to_owned())
+}
+
+/// An applicants' list is imported through the registry's importer: the upload remembers the
+/// wave it fills, so that committing it writes the records and the applications together.
+fn programme_imports() -> Vec<Ddl> {
+    vec![Ddl::Alter(
+        Table::alter()
+            .table(UmkmImports::Table)
+            .add_column(ColumnDef::new(UmkmImports::WaveId).uuid().null())
+            .to_owned(),
+    )]
 }

@@ -550,6 +550,7 @@ pub(crate) enum UmkmImports {
     CreatedBy,
     CreatedAt,
     CommittedAt,
+    WaveId,
 }
 
 #[derive(Iden, Clone, Copy)]

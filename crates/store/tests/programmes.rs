@@ -38,7 +38,9 @@ async fn setup(store: &Store) -> Vec<BusinessId> {
                 business_name: format!("Usaha Peserta {i:03}"),
                 kecamatan: Some(code(KECAMATAN[i % 10])),
                 nib: (i % 7 != 3).then(|| Nib::parse(&format!("91200{i:08}")).expect("nib")),
-                year: 2025,
+                kbli: vec![sinergi_domain::KbliCode::parse("10794").expect("kbli")],
+                email: (i % 4 == 0).then(|| format!("usaha{i}@contoh.id")),
+                year: 2024,
                 sales: Some(sales),
                 ..SourceRecord::default()
             };
@@ -54,7 +56,8 @@ async fn setup(store: &Store) -> Vec<BusinessId> {
                         origin: Origin::Import,
                     },
                 },
-                later_years: vec![],
+                // The same sales the next year: peers in the report grow by nothing.
+                later_years: vec![(2025, None, Some(sales))],
             }
         })
         .collect();
@@ -218,5 +221,73 @@ store_tests! {
         assert_eq!(f[0].answers.permits_obtained, vec!["halal".to_owned()]);
         let other = actor(Role::UmkmOfficer, "36.73");
         assert!(matches!(store.check_in(&other, &code("36.73"), w, day1, CheckInBy::Application(chosen[1].id)).await, Err(StoreError::NotFound)));
+    }
+
+    async fn invitations_go_once_and_the_report_compares_alumni_with_peers(store: Store) {
+        let businesses = setup(&store).await;
+        let officer = actor(Role::UmkmOfficer, "36.04");
+        let kab = code("36.04");
+        let programme = store.create_programme(&officer, &kab, NewProgramme {
+            kind: ProgrammeKind::Training, title: "Pelatihan".into(), description: None,
+            agency_id: None, funding: Funding::Apbd, pledge_id: None, agreement_id: None,
+        }).await.expect("programme");
+        let w = store.create_wave(&officer, &kab, programme, wave(6)).await.expect("wave");
+        store.move_wave(&officer, &kab, w, WaveStatus::Open).await.expect("open");
+        store.apply_many_to_wave(&officer, &kab, w, &businesses).await.expect("apply");
+        store.select_wave(&officer, &kab, w).await.expect("select");
+        let apps = store.wave_applications(&officer, &kab, w).await.expect("apps");
+        let chosen: Vec<_> = apps.iter().filter(|a| a.decision() == Some(Decision::Selected)).collect();
+        let invitation = |a: &sinergi_store::programmes::ApplicationRow| sinergi_store::programmes::Invitation {
+            application: a.id,
+            subject: "Undangan".into(),
+            body: format!("Kode {}", a.invitation_code),
+        };
+        // Only the selected are invited; a list with anyone else is refused whole.
+        let outsider = apps.iter().find(|a| a.decision() != Some(Decision::Selected)).expect("not selected");
+        let refused = store.queue_wave_invitations(&officer, &kab, w, vec![invitation(chosen[0]), invitation(outsider)]).await;
+        assert!(matches!(refused, Err(StoreError::Conflict { field: "decision" })));
+        assert!(store.due_mail(500).await.expect("due").is_empty(), "nothing queued by a refused list");
+        let all: Vec<_> = chosen.iter().map(|a| invitation(a)).collect();
+        let first = store.queue_wave_invitations(&officer, &kab, w, all.clone()).await.expect("invite");
+        let with_email = chosen.iter().filter(|a| a.business_name.trim_start_matches("Usaha Peserta ").parse::<usize>().is_ok_and(|i| i % 4 == 0)).count() as u32;
+        assert_eq!((first.queued, first.without_email), (with_email, 50 - with_email));
+        assert_eq!(store.due_mail(500).await.expect("due").len(), with_email as usize);
+        let again = store.queue_wave_invitations(&officer, &kab, w, all).await.expect("again");
+        assert_eq!((again.queued, again.already), (0, with_email), "nobody is mailed twice");
+        let contact = store.participant_contact(&officer, &kab, w, chosen[0].id).await.expect("contact");
+        assert_eq!(contact.application.id, chosen[0].id);
+        assert!(matches!(store.participant_contact(&officer, &kab, w, outsider.id).await, Err(StoreError::Conflict { .. })));
+        assert!(matches!(store.participant_contact(&actor(Role::UmkmOfficer, "36.73"), &code("36.73"), w, chosen[0].id).await, Err(StoreError::NotFound)));
+
+        // Everyone selected attends, is certified; ten answer at 12 months with twice the sales.
+        store.move_wave(&officer, &kab, w, WaveStatus::Running).await.expect("run");
+        let session = store.wave(&officer, &kab, w).await.expect("wave").sessions[0].id;
+        for a in &chosen {
+            store.check_in(&officer, &kab, w, session, CheckInBy::Application(a.id)).await.expect("check in");
+        }
+        assert_eq!(store.issue_certificates(&officer, &kab, w).await.expect("issue"), 50);
+        for a in chosen.iter().take(10) {
+            let answers = sinergi_store::programmes::FollowUpAnswers { sales: Some(300_000_000), ..Default::default() };
+            store.record_follow_up(&officer, &kab, a.id, 12, answers).await.expect("12 months");
+        }
+        let report = store.programme_report(&officer, &kab, programme).await.expect("report");
+        assert_eq!(report.waves.len(), 1);
+        let f = &report.waves[0];
+        assert_eq!((f.applicants, f.selected, f.certified), (120, 50, 50));
+        assert_eq!(f.follow_ups.get(&12), Some(&10));
+        assert_eq!(f.by_kecamatan.len(), 10);
+        assert!(f.by_kecamatan.iter().all(|(_, n, s)| *n == 12 && *s == 5));
+        // Alumni: 50, of whom 10 measured, from Rp150 jt (2024) to Rp300 jt: +100%.
+        assert_eq!((report.alumni.businesses, report.alumni.measured), (50, 10));
+        assert_eq!(report.alumni.median_growth_percent, Some(100.0));
+        // Peers: the micro, KBLI C businesses of the same kecamatan that were not certified,
+        // measured 2024 → 2025 (no growth); the small ones are another class.
+        assert!(report.peers.measured > 0 && report.peers.measured <= 70, "{} peers", report.peers.measured);
+        assert_eq!(report.peers.median_growth_percent, Some(0.0));
+        assert!(report.alumni_rows.iter().all(|r| r.base_year == 2024 && r.peers > 0));
+        assert!(matches!(
+            store.programme_report(&actor(Role::UmkmOfficer, "36.73"), &code("36.73"), programme).await,
+            Err(StoreError::NotFound)
+        ));
     }
 }

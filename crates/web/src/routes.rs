@@ -23,7 +23,10 @@ use crate::pages::{
     self, account, agencies, agreement_edit, agreements, audit, dashboard, exports, home, needs, partners, reference,
     targets, tenants, users,
 };
-use crate::pages::{csr, csr_public, csr_reports, meetings, umkm, umkm_import, umkm_owner};
+use crate::pages::{
+    csr, csr_public, csr_reports, meetings, programmes, programmes_owner, programmes_report, programmes_run, umkm,
+    umkm_import, umkm_owner,
+};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -311,6 +314,44 @@ fn table() -> Routes {
         .post("/umkm/{business_id}/nik", umkm_reveal, umkm::reveal_nik)
         .post("/umkm/{business_id}/pisah", umkm_w, umkm::split)
         .post("/umkm/{business_id}/urungkan/{merge_id}", umkm_w, umkm::undo)
+        // Programmes (issue 6): programmes and waves read by internal users, run by the UMKM
+        // officers; owners apply and answer surveys; anyone verifies a certificate.
+        .get("/program", umkm_r, programmes::list)
+        .get("/program/baru", umkm_w, programmes::new_programme)
+        .post("/program/baru", umkm_w, programmes::create_programme)
+        .get("/program/{programme_id}", umkm_r, programmes::show_programme)
+        .get("/program/{programme_id}/laporan", umkm_r, programmes_report::report)
+        .get("/program/{programme_id}/laporan.xlsx", umkm_r, programmes_report::report_xlsx)
+        .get("/program/{programme_id}/gelombang/baru", umkm_w, programmes::new_wave)
+        .post("/program/{programme_id}/gelombang/baru", umkm_w, programmes::create_wave)
+        .get("/program/gelombang/{wave_id}", umkm_r, programmes::show_wave)
+        .post("/program/gelombang/{wave_id}/status", umkm_w, programmes::move_wave)
+        .post("/program/gelombang/{wave_id}/seleksi", umkm_w, programmes::run_selection)
+        .get("/program/gelombang/{wave_id}/pendaftar", umkm_w, programmes::find_applicant)
+        .post("/program/gelombang/{wave_id}/pendaftar", umkm_w, programmes::add_applicant)
+        .post("/program/gelombang/{wave_id}/pendaftar/{application_id}/putusan", umkm_w, programmes::override_decision)
+        .get("/program/gelombang/{wave_id}/peserta.xlsx", umkm_r, programmes_run::participants_xlsx)
+        .post("/program/gelombang/{wave_id}/undangan", umkm_w, programmes_run::invite)
+        .get("/program/gelombang/{wave_id}/undangan/{application_id}", umkm_w, programmes_run::invitation)
+        .post("/program/gelombang/{wave_id}/undangan/{application_id}/wa", umkm_w, programmes_run::whatsapp)
+        .get("/program/gelombang/{wave_id}/sesi/{session_id}", umkm_w, programmes_run::check_in_form)
+        .post("/program/gelombang/{wave_id}/sesi/{session_id}", umkm_w, programmes_run::check_in)
+        .post("/program/gelombang/{wave_id}/sertifikat", umkm_w, programmes_run::issue_certificates)
+        .get("/program/gelombang/{wave_id}/sertifikat/{application_id}", umkm_r, programmes_run::certificate)
+        .get("/program/gelombang/{wave_id}/tindak-lanjut/{application_id}", umkm_w, programmes_run::follow_up_form)
+        .post("/program/gelombang/{wave_id}/tindak-lanjut/{application_id}", umkm_w, programmes_run::save_follow_up)
+        .get("/sertifikat", Public, programmes_run::verify)
+        .get("/api/v1/programmes", umkm_r, api::programmes::list_programmes)
+        .get("/api/v1/programmes/{programme_id}/report", umkm_r, api::programmes::programme_report)
+        .get("/api/v1/waves/{wave_id}", umkm_r, api::programmes::get_wave)
+        .post("/api/v1/waves/{wave_id}/selection", umkm_w, api::programmes::run_selection)
+        .post("/api/v1/waves/{wave_id}/sessions/{session_id}/check-ins", umkm_w, api::programmes::check_in)
+        .get("/api/v1/public/certificates/{code}", Public, api::programmes::verify_certificate)
+        .get("/usaha-saya/program", owner, programmes_owner::mine)
+        .post("/usaha-saya/program/{wave_id}/daftar", owner, programmes_owner::apply)
+        .get("/usaha-saya/program/sertifikat/{application_id}", owner, programmes_owner::certificate)
+        .get("/usaha-saya/program/tindak-lanjut/{application_id}", owner, programmes_owner::follow_up_form)
+        .post("/usaha-saya/program/tindak-lanjut/{application_id}", owner, programmes_owner::save_follow_up)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -49,6 +49,10 @@ struct Victim {
     merge_id: String,
     import_id: String,
     claim_id: String,
+    programme_id: String,
+    wave_id: String,
+    session_id: String,
+    application_id: String,
 }
 
 fn fill(path: &str, v: &Victim) -> String {
@@ -79,6 +83,12 @@ fn fill(path: &str, v: &Victim) -> String {
             "merge_id" => v.merge_id.clone(),
             "import_id" => v.import_id.clone(),
             "claim_id" => v.claim_id.clone(),
+            "programme_id" => v.programme_id.clone(),
+            "wave_id" => v.wave_id.clone(),
+            "session_id" => v.session_id.clone(),
+            "application_id" => v.application_id.clone(),
+            // A certificate code: the public check answers for any Pemda by design.
+            "code" => "AAAA-BBBB-CCCC".to_owned(),
             other => {
                 panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
             }
@@ -291,6 +301,73 @@ async fn umkm_victims(app: &TestApp, admin: &sinergi_store::users::User) -> (Str
     (business.to_string(), review.to_string(), merge.to_string(), import.to_string(), claim.to_string())
 }
 
+/// Kota Serang's training: a programme under a secret title, a wave running with one session,
+/// the secret business selected, checked in and certified. Returns (programme, wave, session,
+/// application).
+async fn programme_victims(
+    app: &TestApp,
+    admin: &sinergi_store::users::User,
+    business: &str,
+) -> (String, String, String, String) {
+    use sinergi_domain::programme::{Funding, ProgrammeKind, Quotas, WaveStatus};
+    use sinergi_store::programmes::{CheckInBy, NewProgramme, NewSession, NewWave};
+    let tenant = admin.tenant.clone().expect("tenant");
+    let actor = admin.actor();
+    let programme = app
+        .store
+        .create_programme(
+            &actor,
+            &tenant,
+            NewProgramme {
+                kind: ProgrammeKind::Training,
+                title: MARKERS[3].into(),
+                description: None,
+                agency_id: None,
+                funding: Funding::Apbd,
+                pledge_id: None,
+                agreement_id: None,
+            },
+        )
+        .await
+        .expect("programme");
+    let wave = app
+        .store
+        .create_wave(
+            &actor,
+            &tenant,
+            programme,
+            NewWave {
+                number: 1,
+                quotas: Quotas { total: 5, ..Default::default() },
+                eligibility: Default::default(),
+                min_attendance_percent: 100,
+                closes_on: None,
+                sessions: vec![NewSession {
+                    day: time::macros::date!(2026 - 03 - 02),
+                    starts: None,
+                    ends: None,
+                    venue: MARKERS[3].into(),
+                    topic: None,
+                }],
+            },
+        )
+        .await
+        .expect("wave");
+    app.store.move_wave(&actor, &tenant, wave, WaveStatus::Open).await.expect("open");
+    let business: sinergi_domain::BusinessId = business.parse().expect("business id");
+    let application = app
+        .store
+        .apply_to_wave(&actor, &tenant, wave, business, sinergi_store::programmes::Channel::Officer, Vec::new())
+        .await
+        .expect("apply");
+    app.store.select_wave(&actor, &tenant, wave).await.expect("select");
+    app.store.move_wave(&actor, &tenant, wave, WaveStatus::Running).await.expect("run");
+    let session = app.store.wave(&actor, &tenant, wave).await.expect("wave").sessions[0].id;
+    app.store.check_in(&actor, &tenant, wave, session, CheckInBy::Application(application)).await.expect("check in");
+    assert_eq!(app.store.issue_certificates(&actor, &tenant, wave).await.expect("certificates"), 1);
+    (programme.to_string(), wave.to_string(), session.to_string(), application.to_string())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
     let app = TestApp::start().await;
@@ -456,7 +533,12 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
     let book = app.store.csr_book(&admin.actor(), admin.tenant.as_ref().expect("tenant")).await.expect("book");
     let file = book.report(report).expect("report").2.evidence[0].file_id;
     let umkm = umkm_victims(&app, &admin).await;
+    let programme = programme_victims(&app, &admin, &umkm.0).await;
     let victim = Victim {
+        programme_id: programme.0,
+        wave_id: programme.1,
+        session_id: programme.2,
+        application_id: programme.3,
         business_id: umkm.0,
         review_id: umkm.1,
         merge_id: umkm.2,

@@ -6,6 +6,9 @@
 //! each applicant's facts from the registry, runs it, and writes every outcome in one
 //! transaction. An officer may override an outcome with a reason; a new run keeps overrides.
 
+mod notify;
+mod owner;
+mod report;
 mod run;
 
 use std::collections::BTreeMap;
@@ -30,6 +33,9 @@ use crate::db::Tx;
 use crate::schema::*;
 use crate::{Result, Store, StoreError, now_ms};
 
+pub use notify::{Invitation, InvitationSummary, ParticipantContact};
+pub use owner::{OpenWave, OwnApplication};
+pub use report::{AlumnusOutcome, ProgrammeReport, WaveFigures};
 pub use run::{Attendance, CertificateView, CheckInBy, FollowUpAnswers, FollowUpRow};
 
 /// A new programme.
@@ -143,6 +149,8 @@ pub struct ApplicationRow {
     pub override_reason: Option<String>,
     pub override_by: Option<String>,
     pub invitation_code: String,
+    /// When the invitation email was queued.
+    pub notified_at_ms: Option<i64>,
     pub withdrawn: bool,
 }
 
@@ -352,17 +360,8 @@ impl Store {
 
     pub async fn programme(&self, actor: &Actor, tenant: &RegionCode, id: ProgrammeId) -> Result<Programme> {
         let tenant = programme_tenant(actor, Permission::ViewUmkm, tenant)?;
-        let row: ProgrammeDb = self
-            .fetch_optional(
-                Query::select()
-                    .columns(PROGRAMME_COLUMNS)
-                    .from(Programmes::Table)
-                    .and_where(Expr::col(Programmes::TenantCode).eq(tenant.as_str()))
-                    .and_where(Expr::col(Programmes::Id).eq(id.as_uuid())),
-            )
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        row.into_programme()
+        let mut tx = self.begin_read().await?;
+        read_programme(&mut tx, &tenant, id).await
     }
 
     /// A new wave in `Draft`: its number unique within the programme, its quotas within the
@@ -585,33 +584,9 @@ impl Store {
     ) -> Result<(u32, u32)> {
         let tenant = programme_tenant(actor, Permission::ManageUmkm, tenant)?;
         let mut tx = self.begin().await?;
-        let w = read_wave(&mut tx, &tenant, wave).await?;
-        if !w.status.takes_applications() {
-            return Err(StoreError::Conflict { field: "status" });
-        }
-        let existing: std::collections::HashSet<BusinessId> =
-            read_applications(&mut tx, &tenant, wave).await?.into_iter().map(|a| a.business).collect();
-        let (mut added, mut already) = (0, 0);
-        let mut seen = std::collections::HashSet::new();
-        for b in businesses {
-            if existing.contains(b) || !seen.insert(*b) {
-                already += 1;
-                continue;
-            }
-            insert_application(&mut tx, actor, &tenant, &w, *b, Channel::Import, Vec::new()).await?;
-            added += 1;
-        }
-        audit(
-            &mut tx,
-            actor,
-            &tenant,
-            wave.to_string(),
-            "import_wave_applications",
-            serde_json::json!({ "added": added, "already": already }),
-        )
-        .await?;
+        let counts = apply_imported(&mut tx, actor, &tenant, wave, businesses).await?;
         tx.commit().await?;
-        Ok((added, already))
+        Ok(counts)
     }
 
     pub async fn wave_applications(
@@ -778,6 +753,20 @@ struct WaveDb {
     closes_on: Option<String>,
     selected_at: Option<i64>,
     selected_by: Option<String>,
+}
+
+async fn read_programme(tx: &mut Tx, tenant: &RegionCode, id: ProgrammeId) -> Result<Programme> {
+    let row: ProgrammeDb = tx
+        .fetch_optional(
+            Query::select()
+                .columns(PROGRAMME_COLUMNS)
+                .from(Programmes::Table)
+                .and_where(Expr::col(Programmes::TenantCode).eq(tenant.as_str()))
+                .and_where(Expr::col(Programmes::Id).eq(id.as_uuid())),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    row.into_programme()
 }
 
 async fn read_wave(tx: &mut Tx, tenant: &RegionCode, id: WaveId) -> Result<Wave> {
@@ -972,6 +961,7 @@ struct ApplicationDb {
     override_reason: Option<String>,
     override_by: Option<String>,
     invitation_code: String,
+    notified_at: Option<i64>,
     withdrawn: bool,
 }
 
@@ -995,6 +985,7 @@ async fn read_applications(tx: &mut Tx, tenant: &RegionCode, wave: WaveId) -> Re
                     (A::Table, A::OverrideReason),
                     (A::Table, A::OverrideBy),
                     (A::Table, A::InvitationCode),
+                    (A::Table, A::NotifiedAt),
                     (A::Table, A::Withdrawn),
                 ])
                 .columns([
@@ -1035,6 +1026,7 @@ async fn read_applications(tx: &mut Tx, tenant: &RegionCode, wave: WaveId) -> Re
                 override_reason: r.override_reason,
                 override_by: r.override_by,
                 invitation_code: r.invitation_code,
+                notified_at_ms: r.notified_at,
                 withdrawn: r.withdrawn,
             })
         })
@@ -1182,4 +1174,42 @@ pub fn reasons_of(row: &ApplicationRow) -> (Vec<Ineligible>, Option<Waiting>, bo
     let waiting = v.get("waiting").and_then(|x| serde_json::from_value(x.clone()).ok());
     let redistributed = v.get("redistributed").and_then(|x| x.as_bool()).unwrap_or(false);
     (ineligible, waiting, redistributed)
+}
+
+/// Apply a list of businesses to a wave inside the caller's transaction (an imported list: the
+/// importer writes the records and the applications together). A business already applied,
+/// or listed twice, is counted and left as it is. Returns (added, already).
+pub(crate) async fn apply_imported(
+    tx: &mut Tx,
+    actor: &Actor,
+    tenant: &RegionCode,
+    wave: WaveId,
+    businesses: &[BusinessId],
+) -> Result<(u32, u32)> {
+    let w = read_wave(tx, tenant, wave).await?;
+    if !w.status.takes_applications() {
+        return Err(StoreError::Conflict { field: "status" });
+    }
+    let existing: std::collections::HashSet<BusinessId> =
+        read_applications(tx, tenant, wave).await?.into_iter().map(|a| a.business).collect();
+    let (mut added, mut already) = (0, 0);
+    let mut seen = std::collections::HashSet::new();
+    for b in businesses {
+        if existing.contains(b) || !seen.insert(*b) {
+            already += 1;
+            continue;
+        }
+        insert_application(tx, actor, tenant, &w, *b, Channel::Import, Vec::new()).await?;
+        added += 1;
+    }
+    audit(
+        tx,
+        actor,
+        tenant,
+        wave.to_string(),
+        "import_wave_applications",
+        serde_json::json!({ "added": added, "already": already }),
+    )
+    .await?;
+    Ok((added, already))
 }

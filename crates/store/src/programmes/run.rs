@@ -327,57 +327,7 @@ impl Store {
             "application",
         )
         .await?;
-        tx.execute(
-            Query::delete()
-                .from_table(FollowUps::Table)
-                .and_where(Expr::col(FollowUps::TenantCode).eq(tenant.as_str()))
-                .and_where(Expr::col(FollowUps::ApplicationId).eq(application.as_uuid()))
-                .and_where(Expr::col(FollowUps::Months).eq(i32::from(months))),
-        )
-        .await?;
-        let list = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-        tx.execute(
-            Query::insert()
-                .into_table(FollowUps::Table)
-                .columns([
-                    FollowUps::TenantCode,
-                    FollowUps::Id,
-                    FollowUps::ApplicationId,
-                    FollowUps::Months,
-                    FollowUps::Sales,
-                    FollowUps::Employees,
-                    FollowUps::PermitsObtained,
-                    FollowUps::NewChannels,
-                    FollowUps::Note,
-                    FollowUps::ByOwner,
-                    FollowUps::FilledBy,
-                    FollowUps::FilledAt,
-                ])
-                .values_panic([
-                    tenant.as_str().into(),
-                    Uuid::now_v7().into(),
-                    application.as_uuid().into(),
-                    i32::from(months).into(),
-                    answers.sales.into(),
-                    answers.employees.and_then(|e| i32::try_from(e).ok()).into(),
-                    list(&answers.permits_obtained).into(),
-                    list(&answers.new_channels).into(),
-                    answers.note.clone().into(),
-                    false.into(),
-                    actor.label.clone().into(),
-                    now_ms().into(),
-                ]),
-        )
-        .await?;
-        audit(
-            &mut tx,
-            actor,
-            &tenant,
-            application.to_string(),
-            "record_follow_up",
-            serde_json::json!({ "months": months, "sales": answers.sales, "employees": answers.employees }),
-        )
-        .await?;
+        write_follow_up(&mut tx, actor, &tenant, application, months, &answers, false).await?;
         tx.commit().await
     }
 
@@ -479,7 +429,7 @@ async fn read_attendance(tx: &mut crate::db::Tx, tenant: &RegionCode, sessions: 
     Ok(a)
 }
 
-async fn codes(
+pub(super) async fn codes(
     tx: &mut crate::db::Tx,
     tenant: &RegionCode,
     apps: &[ApplicationRow],
@@ -512,4 +462,101 @@ async fn certified(
     apps: &[ApplicationRow],
 ) -> Result<HashSet<ApplicationId>> {
     Ok(codes(tx, tenant, apps).await?.into_keys().collect())
+}
+
+/// One survey answer, replacing an earlier answer for the same month.
+pub(super) async fn write_follow_up(
+    tx: &mut crate::db::Tx,
+    actor: &Actor,
+    tenant: &RegionCode,
+    application: ApplicationId,
+    months: u8,
+    answers: &FollowUpAnswers,
+    by_owner: bool,
+) -> Result<()> {
+    tx.execute(
+        Query::delete()
+            .from_table(FollowUps::Table)
+            .and_where(Expr::col(FollowUps::TenantCode).eq(tenant.as_str()))
+            .and_where(Expr::col(FollowUps::ApplicationId).eq(application.as_uuid()))
+            .and_where(Expr::col(FollowUps::Months).eq(i32::from(months))),
+    )
+    .await?;
+    let list = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    tx.execute(
+        Query::insert()
+            .into_table(FollowUps::Table)
+            .columns([
+                FollowUps::TenantCode,
+                FollowUps::Id,
+                FollowUps::ApplicationId,
+                FollowUps::Months,
+                FollowUps::Sales,
+                FollowUps::Employees,
+                FollowUps::PermitsObtained,
+                FollowUps::NewChannels,
+                FollowUps::Note,
+                FollowUps::ByOwner,
+                FollowUps::FilledBy,
+                FollowUps::FilledAt,
+            ])
+            .values_panic([
+                tenant.as_str().into(),
+                Uuid::now_v7().into(),
+                application.as_uuid().into(),
+                i32::from(months).into(),
+                answers.sales.into(),
+                answers.employees.and_then(|e| i32::try_from(e).ok()).into(),
+                list(&answers.permits_obtained).into(),
+                list(&answers.new_channels).into(),
+                answers.note.clone().into(),
+                by_owner.into(),
+                actor.label.clone().into(),
+                now_ms().into(),
+            ]),
+    )
+    .await?;
+    audit(
+        tx,
+        actor,
+        tenant,
+        application.to_string(),
+        "record_follow_up",
+        serde_json::json!({
+            "months": months,
+            "sales": answers.sales,
+            "employees": answers.employees,
+            "by_owner": by_owner,
+        }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The certificate codes of some applications.
+pub(super) async fn codes_of(
+    tx: &mut crate::db::Tx,
+    tenant: &RegionCode,
+    ids: &[ApplicationId],
+) -> Result<BTreeMap<ApplicationId, String>> {
+    #[derive(sqlx::FromRow)]
+    struct Code {
+        application_id: Uuid,
+        code: String,
+    }
+    let mut out = BTreeMap::new();
+    let ids: Vec<Uuid> = ids.iter().map(|a| a.as_uuid()).collect();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<Code> = tx
+            .fetch_all(
+                Query::select()
+                    .columns([ProgrammeCertificates::ApplicationId, ProgrammeCertificates::Code])
+                    .from(ProgrammeCertificates::Table)
+                    .and_where(Expr::col(ProgrammeCertificates::TenantCode).eq(tenant.as_str()))
+                    .and_where(Expr::col(ProgrammeCertificates::ApplicationId).is_in(chunk.iter().copied())),
+            )
+            .await?;
+        out.extend(rows.into_iter().map(|r| (ApplicationId::from_uuid(r.application_id), r.code)));
+    }
+    Ok(out)
 }

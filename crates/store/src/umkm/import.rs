@@ -5,7 +5,7 @@
 use sea_query::{Expr, ExprTrait, OnConflict, Query};
 use serde::Serialize;
 use sinergi_domain::files::CheckedFile;
-use sinergi_domain::{Actor, FileId, ImportId, Permission, RegionCode};
+use sinergi_domain::{Actor, FileId, ImportId, Permission, RegionCode, WaveId};
 use uuid::Uuid;
 
 use super::registry_tenant;
@@ -47,6 +47,8 @@ pub struct ImportRow {
     pub created_by: String,
     pub created_at: i64,
     pub committed_at: Option<i64>,
+    /// The programme wave this list of applicants fills, if any.
+    pub wave: Option<WaveId>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -63,6 +65,7 @@ struct Row {
     created_by: String,
     created_at: i64,
     committed_at: Option<i64>,
+    wave_id: Option<Uuid>,
 }
 
 impl From<Row> for ImportRow {
@@ -80,6 +83,7 @@ impl From<Row> for ImportRow {
             created_by: r.created_by,
             created_at: r.created_at,
             committed_at: r.committed_at,
+            wave: r.wave_id.map(WaveId::from_uuid),
         }
     }
 }
@@ -87,6 +91,15 @@ impl From<Row> for ImportRow {
 impl ImportRow {
     pub fn status(&self) -> ImportStatus {
         self.status.parse().unwrap_or(ImportStatus::Preview)
+    }
+
+    /// For an applicants' list: how many businesses were applied to the wave, and how many had
+    /// applied already.
+    pub fn applied(&self) -> Option<(u32, u32)> {
+        let v: serde_json::Value = serde_json::from_str(self.summary.as_deref()?).ok()?;
+        let a = v.get("applied")?;
+        let n = |k: &str| a.get(k).and_then(serde_json::Value::as_u64).and_then(|n| u32::try_from(n).ok());
+        Some((n("added")?, n("already")?))
     }
 
     pub fn summary(&self) -> Option<CommitSummary> {
@@ -115,6 +128,7 @@ fn select() -> sea_query::SelectStatement {
             UmkmImports::CreatedBy,
             UmkmImports::CreatedAt,
             UmkmImports::CommittedAt,
+            UmkmImports::WaveId,
         ])
         .from(UmkmImports::Table)
         .to_owned()
@@ -123,6 +137,18 @@ fn select() -> sea_query::SelectStatement {
 impl Store {
     /// Keep an upload and its first mapping; nothing reaches the registry yet.
     pub async fn create_umkm_import(&self, actor: &Actor, tenant: &RegionCode, new: NewImport) -> Result<ImportId> {
+        self.create_umkm_import_for(actor, tenant, new, None).await
+    }
+
+    /// An upload that also fills a programme wave: committing it applies every business its
+    /// rows went to, in the same transaction as the records.
+    pub async fn create_umkm_import_for(
+        &self,
+        actor: &Actor,
+        tenant: &RegionCode,
+        new: NewImport,
+        wave: Option<WaveId>,
+    ) -> Result<ImportId> {
         let tenant = registry_tenant(actor, Permission::ManageUmkm, tenant)?;
         let source = new.source.trim();
         if source.is_empty() || source.chars().count() > 80 {
@@ -130,6 +156,15 @@ impl Store {
         }
         let id = ImportId::new();
         let mut tx = self.begin().await?;
+        if let Some(w) = wave {
+            tx.check_in_tenant(
+                (ProgrammeWaves::Table, ProgrammeWaves::TenantCode, ProgrammeWaves::Id),
+                &tenant,
+                w.as_uuid(),
+                "wave",
+            )
+            .await?;
+        }
         let (file_id, sha) = insert_file(&mut tx, actor, &tenant, &new.file).await?;
         tx.execute(
             Query::insert()
@@ -146,6 +181,7 @@ impl Store {
                     UmkmImports::Status,
                     UmkmImports::CreatedBy,
                     UmkmImports::CreatedAt,
+                    UmkmImports::WaveId,
                 ])
                 .values_panic([
                     tenant.as_str().into(),
@@ -159,6 +195,7 @@ impl Store {
                     ImportStatus::Preview.slug().into(),
                     actor.label.clone().into(),
                     now_ms().into(),
+                    wave.map(|w| w.as_uuid()).into(),
                 ]),
         )
         .await?;
@@ -171,7 +208,12 @@ impl Store {
                 record_type: RecordType::Umkm,
                 record_id: id.to_string(),
                 before: None,
-                after: Some(serde_json::json!({"source": source, "file": new.file.name, "sha256": sha})),
+                after: Some(serde_json::json!({
+                    "source": source,
+                    "file": new.file.name,
+                    "sha256": sha,
+                    "wave": wave.map(|w| w.to_string()),
+                })),
             },
         )
         .await?;
@@ -320,7 +362,7 @@ impl Store {
         rejected: usize,
     ) -> Result<CommitSummary> {
         // Checks the role, the tenant and that the import exists.
-        self.umkm_import(actor, tenant, id).await?;
+        let import = self.umkm_import(actor, tenant, id).await?;
         let vault = self.vault()?;
         let mut tx = self.begin().await?;
         // Claim the import first: of two concurrent commits, the second updates no row.
@@ -338,12 +380,21 @@ impl Store {
             return Err(StoreError::Conflict { field: "status" });
         }
         let summary = write_batch(&mut tx, actor, tenant, vault, Some(id), rows).await?;
+        // An applicants' list: every business its rows went to applies to the wave, with the
+        // records or not at all.
+        let applied = match import.wave {
+            Some(wave) => {
+                Some(crate::programmes::apply_imported(&mut tx, actor, tenant, wave, &summary.businesses).await?)
+            }
+            None => None,
+        };
         let stored = serde_json::json!({
             "records": summary.records,
             "new_businesses": summary.new_businesses,
             "linked_existing": summary.linked_existing,
             "sent_to_review": summary.sent_to_review,
             "rejected": rejected,
+            "applied": applied.map(|(added, already)| serde_json::json!({ "added": added, "already": already })),
         });
         tx.execute(
             Query::update()

@@ -7,6 +7,7 @@ pub mod csr;
 pub mod directory;
 pub mod meetings;
 pub mod partners;
+pub mod programmes;
 pub mod reference;
 pub mod tokens;
 
@@ -85,6 +86,8 @@ impl Modify for BearerAuth {
         meetings::add_action_item, meetings::set_action_status,
         csr::list_needs, csr::get_need, csr::create_need, csr::move_need, csr::pledge, csr::move_report,
         csr::public_csr,
+        programmes::list_programmes, programmes::programme_report, programmes::get_wave, programmes::run_selection,
+        programmes::check_in, programmes::verify_certificate,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -97,6 +100,7 @@ impl Modify for BearerAuth {
         (name = "agreements", description = "Agreements (KB, PKS) through the stages of Permendagri 22/2020, with activities, outcomes and internal notes"),
         (name = "meetings", description = "Meetings (rapat, FGD, mapping meetings, CSR forums), attendees and action items"),
         (name = "csr", description = "CSR (TJSL): needs, company pledges, realisation reports and their review; the published CSR of a Pemda. Unreported money is null, never 0."),
+        (name = "programmes", description = "UMKM programmes: trainings and their waves, selection with reasons, check-in, the programme report (alumni against similar non-alumni), and the public check of a certificate"),
     )
 )]
 pub struct ApiDoc;

@@ -16,6 +16,10 @@ pub mod home;
 pub mod meetings;
 pub mod needs;
 pub mod partners;
+pub mod programmes;
+pub mod programmes_owner;
+pub mod programmes_report;
+pub mod programmes_run;
 pub mod reference;
 pub mod targets;
 pub mod tenants;
@@ -88,9 +92,11 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     // The UMKM registry is a Pemda's; the platform operator reaches it from the command line.
     if Permission::ViewUmkm.allows(role) && role != Role::PlatformAdmin {
         items.push(("/umkm", "nav-umkm"));
+        items.push(("/program", "nav-programmes"));
     }
     if Permission::OwnBusiness.allows(role) {
         items.push(("/usaha-saya", "nav-my-business"));
+        items.push(("/usaha-saya/program", "nav-my-programmes"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
@@ -104,18 +110,14 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     items.push(("/reference/regions", "nav-regions"));
     items.push(("/reference/kbli", "nav-kbli"));
     items.push(("/account/password", "nav-password"));
-    items
-        .into_iter()
-        .map(|(href, key)| NavItem {
-            href,
-            label: tr.t(key),
-            // "/cooperation" is the dashboard; its sub-pages light up their own item.
-            active: match href {
-                "/" | "/cooperation" => path == href,
-                _ => path.starts_with(href),
-            },
-        })
-        .collect()
+    // The longest item the path falls under lights up ("/usaha-saya/program" over "/usaha-saya");
+    // "/" and "/cooperation" (the dashboard) only on themselves.
+    let under = |href: &str| match href {
+        "/" | "/cooperation" => path == href,
+        _ => path == href || path.starts_with(&format!("{href}/")) || path.starts_with(&format!("{href}?")),
+    };
+    let lit = items.iter().map(|(h, _)| *h).filter(|h| under(h)).max_by_key(|h| h.len());
+    items.into_iter().map(|(href, key)| NavItem { href, label: tr.t(key), active: Some(href) == lit }).collect()
 }
 
 impl Shell {

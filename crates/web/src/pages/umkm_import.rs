@@ -9,13 +9,13 @@
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::auth::FieldError;
 use sinergi_domain::files::{MAX_FILE_BYTES, check_spreadsheet};
-use sinergi_domain::{Actor, ImportId, RegionCode};
+use sinergi_domain::{Actor, ImportId, RegionCode, WaveId};
 use sinergi_io::umkm::{
     Detected, ImportError, Mapping, ParseContext, Problem, SavedMapping, Severity, Summary, UmkmField, Workbook,
     detect, map_headers, parse_rows, read_workbook, rejected_workbook,
@@ -250,6 +250,22 @@ struct StartPage {
     year: String,
     errors: FormErrors,
     imports: Vec<ImportLine>,
+    /// The programme wave this upload fills with applicants: (id, "Programme — Gelombang 6").
+    wave: Option<(String, String)>,
+}
+
+/// The wave an applicants' list is uploaded for, checked to be the Pemda's (else 404).
+async fn wave_target(state: &AppState, auth: &Authed, raw: &str) -> AppResult<Option<(WaveId, String)>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let tr = auth.ctx.tr();
+    let tenant = tenant_of(&auth.actor)?;
+    let id: WaveId = raw.parse().map_err(|_| AppError::NotFound)?;
+    let w = state.store.wave(&auth.actor, &tenant, id).await?;
+    let p = state.store.programme(&auth.actor, &tenant, w.programme).await?;
+    Ok(Some((id, format!("{} — {} {}", p.title, tr.t("wave"), w.number))))
 }
 
 async fn start_page(
@@ -258,6 +274,7 @@ async fn start_page(
     source: String,
     year: String,
     errors: FormErrors,
+    wave: Option<(WaveId, String)>,
 ) -> AppResult<StartPage> {
     let tr = auth.ctx.tr();
     let tenant = tenant_of(&auth.actor)?;
@@ -268,6 +285,7 @@ async fn start_page(
         source,
         year,
         errors,
+        wave: wave.map(|(id, label)| (id.to_string(), label)),
         imports: imports
             .iter()
             .map(|i| ImportLine {
@@ -281,8 +299,19 @@ async fn start_page(
     })
 }
 
-pub async fn start(State(state): State<AppState>, auth: Authed) -> AppResult<Response> {
-    let page = start_page(&state, &auth, String::new(), current_year().to_string(), FormErrors::default()).await?;
+#[derive(Deserialize, Default)]
+pub struct StartQuery {
+    /// A programme wave: the list holds its applicants.
+    #[serde(default)]
+    gelombang: String,
+}
+
+pub async fn start(State(state): State<AppState>, auth: Authed, Query(q): Query<StartQuery>) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let wave = wave_target(&state, &auth, &q.gelombang).await?;
+    let source =
+        wave.as_ref().map(|(_, label)| tr.t1("umkm-import-applicants-source", "wave", label)).unwrap_or_default();
+    let page = start_page(&state, &auth, source, current_year().to_string(), FormErrors::default(), wave).await?;
     Ok(render(&page))
 }
 
@@ -296,6 +325,7 @@ pub async fn upload(
     let mut form = MultipartForm::read(multipart).await?;
     let source = form.text("source").trim().to_owned();
     let year_text = form.text("year").trim().to_owned();
+    let wave = wave_target(&state, &auth, form.text("wave")).await?;
     let mut errors = FormErrors::default();
     if source.is_empty() {
         errors.add(tr, &FieldError::new("source", "required"));
@@ -319,7 +349,7 @@ pub async fn upload(
         }
     };
     let (Some(file), Some(year), true) = (file, year, errors.is_empty()) else {
-        return Ok(render_invalid(&start_page(&state, &auth, source, year_text, errors).await?));
+        return Ok(render_invalid(&start_page(&state, &auth, source, year_text, errors, wave).await?));
     };
     // The mapping saved for this source is used when the file's headers are the same.
     let saved = state.store.umkm_source_mapping(&auth.actor, &tenant, &source).await?;
@@ -329,7 +359,7 @@ pub async fn upload(
         Ok(p) => p,
         Err(e) => {
             errors.add_msg("file", import_error_text(tr, &e));
-            return Ok(render_invalid(&start_page(&state, &auth, source, year_text, errors).await?));
+            return Ok(render_invalid(&start_page(&state, &auth, source, year_text, errors, wave).await?));
         }
     };
     let d = &prepared.detected;
@@ -340,7 +370,7 @@ pub async fn upload(
     let sheet = prepared.workbook.sheets.get(d.sheet).map(|s| s.name.clone()).unwrap_or_default();
     let id = state
         .store
-        .create_umkm_import(
+        .create_umkm_import_for(
             &auth.actor,
             &tenant,
             NewImport {
@@ -350,6 +380,7 @@ pub async fn upload(
                 header_row: i32::try_from(d.header_row).unwrap_or(0),
                 mapping: Layout::new(&d.headers, &mapping, year).to_json(),
             },
+            wave.map(|(id, _)| id),
         )
         .await?;
     Ok(see_other(&format!("/umkm/impor/{id}")))
@@ -387,6 +418,8 @@ pub struct Committed {
     pub sent_to_review: u64,
     pub rejected: u64,
     pub when: String,
+    /// For an applicants' list: the wave and what the list did to it.
+    pub applied: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -430,6 +463,12 @@ fn committed_of(tr: Tr, import: &ImportRow) -> Option<Committed> {
         sent_to_review: n("sent_to_review"),
         rejected: n("rejected"),
         when: import.committed_at.map(|t| tr.datetime_ms(t)).unwrap_or_default(),
+        applied: import.wave.zip(import.applied()).map(|(w, (added, already))| {
+            (
+                w.to_string(),
+                tr.targs("umkm-import-applied", &[("added", added.to_string()), ("already", already.to_string())]),
+            )
+        }),
     })
 }
 
