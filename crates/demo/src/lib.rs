@@ -4,6 +4,8 @@
 //! Loading is idempotent: a tenant that already exists is left alone.
 
 pub mod umkm;
+// Markets: channels and financing referrals.
+pub mod markets;
 
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage};
@@ -747,6 +749,9 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
                 .0;
             umkm::owner_business(store, &system, &tenant.code, &owner.actor()).await?;
             report.umkm_businesses_created += 1;
+            // Markets: channel pipelines, SPPG kitchens and KUR referrals over the registry.
+            report.umkm_businesses_created +=
+                markets::load(store, &system, &tenant.code, hash.clone()).await?.businesses;
         }
     }
     Ok(report)

@@ -9,6 +9,8 @@ pub mod meetings;
 pub mod partners;
 pub mod reference;
 pub mod tokens;
+// Markets: channels and financing referrals.
+pub mod markets;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -85,6 +87,9 @@ impl Modify for BearerAuth {
         meetings::add_action_item, meetings::set_action_status,
         csr::list_needs, csr::get_need, csr::create_need, csr::move_need, csr::pledge, csr::move_report,
         csr::public_csr,
+        // Markets: channels and financing referrals.
+        markets::list_channels, markets::get_channel, markets::add_entry, markets::move_entry,
+        markets::list_referrals, markets::create_referral, markets::get_referral, markets::move_referral,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -97,6 +102,7 @@ impl Modify for BearerAuth {
         (name = "agreements", description = "Agreements (KB, PKS) through the stages of Permendagri 22/2020, with activities, outcomes and internal notes"),
         (name = "meetings", description = "Meetings (rapat, FGD, mapping meetings, CSR forums), attendees and action items"),
         (name = "csr", description = "CSR (TJSL): needs, company pledges, realisation reports and their review; the published CSR of a Pemda. Unreported money is null, never 0."),
+        (name = "markets", description = "Market channels (modern retail, MBG/SPPG kitchens, Koperasi Merah Putih, e-catalogue) with their pipelines, and financing referrals (KUR) to partner banks. A bank's user sees only its bank's referrals."),
     )
 )]
 pub struct ApiDoc;
