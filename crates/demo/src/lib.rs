@@ -599,6 +599,13 @@ pub fn demo_logins() -> Vec<DemoLogin> {
             });
         }
     }
+    // Markets: Bank BJB's KUR analyst in Kabupaten Serang, a second partner user there.
+    out.push(DemoLogin {
+        tenant: Some("Kabupaten Serang".to_owned()),
+        role: Role::Partner,
+        email: markets::BANK_USER_EMAIL.to_owned(),
+        name: markets::BANK_USER_NAME.to_owned(),
+    });
     out
 }
 
@@ -750,8 +757,9 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
             umkm::owner_business(store, &system, &tenant.code, &owner.actor()).await?;
             report.umkm_businesses_created += 1;
             // Markets: channel pipelines, SPPG kitchens and KUR referrals over the registry.
-            report.umkm_businesses_created +=
-                markets::load(store, &system, &tenant.code, hash.clone()).await?.businesses;
+            let markets = markets::load(store, &system, &tenant.code, hash.clone()).await?;
+            report.umkm_businesses_created += markets.businesses;
+            report.users_created += 1;
         }
     }
     Ok(report)
@@ -1958,7 +1966,8 @@ mod tests {
     #[test]
     fn one_login_per_role_per_pemda() {
         let logins = demo_logins();
-        assert_eq!(logins.len(), 1 + 4 * 7);
+        // One per role per Pemda, the platform's operator, and Bank BJB's KUR analyst.
+        assert_eq!(logins.len(), 1 + 4 * 7 + 1);
         for p in &PEMDA {
             for role in Role::TENANT_ROLES {
                 assert!(logins.iter().any(|l| l.email == demo_email(role, p.slug)), "{} {}", p.slug, role);

@@ -21,6 +21,7 @@ use crate::DemoError;
 /// Bank BJB's KUR analyst in Kabupaten Serang: a partner user who sees the referrals sent to
 /// the bank and records their steps.
 pub const BANK_USER_EMAIL: &str = "kur-bjb@kabupaten-serang.demo.sinergi.id";
+pub const BANK_USER_NAME: &str = "Rudi Hartono (Analis KUR Bank BJB)";
 pub const BANK_NAME: &str = "PT Bank Pembangunan Daerah Jawa Barat dan Banten Tbk (Bank BJB) Cabang Serang";
 
 /// The day the demo's story stands at (the last field report, 30 January 2026); every date
@@ -346,7 +347,7 @@ pub async fn load(
                 agency_id: None,
                 partner_id: Some(bjb),
                 email: sinergi_domain::auth::Email::parse(BANK_USER_EMAIL).map_err(data)?,
-                name: "Rudi Hartono (Analis KUR Bank BJB)".into(),
+                name: BANK_USER_NAME.into(),
                 role: Role::Partner,
                 password_hash,
             },
