@@ -1147,6 +1147,7 @@ async function marketsJourney(context, base) {
     where = `${label} stage refused`;
     const entry = page.locator('[data-testid=entry]').filter({ hasText: MARKET_FARM });
     check(await entry.count() === 1, `${label}: the farm is in the pipeline`);
+    await entry.locator('[data-testid=manage-entry] summary').click();
     await entry.locator('select[name=stage]').selectOption('syarat-lengkap');
     allowedStatuses = new Set([422]);
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), entry.locator('[data-testid=move-entry]').click()]);
@@ -1160,6 +1161,7 @@ async function marketsJourney(context, base) {
     await row.locator('input[name=requirement][value=kapasitas]').check();
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), row.locator('[data-testid=tick-entry]').click()]);
     const again = page.locator('[data-testid=entry]').filter({ hasText: MARKET_FARM });
+    await again.locator('[data-testid=manage-entry] summary').click();
     await again.locator('select[name=stage]').selectOption('syarat-lengkap');
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), again.locator('[data-testid=move-entry]').click()]);
     const stage = await page.locator('[data-testid=entry]').filter({ hasText: MARKET_FARM }).locator('[data-testid=entry-stage]').innerText();

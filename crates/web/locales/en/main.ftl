@@ -1327,3 +1327,6 @@ audit-action-set_monthly_supply = Recorded a kitchen supply value
 audit-action-save_financing_scheme = Saved a financing scheme
 audit-action-create_referral = Referred a business to a bank
 audit-action-move_referral = Recorded a referral step
+channels-funnel = Stages
+channel-manage = Manage the stage
+channel-tick-open = Tick requirements

@@ -1327,3 +1327,6 @@ audit-action-set_monthly_supply = Mencatat nilai pasokan dapur
 audit-action-save_financing_scheme = Menyimpan skema pembiayaan
 audit-action-create_referral = Merujuk usaha ke bank
 audit-action-move_referral = Mencatat langkah rujukan
+channels-funnel = Tahapan
+channel-manage = Kelola tahap
+channel-tick-open = Centang syarat

@@ -390,7 +390,7 @@ async fn channel_page(
     let suggestions = match &kitchen {
         Some(k) if k.short_by > 0 => state
             .store
-            .kitchen_suggestions(&auth.actor, &tenant, id, 20, today)
+            .kitchen_suggestions(&auth.actor, &tenant, id, 10, today)
             .await?
             .into_iter()
             .map(|s| SuggestionView {

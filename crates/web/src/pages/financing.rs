@@ -471,7 +471,8 @@ fn referral_page(auth: &Authed, r: &ReferralRow, form: MoveForm, errors: FormErr
                     None => status_label(tr, e.to),
                 },
                 on: format_date(e.on, tr.locale),
-                by: e.by.clone(),
+                // The name only: an officer's e-mail address is not the bank's business.
+                by: e.by.split(" <").next().unwrap_or(&e.by).to_owned(),
                 note: e.note.clone().unwrap_or_default(),
             })
             .collect(),
