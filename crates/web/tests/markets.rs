@@ -125,6 +125,47 @@ async fn channels_kitchens_and_referrals_through_the_pages_and_the_api() {
         .expect("post");
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
+    // In English, for a reader who switched.
+    let r = app.post_form(Some(&viewer), "/language", &[("lang", "en")]).send().await.expect("language");
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let html = app.get(Some(&viewer), "/pasar/kanal").send().await.expect("get").text().await.expect("body");
+    assert!(html.contains("SPPG kitchen health") && html.contains("9 short"), "the list in English");
+
+    // A kitchen is a place: without its desa the form says so; with it, the kitchen is made.
+    let kitchen =
+        [("kind", "mbg-sppg"), ("name", "SPPG Carenang"), ("daily_portions", "1.500"), ("contact", "Kepala SPPG")];
+    let r = app.post_form(Some(&officer), "/pasar/kanal", &kitchen).send().await.expect("create");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("id=\"desa-error\""), "the desa is named");
+    let mut with_desa = kitchen.to_vec();
+    with_desa.push(("desa", "36.04.17.2001"));
+    let r = app.post_form(Some(&officer), "/pasar/kanal", &with_desa).send().await.expect("create");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = app
+        .get(Some(&officer), r.headers()["location"].to_str().expect("location"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains("SPPG Carenang") && html.contains("kurang 15 pemasok"),
+        "a new kitchen starts with no supplier"
+    );
+
+    // The super mikro ceiling, edited by the officer, is what a referral is held to.
+    let r = app
+        .post_form(
+            Some(&officer),
+            "/pembiayaan/skema",
+            &[("code", "kur-super-mikro"), ("name", "KUR Super Mikro"), ("ceiling", "Rp 10.000.000"), ("active", "1")],
+        )
+        .send()
+        .await
+        .expect("scheme");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
     // A referral above the super mikro ceiling is refused, naming the field; then sent.
     let bjb = app
         .store
