@@ -1264,6 +1264,96 @@ async function programmesJourney(context, base) {
 
 // ---------------------------------------------------------------------------------------------
 
+// Markets: the UMKM officer opens SPPG Kibin (short of fifteen suppliers, local egg farms
+// suggested), puts a suggested farm into its pipeline, is refused "requirements met" with the
+// missing capacity check named, ticks it and moves on; then refers the farm to Bank BJB for KUR,
+// and Bank BJB's own analyst moves the referral through assessed and approved to disbursed.
+const BANK_USER = 'kur-bjb@kabupaten-serang.demo.sinergi.id';
+const MARKET_FARM = 'Ayam Petelur Ketos Jaya';
+
+async function marketsJourney(context, base) {
+  const label = 'markets journey';
+  let page = await freshPage(context, null);
+  try {
+    where = `${label} login`;
+    await loginAs(page, base, UMKM_OFFICER, label);
+    await goto(page, base, '/pasar/kanal', `${label} channels`);
+    const kibin = page.locator('[data-testid=kitchen-row]').filter({ hasText: 'SPPG Kibin' });
+    check((await kibin.locator('[data-testid=kitchen-short]').innerText()).includes('kurang 9'), `${label}: SPPG Kibin is short of suppliers in the list`);
+    const tanara = page.locator('[data-testid=kitchen-row]').filter({ hasText: 'SPPG Tanara' });
+    check(await tanara.locator('[data-testid=kitchen-dominant]').count() === 1, `${label}: SPPG Tanara's dominant supplier is flagged`);
+    await shot(page, 'markets-channels-id');
+
+    where = `${label} kitchen`;
+    await kibin.locator('a').first().click();
+    await page.waitForLoadState('load');
+    check((await page.locator('[data-testid=kitchen-short]').innerText()).includes('kurang 9 pemasok'), `${label}: the kitchen page says it is short of 15`);
+    const suggestion = page.locator('[data-testid=suggestion]').filter({ hasText: MARKET_FARM });
+    check(await suggestion.count() === 1, `${label}: a local egg farm is suggested`);
+    check(!(await pageText(page)).includes('Telur Kampung Pak Udin'), `${label}: a farm without an NIB is not suggested`);
+    await shot(page, 'markets-kitchen-id');
+    await suggestion.locator('[data-testid=add-suggestion]').click();
+    await page.waitForLoadState('load');
+
+    where = `${label} stage refused`;
+    const entry = page.locator('[data-testid=entry]').filter({ hasText: MARKET_FARM });
+    check(await entry.count() === 1, `${label}: the farm is in the pipeline`);
+    await entry.locator('[data-testid=manage-entry] summary').click();
+    await entry.locator('select[name=stage]').selectOption('syarat-lengkap');
+    allowedStatuses = new Set([422]);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), entry.locator('[data-testid=move-entry]').click()]);
+    allowedStatuses = new Set();
+    const refusal = await formErrorText(page);
+    check(refusal.includes('Kapasitas produksi'), `${label}: the refusal names the missing requirement`, refusal);
+    await shot(page, 'markets-stage-refused-id');
+
+    where = `${label} stage taken`;
+    const row = page.locator('[data-testid=entry]').filter({ hasText: MARKET_FARM });
+    await row.locator('input[name=requirement][value=kapasitas]').check();
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), row.locator('[data-testid=tick-entry]').click()]);
+    const again = page.locator('[data-testid=entry]').filter({ hasText: MARKET_FARM });
+    await again.locator('[data-testid=manage-entry] summary').click();
+    await again.locator('select[name=stage]').selectOption('syarat-lengkap');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), again.locator('[data-testid=move-entry]').click()]);
+    const stage = await page.locator('[data-testid=entry]').filter({ hasText: MARKET_FARM }).locator('[data-testid=entry-stage]').innerText();
+    check(stage.includes('Syarat lengkap'), `${label}: the farm moved to requirements met`, stage);
+
+    where = `${label} referral`;
+    await goto(page, base, `/pembiayaan?q=${encodeURIComponent('Ketos Jaya')}`, `${label} find the farm`);
+    await pressAndWaitForLoad(page, '[data-testid=choose-business]');
+    await page.selectOption('#partner_id', { label: 'PT Bank Pembangunan Daerah Jawa Barat dan Banten Tbk (Bank BJB) Cabang Serang' });
+    await page.selectOption('#scheme_code', 'kur-mikro');
+    await page.fill('#amount_asked', 'Rp 30.000.000');
+    await page.fill('#purpose', 'Kandang dan pakan untuk 1.000 ekor ayam petelur');
+    await shot(page, 'markets-referral-form-id');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('[data-testid=create-referral]').click()]);
+    const referral = pathname(page);
+    check(/^\/pembiayaan\/[0-9a-f-]{36}$/.test(referral), `${label}: the referral is sent`, page.url());
+
+    where = `${label} the bank moves it`;
+    await page.context().clearCookies();
+    await loginAs(page, base, BANK_USER, label);
+    await goto(page, base, '/pembiayaan', `${label} the bank's referrals`);
+    check((await pageText(page)).includes(MARKET_FARM), `${label}: Bank BJB sees the referral`);
+    await shot(page, 'markets-bank-list-id');
+    await goto(page, base, referral, `${label} the referral`);
+    for (const [status, field, amount] of [['dinilai', null, null], ['disetujui', '#amount_approved', '30.000.000'], ['dicairkan', '#amount_disbursed', '30.000.000']]) {
+      await page.selectOption('#status', status);
+      if (field) await page.fill(field, amount);
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('[data-testid=move-referral]').click()]);
+    }
+    const status = await page.locator('[data-testid=referral-status]').innerText();
+    check(status.includes('Dicairkan'), `${label}: the bank disbursed it`, status);
+    await shot(page, 'markets-referral-disbursed-id');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'markets-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 async function main() {
   fs.rmSync(SHOTS_DIR, { recursive: true, force: true });
   fs.mkdirSync(SHOTS_DIR, { recursive: true });
@@ -1294,6 +1384,8 @@ async function main() {
       ['needs', needsJourney], ['partners', partnersJourney], ['agreements', agreementsJourney],
       ['pdf', pdfDownloads], ['meetings', meetingsJourney], ['csr', csrJourney], ['umkm', umkmJourney], ['owner', ownerJourney],
       ['programmes', programmesJourney],
+      // Markets: channels, SPPG kitchens and KUR referrals.
+      ['markets', marketsJourney],
     ];
     if (!only) {
       await wrongPassword(context, s.base);

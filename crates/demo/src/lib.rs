@@ -5,6 +5,8 @@
 
 pub mod programmes;
 pub mod umkm;
+// Markets: channels and financing referrals.
+pub mod markets;
 
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage};
@@ -598,6 +600,13 @@ pub fn demo_logins() -> Vec<DemoLogin> {
             });
         }
     }
+    // Markets: Bank BJB's KUR analyst in Kabupaten Serang, a second partner user there.
+    out.push(DemoLogin {
+        tenant: Some("Kabupaten Serang".to_owned()),
+        role: Role::Partner,
+        email: markets::BANK_USER_EMAIL.to_owned(),
+        name: markets::BANK_USER_NAME.to_owned(),
+    });
     out
 }
 
@@ -755,6 +764,10 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
                 programmes::load(store, &system, &tenant.code, lookup(&ids, "umkm")?, Some((&owner, owned)))
                     .await?
                     .participants;
+            // Markets: channel pipelines, SPPG kitchens and KUR referrals over the registry.
+            let markets = markets::load(store, &system, &tenant.code, hash.clone()).await?;
+            report.umkm_businesses_created += markets.businesses;
+            report.users_created += 1;
         }
     }
     Ok(report)
@@ -1961,7 +1974,8 @@ mod tests {
     #[test]
     fn one_login_per_role_per_pemda() {
         let logins = demo_logins();
-        assert_eq!(logins.len(), 1 + 4 * 7);
+        // One per role per Pemda, the platform's operator, and Bank BJB's KUR analyst.
+        assert_eq!(logins.len(), 1 + 4 * 7 + 1);
         for p in &PEMDA {
             for role in Role::TENANT_ROLES {
                 assert!(logins.iter().any(|l| l.email == demo_email(role, p.slug)), "{} {}", p.slug, role);

@@ -9,7 +9,8 @@ store_tests! {
         let small = DemoOptions { umkm_generated: 500 };
         let first = load_with(&store, small).await.expect("load");
         assert_eq!(first.tenants_created, 4);
-        assert_eq!(first.users_created, 29);
+        // One per role per Pemda, the operator, and Bank BJB's KUR analyst (markets).
+        assert_eq!(first.users_created, 30);
         assert!(first.agencies_created >= 36);
         assert!(first.needs_created >= 10);
         assert_eq!(first.meetings_created, 4, "Tangsel's mapping meeting, the Serang meeting and CSR forum, Kota Tangerang's FGD");
@@ -17,7 +18,8 @@ store_tests! {
         assert_eq!(load_with(&store, small).await.expect("again"), DemoReport::default(), "a second load changes nothing");
         // Kabupaten Serang's registry: the generated businesses, then the training list and the
         // OSS export imported through entity resolution, many of their rows linked to each other.
-        assert!(first.umkm_businesses_created > 500 && first.umkm_businesses_created <= 500 + 81, "{first:?}");
+        // Markets adds the 51 egg farms and food producers of its channels and kitchens.
+        assert!(first.umkm_businesses_created > 500 + 51 && first.umkm_businesses_created <= 500 + 81 + 51, "{first:?}");
         let kab = sinergi_domain::RegionCode::parse("36.04").expect("code");
         let officer = sinergi_domain::Actor { role: sinergi_domain::Role::UmkmOfficer, scope: sinergi_domain::Scope::Tenant(kab.clone()), ..Actor::system("t") };
         let page = store.umkm_businesses(&officer, &kab, &Default::default(), 0, 1).await.expect("registry");
@@ -31,7 +33,7 @@ store_tests! {
         assert_eq!(imports.len(), 2);
         let system = Actor::system("t");
         let users = store.users(&system, &UserFilter::default()).await.expect("users");
-        assert_eq!(users.len(), 29);
+        assert_eq!(users.len(), 30);
         let labkesda = store.agencies(&system, None).await.expect("agencies")
             .into_iter().filter(|a| a.name == "UPTD Laboratorium Kesehatan Daerah").count();
         assert_eq!(labkesda, 4, "every Pemda has its Labkesda under Dinas Kesehatan");

@@ -168,3 +168,18 @@ typed_id!(
     /// A business's application to a wave, and what selection made of it.
     ApplicationId
 );
+
+// --- Markets: channels and financing referrals.
+typed_id!(
+    /// A market channel: a retailer's, a cooperative's or the e-catalogue's pipeline, or an SPPG
+    /// kitchen's.
+    ChannelId
+);
+typed_id!(
+    /// A business in a channel's pipeline.
+    ChannelEntryId
+);
+typed_id!(
+    /// A business referred to a bank for financing (KUR or another product).
+    ReferralId
+);

@@ -27,6 +27,8 @@ pub use ids::{
 };
 pub use ids::{ApplicationId, ProgrammeId, SessionId, WaveId};
 pub use ids::{BusinessId, ClaimId, ImportId, MergeId, PermitId, ReviewId, SourceRecordId};
+// Markets: channels and financing referrals.
+pub use ids::{ChannelEntryId, ChannelId, ReferralId};
 pub use kbli::{KbliCode, KbliLevel};
 pub use region::{RegionCode, RegionLevel};
 

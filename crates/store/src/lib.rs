@@ -28,6 +28,8 @@ pub mod tenants;
 pub mod umkm;
 pub mod users;
 pub mod vault;
+// Markets: channels and financing referrals.
+pub mod markets;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -53,6 +53,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "umkm", statements: umkm },
     Migration { version: 14, name: "umkm_claims", statements: umkm_claims },
     Migration { version: 15, name: "programmes", statements: programmes },
+    // Markets: channels and financing referrals.
+    Migration { version: 17, name: "channels", statements: channels },
     // programmes (issue 6, lead)
     Migration { version: 18, name: "programme_imports", statements: programme_imports },
 ];
@@ -1830,4 +1832,173 @@ fn programme_imports() -> Vec<Ddl> {
             .add_column(ColumnDef::new(UmkmImports::WaveId).uuid().null())
             .to_owned(),
     )]
+}
+
+// --- Markets (migration 17): channel pipelines and financing referrals.
+fn channels() -> Vec<Ddl> {
+    let text = |c: &mut ColumnDef| c.text().not_null().to_owned();
+    let channels = Table::create()
+        .table(MarketChannels::Table)
+        .col(text(&mut ColumnDef::new(MarketChannels::TenantCode)))
+        .col(ColumnDef::new(MarketChannels::Id).uuid().not_null())
+        .col(text(&mut ColumnDef::new(MarketChannels::Kind)))
+        .col(text(&mut ColumnDef::new(MarketChannels::Name)))
+        // The partner from the registry (a retailer, a cooperative, LKPP); none for an SPPG
+        // kitchen, which is described by its place, portions and contact instead.
+        .col(ColumnDef::new(MarketChannels::PartnerId).uuid().null())
+        .col(ColumnDef::new(MarketChannels::DesaCode).text().null())
+        .col(ColumnDef::new(MarketChannels::KecamatanCode).text().null())
+        .col(ColumnDef::new(MarketChannels::DailyPortions).integer().null())
+        .col(ColumnDef::new(MarketChannels::Contact).text().null())
+        // The checklist as a JSON list of requirement slugs.
+        .col(text(&mut ColumnDef::new(MarketChannels::Requirements)))
+        .col(ColumnDef::new(MarketChannels::Active).boolean().not_null().default(true))
+        .col(text(&mut ColumnDef::new(MarketChannels::CreatedBy)))
+        .col(ColumnDef::new(MarketChannels::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(MarketChannels::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(MarketChannels::TenantCode).col(MarketChannels::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(MarketChannels::Table, (MarketChannels::TenantCode, MarketChannels::PartnerId))
+                .to(Partners::Table, (Partners::TenantCode, Partners::Id)),
+        )
+        .to_owned();
+    let entries = Table::create()
+        .table(ChannelEntries::Table)
+        .col(text(&mut ColumnDef::new(ChannelEntries::TenantCode)))
+        .col(ColumnDef::new(ChannelEntries::Id).uuid().not_null())
+        .col(ColumnDef::new(ChannelEntries::ChannelId).uuid().not_null())
+        .col(ColumnDef::new(ChannelEntries::BusinessId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(ChannelEntries::Stage)))
+        // Officer-ticked requirements (label, barcode, capacity) as a JSON list of slugs.
+        .col(text(&mut ColumnDef::new(ChannelEntries::Ticked)))
+        // The local date (YYYY-MM-DD) each stage was reached, as the officer recorded it.
+        .col(text(&mut ColumnDef::new(ChannelEntries::SubmittedOn)))
+        .col(ColumnDef::new(ChannelEntries::RequirementsMetOn).text().null())
+        .col(ColumnDef::new(ChannelEntries::AcceptedOn).text().null())
+        .col(ColumnDef::new(ChannelEntries::SupplyingOn).text().null())
+        .col(ColumnDef::new(ChannelEntries::ClosedOn).text().null())
+        // For a supplying entry of an MBG kitchen: what it supplies a month, whole rupiah.
+        .col(ColumnDef::new(ChannelEntries::MonthlySupply).big_integer().null())
+        .col(ColumnDef::new(ChannelEntries::Note).text().null())
+        .col(text(&mut ColumnDef::new(ChannelEntries::CreatedBy)))
+        .col(ColumnDef::new(ChannelEntries::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(ChannelEntries::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(ChannelEntries::TenantCode).col(ChannelEntries::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(ChannelEntries::Table, (ChannelEntries::TenantCode, ChannelEntries::ChannelId))
+                .to(MarketChannels::Table, (MarketChannels::TenantCode, MarketChannels::Id)),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(ChannelEntries::Table, (ChannelEntries::TenantCode, ChannelEntries::BusinessId))
+                .to(UmkmBusinesses::Table, (UmkmBusinesses::TenantCode, UmkmBusinesses::Id)),
+        )
+        .to_owned();
+    let schemes = Table::create()
+        .table(FinancingSchemes::Table)
+        .col(text(&mut ColumnDef::new(FinancingSchemes::TenantCode)))
+        // A Pemda's own version of a scheme: the defaults (KUR super mikro, mikro, kecil) are
+        // read from the domain until a Pemda edits one, which writes its row here.
+        .col(text(&mut ColumnDef::new(FinancingSchemes::Code)))
+        .col(text(&mut ColumnDef::new(FinancingSchemes::Name)))
+        .col(ColumnDef::new(FinancingSchemes::PartnerId).uuid().null())
+        .col(ColumnDef::new(FinancingSchemes::Ceiling).big_integer().not_null())
+        .col(ColumnDef::new(FinancingSchemes::Active).boolean().not_null().default(true))
+        .col(text(&mut ColumnDef::new(FinancingSchemes::UpdatedBy)))
+        .col(ColumnDef::new(FinancingSchemes::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(FinancingSchemes::TenantCode).col(FinancingSchemes::Code))
+        .foreign_key(
+            ForeignKey::create()
+                .from(FinancingSchemes::Table, (FinancingSchemes::TenantCode, FinancingSchemes::PartnerId))
+                .to(Partners::Table, (Partners::TenantCode, Partners::Id)),
+        )
+        .to_owned();
+    let referrals = Table::create()
+        .table(FinancingReferrals::Table)
+        .col(text(&mut ColumnDef::new(FinancingReferrals::TenantCode)))
+        .col(ColumnDef::new(FinancingReferrals::Id).uuid().not_null())
+        .col(ColumnDef::new(FinancingReferrals::BusinessId).uuid().not_null())
+        .col(ColumnDef::new(FinancingReferrals::PartnerId).uuid().not_null())
+        // The scheme as it stood when the business was referred: a later edit of the ceiling
+        // does not change what was asked under the old one.
+        .col(text(&mut ColumnDef::new(FinancingReferrals::SchemeCode)))
+        .col(text(&mut ColumnDef::new(FinancingReferrals::SchemeName)))
+        .col(ColumnDef::new(FinancingReferrals::Ceiling).big_integer().not_null())
+        .col(ColumnDef::new(FinancingReferrals::AmountAsked).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(FinancingReferrals::Purpose)))
+        .col(text(&mut ColumnDef::new(FinancingReferrals::Status)))
+        .col(ColumnDef::new(FinancingReferrals::AmountApproved).big_integer().null())
+        .col(ColumnDef::new(FinancingReferrals::AmountDisbursed).big_integer().null())
+        .col(ColumnDef::new(FinancingReferrals::DeclineReason).text().null())
+        .col(text(&mut ColumnDef::new(FinancingReferrals::ReferredOn)))
+        .col(text(&mut ColumnDef::new(FinancingReferrals::CreatedBy)))
+        .col(ColumnDef::new(FinancingReferrals::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(FinancingReferrals::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(FinancingReferrals::TenantCode).col(FinancingReferrals::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(FinancingReferrals::Table, (FinancingReferrals::TenantCode, FinancingReferrals::BusinessId))
+                .to(UmkmBusinesses::Table, (UmkmBusinesses::TenantCode, UmkmBusinesses::Id)),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(FinancingReferrals::Table, (FinancingReferrals::TenantCode, FinancingReferrals::PartnerId))
+                .to(Partners::Table, (Partners::TenantCode, Partners::Id)),
+        )
+        .to_owned();
+    let events = Table::create()
+        .table(ReferralEvents::Table)
+        .col(text(&mut ColumnDef::new(ReferralEvents::TenantCode)))
+        .col(ColumnDef::new(ReferralEvents::Id).uuid().not_null())
+        .col(ColumnDef::new(ReferralEvents::ReferralId).uuid().not_null())
+        .col(ColumnDef::new(ReferralEvents::FromStatus).text().null())
+        .col(text(&mut ColumnDef::new(ReferralEvents::ToStatus)))
+        .col(text(&mut ColumnDef::new(ReferralEvents::OnDate)))
+        .col(ColumnDef::new(ReferralEvents::At).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(ReferralEvents::By)))
+        .col(ColumnDef::new(ReferralEvents::Note).text().null())
+        .primary_key(Index::create().col(ReferralEvents::TenantCode).col(ReferralEvents::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(ReferralEvents::Table, (ReferralEvents::TenantCode, ReferralEvents::ReferralId))
+                .to(FinancingReferrals::Table, (FinancingReferrals::TenantCode, FinancingReferrals::Id)),
+        )
+        .to_owned();
+    vec![
+        Ddl::Table(channels),
+        Ddl::Table(entries),
+        Ddl::Table(schemes),
+        Ddl::Table(referrals),
+        Ddl::Table(events),
+        Ddl::Index(
+            Index::create()
+                .name("channel_entries_channel_business")
+                .table(ChannelEntries::Table)
+                .col(ChannelEntries::TenantCode)
+                .col(ChannelEntries::ChannelId)
+                .col(ChannelEntries::BusinessId)
+                .unique()
+                .to_owned(),
+        ),
+        tenant_index(
+            "channel_entries_business",
+            ChannelEntries::Table,
+            ChannelEntries::TenantCode,
+            ChannelEntries::BusinessId,
+        ),
+        tenant_index(
+            "financing_referrals_partner",
+            FinancingReferrals::Table,
+            FinancingReferrals::TenantCode,
+            FinancingReferrals::PartnerId,
+        ),
+        tenant_index(
+            "referral_events_referral",
+            ReferralEvents::Table,
+            ReferralEvents::TenantCode,
+            ReferralEvents::ReferralId,
+        ),
+    ]
 }

@@ -859,3 +859,95 @@ pub(crate) enum FollowUps {
     FilledBy,
     FilledAt,
 }
+
+// --- Markets: channels (retail, MBG kitchens, Koperasi Merah Putih, e-catalogue) and
+// financing referrals (migration 17 "channels").
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum MarketChannels {
+    Table,
+    TenantCode,
+    Id,
+    Kind,
+    Name,
+    PartnerId,
+    DesaCode,
+    KecamatanCode,
+    DailyPortions,
+    Contact,
+    Requirements,
+    Active,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ChannelEntries {
+    Table,
+    TenantCode,
+    Id,
+    ChannelId,
+    BusinessId,
+    Stage,
+    Ticked,
+    SubmittedOn,
+    RequirementsMetOn,
+    AcceptedOn,
+    SupplyingOn,
+    ClosedOn,
+    MonthlySupply,
+    Note,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum FinancingSchemes {
+    Table,
+    TenantCode,
+    Code,
+    Name,
+    PartnerId,
+    Ceiling,
+    Active,
+    UpdatedBy,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum FinancingReferrals {
+    Table,
+    TenantCode,
+    Id,
+    BusinessId,
+    PartnerId,
+    SchemeCode,
+    SchemeName,
+    Ceiling,
+    AmountAsked,
+    Purpose,
+    Status,
+    AmountApproved,
+    AmountDisbursed,
+    DeclineReason,
+    ReferredOn,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ReferralEvents {
+    Table,
+    TenantCode,
+    Id,
+    ReferralId,
+    FromStatus,
+    ToStatus,
+    OnDate,
+    At,
+    By,
+    Note,
+}

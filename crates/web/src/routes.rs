@@ -27,6 +27,8 @@ use crate::pages::{
     csr, csr_public, csr_reports, meetings, programmes, programmes_owner, programmes_report, programmes_run, umkm,
     umkm_import, umkm_owner,
 };
+// Markets: channels and financing referrals.
+use crate::pages::{channels, financing};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,6 +354,31 @@ fn table() -> Routes {
         .get("/usaha-saya/program/sertifikat/{application_id}", owner, programmes_owner::certificate)
         .get("/usaha-saya/program/tindak-lanjut/{application_id}", owner, programmes_owner::follow_up_form)
         .post("/usaha-saya/program/tindak-lanjut/{application_id}", owner, programmes_owner::save_follow_up)
+        // Markets: channel pipelines, SPPG kitchens and financing referrals. Referrals are
+        // open to every logged-in user: the store lets a bank's user see its own bank's only.
+        .get("/pasar/kanal", umkm_r, channels::list)
+        .post("/pasar/kanal", umkm_w, channels::create)
+        .get("/pasar/kanal.xlsx", umkm_r, channels::export)
+        .get("/pasar/kanal/{channel_id}", umkm_r, channels::show)
+        .post("/pasar/kanal/{channel_id}/syarat", umkm_w, channels::set_requirements)
+        .post("/pasar/kanal/{channel_id}/peserta", umkm_w, channels::add_entry)
+        .post("/pasar/peserta/{entry_id}/tahap", umkm_w, channels::move_entry)
+        .post("/pasar/peserta/{entry_id}/centang", umkm_w, channels::tick_entry)
+        .post("/pasar/peserta/{entry_id}/pasokan", umkm_w, channels::set_supply)
+        .get("/pembiayaan", User, financing::list)
+        .post("/pembiayaan", umkm_w, financing::create)
+        .get("/pembiayaan.xlsx", User, financing::export)
+        .post("/pembiayaan/skema", umkm_w, financing::save_scheme)
+        .get("/pembiayaan/{referral_id}", User, financing::show)
+        .post("/pembiayaan/{referral_id}/status", User, financing::move_status)
+        .get("/api/v1/channels", umkm_r, api::markets::list_channels)
+        .get("/api/v1/channels/{channel_id}", umkm_r, api::markets::get_channel)
+        .post("/api/v1/channels/{channel_id}/entries", umkm_w, api::markets::add_entry)
+        .post("/api/v1/channel-entries/{entry_id}/stage", umkm_w, api::markets::move_entry)
+        .get("/api/v1/referrals", User, api::markets::list_referrals)
+        .post("/api/v1/referrals", umkm_w, api::markets::create_referral)
+        .get("/api/v1/referrals/{referral_id}", User, api::markets::get_referral)
+        .post("/api/v1/referrals/{referral_id}/status", User, api::markets::move_referral)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -347,7 +347,7 @@ async fn the_owner_sees_their_application_and_cannot_apply_twice() {
     let r =
         post(&app, &owner, &format!("/usaha-saya/program/{wave}/daftar"), &[("business", &business.to_string())]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.expect("html").contains("sudah mendaftar"));
+    assert!(r.text().await.expect("html").contains("sudah terdaftar di sini"));
     // A business that is not hers: not found.
     let system = Actor::system("test");
     let other =

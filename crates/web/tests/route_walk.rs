@@ -53,6 +53,10 @@ struct Victim {
     wave_id: String,
     session_id: String,
     application_id: String,
+    // Markets: channels and financing referrals.
+    channel_id: String,
+    entry_id: String,
+    referral_id: String,
 }
 
 fn fill(path: &str, v: &Victim) -> String {
@@ -89,6 +93,10 @@ fn fill(path: &str, v: &Victim) -> String {
             "application_id" => v.application_id.clone(),
             // A certificate code: the public check answers for any Pemda by design.
             "code" => "AAAA-BBBB-CCCC".to_owned(),
+            // Markets: channels and financing referrals.
+            "channel_id" => v.channel_id.clone(),
+            "entry_id" => v.entry_id.clone(),
+            "referral_id" => v.referral_id.clone(),
             other => {
                 panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
             }
@@ -368,6 +376,59 @@ async fn programme_victims(
     (programme.to_string(), wave.to_string(), session.to_string(), application.to_string())
 }
 
+/// Markets: Kota Serang's retail channel under a secret name with the secret business in its
+/// pipeline, and a KUR referral of it to Bank BJB. Returns (channel, entry, referral).
+async fn markets_victims(
+    app: &TestApp,
+    admin: &sinergi_store::users::User,
+    business: &str,
+) -> (String, String, String) {
+    use sinergi_domain::market::ChannelKind;
+    use sinergi_store::markets::{ChannelInput, ReferralInput};
+    let tenant = admin.tenant.clone().expect("tenant");
+    let actor = admin.actor();
+    let business: sinergi_domain::BusinessId = business.parse().expect("business id");
+    let partners = app.store.partners(&actor, &Default::default()).await.expect("partners");
+    let bank = partners.iter().find(|p| p.name.contains("Bank BJB")).expect("Kota Serang's Bank BJB").id;
+    let today = time::macros::date!(2026 - 01 - 30);
+    let channel = app
+        .store
+        .create_channel(
+            &actor,
+            &tenant,
+            ChannelInput {
+                kind: ChannelKind::ModernRetail,
+                name: format!("Kanal {}", MARKERS[0]),
+                partner_id: Some(bank),
+                desa: None,
+                daily_portions: None,
+                contact: None,
+                requirements: None,
+            },
+        )
+        .await
+        .expect("channel");
+    let entry = app.store.add_channel_entry(&actor, &tenant, channel, business, today, today).await.expect("entry");
+    let referral = app
+        .store
+        .create_referral(
+            &actor,
+            &tenant,
+            ReferralInput {
+                business,
+                partner_id: bank,
+                scheme_code: "kur-mikro".into(),
+                amount_asked: 25_000_000,
+                purpose: MARKERS[0].into(),
+                on: today,
+            },
+            today,
+        )
+        .await
+        .expect("referral");
+    (channel.to_string(), entry.to_string(), referral.to_string())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
     let app = TestApp::start().await;
@@ -534,11 +595,15 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
     let file = book.report(report).expect("report").2.evidence[0].file_id;
     let umkm = umkm_victims(&app, &admin).await;
     let programme = programme_victims(&app, &admin, &umkm.0).await;
+    let markets = markets_victims(&app, &admin, &umkm.0).await;
     let victim = Victim {
         programme_id: programme.0,
         wave_id: programme.1,
         session_id: programme.2,
         application_id: programme.3,
+        channel_id: markets.0,
+        entry_id: markets.1,
+        referral_id: markets.2,
         business_id: umkm.0,
         review_id: umkm.1,
         merge_id: umkm.2,

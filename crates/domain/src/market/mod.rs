@@ -5,6 +5,9 @@ pub mod channel;
 pub mod financing;
 pub mod kitchen;
 
-pub use channel::{ChannelKind, Requirement, Stage, StageError};
-pub use financing::{ReferralStatus, Scheme, default_schemes};
-pub use kitchen::{KitchenSupply, MIN_SUPPLIERS, kitchen_supply};
+pub use channel::{ChannelKind, RegistryFacts, Requirement, Stage, StageError, requirements_met};
+pub use financing::{ReferralAmounts, ReferralStatus, Scheme, check_asked, default_schemes};
+pub use kitchen::{
+    KitchenSupply, MAX_SHARE_PERCENT, MIN_SUPPLIERS, Nearness, SUPPLY_KBLI_PREFIXES, kitchen_supply, nearness,
+    supplies_kitchens,
+};

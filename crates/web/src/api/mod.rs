@@ -10,6 +10,8 @@ pub mod partners;
 pub mod programmes;
 pub mod reference;
 pub mod tokens;
+// Markets: channels and financing referrals.
+pub mod markets;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -88,6 +90,9 @@ impl Modify for BearerAuth {
         csr::public_csr,
         programmes::list_programmes, programmes::programme_report, programmes::get_wave, programmes::run_selection,
         programmes::check_in, programmes::verify_certificate,
+        // Markets: channels and financing referrals.
+        markets::list_channels, markets::get_channel, markets::add_entry, markets::move_entry,
+        markets::list_referrals, markets::create_referral, markets::get_referral, markets::move_referral,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -101,6 +106,7 @@ impl Modify for BearerAuth {
         (name = "meetings", description = "Meetings (rapat, FGD, mapping meetings, CSR forums), attendees and action items"),
         (name = "csr", description = "CSR (TJSL): needs, company pledges, realisation reports and their review; the published CSR of a Pemda. Unreported money is null, never 0."),
         (name = "programmes", description = "UMKM programmes: trainings and their waves, selection with reasons, check-in, the programme report (alumni against similar non-alumni), and the public check of a certificate"),
+        (name = "markets", description = "Market channels (modern retail, MBG/SPPG kitchens, Koperasi Merah Putih, e-catalogue) with their pipelines, and financing referrals (KUR) to partner banks. A bank's user sees only its bank's referrals."),
     )
 )]
 pub struct ApiDoc;

@@ -29,6 +29,9 @@ pub mod umkm_owner;
 pub mod umkm_search;
 pub mod upload;
 pub mod users;
+// Markets: channels and financing referrals.
+pub mod channels;
+pub mod financing;
 
 use std::collections::HashMap;
 
@@ -97,6 +100,13 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     if Permission::OwnBusiness.allows(role) {
         items.push(("/usaha-saya", "nav-my-business"));
         items.push(("/usaha-saya/program", "nav-my-programmes"));
+    }
+    // Markets: the channels are the Pemda's; a bank's user follows the referrals sent to it.
+    if Permission::ViewUmkm.allows(role) && role != Role::PlatformAdmin {
+        items.push(("/pasar/kanal", "nav-channels"));
+    }
+    if (Permission::ViewUmkm.allows(role) && role != Role::PlatformAdmin) || role == Role::Partner {
+        items.push(("/pembiayaan", "nav-financing"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
