@@ -26,7 +26,20 @@
 //! 3. **λ is the share of matches among candidate pairs** (what EM estimates), not a prior for
 //!    two random records from deterministic rules with a guessed recall: the model only ever
 //!    scores candidate pairs, so that is the prior it needs.
-//! 4. **NIK and phone identify the owner, not the business**: their exact level is split by
+//! 4. **No level is certain**: m and u are kept within [10⁻⁴, 1 − 10⁻⁴], so no single field
+//!    moves the odds by more than about 13 bits. A level EM never saw among the matches (or
+//!    the non-matches) would otherwise get m (or u) at 0 and a weight of ±20 bits, and one
+//!    field would settle every pair on its own (pairwise F1 on 20,000 generated rows is the
+//!    same either way: 0.972).
+//! 5. **A model that reads agreement as evidence against a match is refused.** A registry of
+//!    one record per business (the demo's 48,000 generated businesses) has next to no
+//!    duplicates for EM to learn from; EM then splits the candidate pairs by whatever divides
+//!    them (owners with several businesses) and ends with an exact business name *lowering*
+//!    the odds, and every pair at 0 or 1. [`Model::is_plausible`] checks that agreeing on a
+//!    name or an id counts for a match; when the first EM fails it, EM runs again from the
+//!    random-pair u (the start before the 1,000,000-record work), and if that fails too the
+//!    model says so ([`TrainingReport::plausible`]) for the caller to train with more data.
+//! 6. **NIK and phone identify the owner, not the business**: their exact level is split by
 //!    whether the business names are "different", so the model learns that one person runs
 //!    several businesses instead of linking them all.
 //!
@@ -82,6 +95,18 @@ pub struct TrainingReport {
     pub blocked_pairs: u64,
     /// Expected share of matches among the blocked pairs.
     pub blocked_match_share: f64,
+    /// Whether the model passed [`Model::is_plausible`] (models stored before the check
+    /// read as plausible).
+    #[serde(default = "plausible_by_default")]
+    pub plausible: bool,
+    /// Whether EM was run a second time, from the random-pair u, because the first run
+    /// gave an implausible model.
+    #[serde(default)]
+    pub restarted: bool,
+}
+
+fn plausible_by_default() -> bool {
+    true
 }
 
 /// A trained model; store it as JSON (`serde_json::to_string`) and load it back.
@@ -114,6 +139,9 @@ impl Default for TrainOptions {
 fn field_levels(f: Field) -> usize {
     f.levels().len()
 }
+
+/// The range m and u are kept in (see the module documentation, point 4).
+const PROBABILITY_FLOOR: f64 = 1e-4;
 
 /// Starting m: most of the mass on the strongest agreement, falling off by level.
 fn initial_m() -> Table {
@@ -165,6 +193,24 @@ impl Model {
             .and_then(|p| p.u_random.get(level as usize))
             .copied()
             .unwrap_or(1.0)
+    }
+
+    /// Whether the model reads agreement as a sign of the same business: an exact business
+    /// name and an exact owner name count for a match and more than a different one does, and
+    /// an exact NIK, NIB or phone counts more than a different one. A model trained on records
+    /// with (next to) no duplicates fails this: EM found some other split of the pairs.
+    pub fn is_plausible(&self) -> bool {
+        let w = self.weights();
+        let names = [Field::BusinessName, Field::OwnerName].iter().all(|&f| {
+            let (exact, different) = (w[f.index()][1], w[f.index()][f.levels().len() - 1]);
+            exact > 0.0 && exact > different
+        });
+        // NIK's and phone's last level is "exact, business names differ": compare with
+        // "different" (level 3).
+        let ids = [(Field::Nik, 3), (Field::Nib, 2), (Field::Phone, 3)]
+            .iter()
+            .all(|&(f, different)| w[f.index()][1] > w[f.index()][different]);
+        names && ids
     }
 
     /// log2 of the prior odds.
@@ -237,20 +283,33 @@ pub(crate) fn train_on_store(store: &Store, options: &TrainOptions) -> Model {
     let mut patterns: Vec<(Gamma, f64)> = union.iter().map(|(k, c)| (Gamma::unpack(*k), *c as f64)).collect();
     // HashMap order is not the seed's to choose; sort so training is reproducible to the bit.
     patterns.sort_unstable_by_key(|(g, _)| g.pack());
-    let (m, u, share) = if patterns.is_empty() {
-        (initial_m(), u_random, 1e-3)
-    } else {
-        em(&patterns, &initial_m(), &candidate_shares(&patterns), EM_START_SHARE, options.em_iterations)
-    };
     let training = TrainingReport {
         records: n,
         random_pairs,
         word_pairs: sum(&words),
         id_pairs: sum(&ids),
         blocked_pairs: sum(&union),
-        blocked_match_share: share,
+        blocked_match_share: 1e-3,
+        plausible: true,
+        restarted: false,
     };
-    Model::from_tables(share, &m, &u, &u_random, training)
+    if patterns.is_empty() {
+        return Model::from_tables(1e-3, &initial_m(), &u_random, &u_random, training);
+    }
+    let fit = |u0: &Table, share: f64, training: TrainingReport| {
+        let (m, u, share) = em(&patterns, &initial_m(), u0, share, options.em_iterations);
+        let mut model =
+            Model::from_tables(share, &m, &u, &u_random, TrainingReport { blocked_match_share: share, ..training });
+        model.training.plausible = model.is_plausible();
+        model
+    };
+    let first = fit(&candidate_shares(&patterns), EM_START_SHARE, training.clone());
+    if first.training.plausible {
+        return first;
+    }
+    // The start used before the candidates' own shares: u from random pairs, 10 % matches.
+    let second = fit(&u_random, 0.1, TrainingReport { restarted: true, ..training });
+    if second.training.plausible { second } else { first }
 }
 
 /// u per field and level from random pairs, in parallel chunks that each have their own
@@ -421,7 +480,7 @@ fn em(patterns: &[(Gamma, f64)], m0: &Table, u0: &Table, prior: f64, iterations:
                     continue;
                 }
                 for l in 1..k {
-                    let next = (counts[fi][l] / sum).max(1e-6);
+                    let next = (counts[fi][l] / sum).clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR);
                     change = change.max((next - table[fi][l]).abs());
                     table[fi][l] = next;
                 }
