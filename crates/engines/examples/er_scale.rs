@@ -74,18 +74,20 @@ fn main() {
     eprintln!("generated {n} in {:.2}s, peak RSS {} MB", t.elapsed().as_secs_f64(), peak_rss_mb());
     let t = Instant::now();
     // A third argument: a model (JSON) to use instead of training on the records.
-    let index = match args.next() {
+    let (index, review) = match args.next() {
         Some(path) => {
             let text = std::fs::read_to_string(&path).expect("model file");
             let model: Model = serde_json::from_str(&text).expect("model JSON");
-            Index::try_with_records(model, Thresholds::default(), records.iter().map(Ok::<_, ()>)).expect("index").0
+            Index::try_with_records(model, Thresholds::default(), records.iter().map(Ok::<_, ()>)).expect("index")
         }
-        None => Index::train_and_add(&records, &TrainOptions::default(), Thresholds::default()).0,
+        None => Index::train_and_add(&records, &TrainOptions::default(), Thresholds::default()),
     };
     let clusters = index.clusters();
     let secs = t.elapsed().as_secs_f64();
     let model = index.model();
     eprintln!("lambda {:.5} training {:?}", model.lambda, model.training);
+    // The pairs a person would be asked about (between the review and auto-link thresholds).
+    eprintln!("review pairs {} ({:.2} per 100 records)", review.len(), review.len() as f64 * 100.0 / n as f64);
     for f in &model.fields {
         let w: Vec<String> = f.m.iter().zip(&f.u).skip(1).map(|(m, u)| format!("{:+.1}", (m / u).log2())).collect();
         eprintln!("  {:?}: {}", f.field, w.join(" "));
