@@ -207,10 +207,20 @@ fn build_index(
     thresholds: Thresholds,
 ) -> anyhow::Result<(Index, Vec<er::ReviewPair>)> {
     let records = record_reader(path)?;
-    match model {
-        Some(model) => Index::try_with_records(read_model(model)?, thresholds, records),
-        None => Index::try_train_and_add(records, options, thresholds),
+    let built = match model {
+        Some(model) => Index::try_with_records(read_model(model)?, thresholds, records)?,
+        None => Index::try_train_and_add(records, options, thresholds)?,
+    };
+    // A file of one row per business (nothing to learn duplicates from) trains a model that
+    // counts agreement against a match: say so rather than hand back its clusters silently.
+    if !built.0.model().training.plausible {
+        eprintln!(
+            "warning: the model trained on {} is not plausible (too few duplicates to learn from?); \
+             train on a file with duplicates and pass it with --model",
+            path.display()
+        );
     }
+    Ok(built)
 }
 
 fn write_review(args: &DedupArgs, index: &Index, pairs: impl Iterator<Item = (u32, u32, f64)>) -> anyhow::Result<()> {
