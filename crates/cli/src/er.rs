@@ -65,7 +65,9 @@ pub struct GenUmkmArgs {
     pub normalised: bool,
 }
 
-fn read_records(path: &Path) -> anyhow::Result<Vec<ErRecord>> {
+/// The records of a CSV file, read one row at a time (a registry of a million rows is never
+/// held as `ErRecord`s: the index keeps only its compact features).
+fn record_reader(path: &Path) -> anyhow::Result<impl Iterator<Item = anyhow::Result<ErRecord>>> {
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(BufReader::new(file));
     let headers: Vec<String> = reader
@@ -79,17 +81,20 @@ fn read_records(path: &Path) -> anyhow::Result<Vec<ErRecord>> {
     }
     let column = |name: &str| headers.iter().position(|h| h == name);
     let positions: Vec<(&str, Option<usize>)> = er::COLUMNS.iter().map(|c| (*c, column(c))).collect();
-    let mut out = Vec::new();
-    for (line, row) in reader.records().enumerate() {
+    let path = path.to_owned();
+    Ok(reader.into_records().enumerate().map(move |(line, row)| {
         let row = row.with_context(|| format!("{} row {}", path.display(), line + 2))?;
         let get = |c: &str| positions.iter().find(|(n, _)| *n == c).and_then(|(_, i)| i.and_then(|i| row.get(i)));
         let record = ErRecord::from_lookup(get);
         if record.record_id.is_empty() {
             bail!("{} row {}: empty record_id", path.display(), line + 2);
         }
-        out.push(record);
-    }
-    Ok(out)
+        Ok(record)
+    }))
+}
+
+fn read_records(path: &Path) -> anyhow::Result<Vec<ErRecord>> {
+    record_reader(path)?.collect()
 }
 
 fn read_model(path: &Path) -> anyhow::Result<Model> {
@@ -117,17 +122,9 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<()> {
     let options = TrainOptions { seed: args.seed, ..TrainOptions::default() };
     let started = Instant::now();
     let Some(registry) = &args.registry else {
-        let records = read_records(&args.input)?;
-        let read = started.elapsed();
-        let (index, review) = match &args.model {
-            Some(path) => {
-                let mut index = Index::new(read_model(path)?, thresholds);
-                let review = index.add_batch_quiet(&records);
-                (index, review)
-            }
-            None => Index::train_and_add(&records, &options, thresholds),
-        };
-        let linked = started.elapsed() - read;
+        // Reading and indexing go together (one row at a time), so the time is "read+train+link".
+        let (index, review) = build_index(&args.input, args.model.as_deref(), &options, thresholds)?;
+        let linked = started.elapsed();
         let mut out = create(&args.output)?;
         out.write_record(["record_id", "cluster_id"])?;
         for (ix, cluster) in index.clusters().into_iter().enumerate() {
@@ -140,29 +137,22 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<()> {
         }
         let clusters = index.clusters().iter().enumerate().filter(|(i, c)| *i as u32 == **c).count();
         eprintln!(
-            "dedup: {} records, {clusters} businesses, {} review pairs; read {:.2}s, train+link {:.2}s",
-            records.len(),
+            "dedup: {} records, {clusters} businesses, {} review pairs; read+train+link {:.2}s, written {:.2}s",
+            index.len(),
             review.len(),
-            read.as_secs_f64(),
-            linked.as_secs_f64()
+            linked.as_secs_f64(),
+            started.elapsed().as_secs_f64()
         );
         return Ok(());
     };
 
     // Incremental: index the registry, then add the new file to it.
-    let base = read_records(registry)?;
     let new = read_records(&args.input)?;
     let read = started.elapsed();
     let t = Instant::now();
-    let mut index = match &args.model {
-        Some(path) => {
-            let mut index = Index::new(read_model(path)?, thresholds);
-            index.add_batch_quiet(&base);
-            index
-        }
-        None => Index::train_and_add(&base, &options, thresholds).0,
-    };
+    let mut index = build_index(registry, args.model.as_deref(), &options, thresholds)?.0;
     let built = t.elapsed();
+    let indexed = index.len();
     let t = Instant::now();
     let decisions = index.add_batch(&new);
     let added = t.elapsed();
@@ -196,8 +186,8 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<()> {
         write_model(path, index.model())?;
     }
     eprintln!(
-        "dedup --registry: {} indexed + {} new ({} auto, {} review, {} new); read {:.2}s, index built (train+link) {:.2}s, new file added {:.3}s",
-        base.len(),
+        "dedup --registry: {} indexed + {} new ({} auto, {} review, {} new); new file read {:.2}s, index built (read+train+link) {:.2}s, new file added {:.3}s",
+        indexed,
         new.len(),
         counts[0],
         counts[1],
@@ -207,6 +197,30 @@ pub fn dedup(args: &DedupArgs) -> anyhow::Result<()> {
         added.as_secs_f64()
     );
     Ok(())
+}
+
+/// Indexes a file, training the model on it unless one is given.
+fn build_index(
+    path: &Path,
+    model: Option<&Path>,
+    options: &TrainOptions,
+    thresholds: Thresholds,
+) -> anyhow::Result<(Index, Vec<er::ReviewPair>)> {
+    let records = record_reader(path)?;
+    let built = match model {
+        Some(model) => Index::try_with_records(read_model(model)?, thresholds, records)?,
+        None => Index::try_train_and_add(records, options, thresholds)?,
+    };
+    // A file of one row per business (nothing to learn duplicates from) trains a model that
+    // counts agreement against a match: say so rather than hand back its clusters silently.
+    if !built.0.model().training.plausible {
+        eprintln!(
+            "warning: the model trained on {} is not plausible (too few duplicates to learn from?); \
+             train on a file with duplicates and pass it with --model",
+            path.display()
+        );
+    }
+    Ok(built)
 }
 
 fn write_review(args: &DedupArgs, index: &Index, pairs: impl Iterator<Item = (u32, u32, f64)>) -> anyhow::Result<()> {

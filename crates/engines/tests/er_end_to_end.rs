@@ -162,3 +162,55 @@ fn a_probe_finds_the_duplicate_and_changes_nothing() {
         );
     }
 }
+
+/// A generated file against a generated registry meets all three outcomes, each honestly:
+/// linked automatically, sent to review (a probability between the thresholds), or new.
+#[test]
+fn a_generated_file_meets_all_three_outcomes() {
+    let rows = sinergi_synth::records(10_000, 5).expect("records");
+    let records: Vec<ErRecord> = rows.iter().map(to_er).collect();
+    let (registry, new_file) = records.split_at(9_000);
+    let model = er::train(registry, 1);
+    assert!(model.is_plausible() && model.training.plausible, "{:?}", model.training);
+    let thresholds = Thresholds::default();
+    let mut index = Index::new(model, thresholds);
+    index.add_batch(registry);
+    let decisions = index.add_batch(new_file);
+    let count = |o| decisions.iter().filter(|d| d.outcome == o).count();
+    let (auto, review, new) = (count(Outcome::Auto), count(Outcome::Review), count(Outcome::New));
+    eprintln!("three outcomes: {auto} auto, {review} review, {new} new");
+    assert!(auto > 0 && new > 0, "{auto} auto, {new} new");
+    // The review band is not a rounding error: at least one row in 200 is worth a look.
+    assert!(review * 200 >= decisions.len(), "{review} review of {}", decisions.len());
+    for d in decisions.iter().filter(|d| d.outcome == Outcome::Review) {
+        let p = d.candidates[0].probability;
+        assert!((thresholds.review..thresholds.auto_link).contains(&p), "{}: {p}", d.record_id);
+    }
+}
+
+/// A registry of one record per business has nothing to teach what a duplicate looks like:
+/// training says its model is not plausible (an exact business name counted against a match)
+/// instead of handing back a model that puts every pair at 0 or 1.
+#[test]
+fn a_registry_without_duplicates_trains_no_plausible_model() {
+    let records: Vec<ErRecord> = sinergi_synth::businesses(20_000, 2025)
+        .expect("businesses")
+        .into_iter()
+        .map(|b| ErRecord {
+            record_id: b.true_id.to_string(),
+            business_name: Some(b.name),
+            owner_name: Some(b.owner),
+            nik: Some(b.nik),
+            nib: b.nib,
+            phone: Some(b.phone),
+            desa: Some(b.desa_code),
+            kecamatan: Some(b.kecamatan_code),
+            kbli: Some(b.kbli),
+            ..ErRecord::default()
+        })
+        .collect();
+    let model = er::train(&records, 7);
+    eprintln!("{:?}", model.training);
+    assert!(!model.is_plausible());
+    assert!(!model.training.plausible && model.training.restarted, "{:?}", model.training);
+}

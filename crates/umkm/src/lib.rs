@@ -208,13 +208,8 @@ async fn build(store: &Store, actor: &Actor, tenant: &RegionCode, batch: &[ErRec
         .collect();
     let batch = batch.to_vec();
     let index = tokio::task::spawn_blocking(move || {
-        let own = existing.len() + batch.len();
-        let model = if own < MIN_TRAINING_RECORDS {
-            young_registry_model()
-        } else {
-            let training: Vec<ErRecord> = existing.iter().chain(batch.iter()).cloned().collect();
-            train(&training, 7)
-        };
+        let training: Vec<ErRecord> = existing.iter().chain(batch.iter()).cloned().collect();
+        let model = registry_model(training);
         let mut index = Index::new(model, Thresholds::default());
         index.add_batch_quiet(&existing);
         index
@@ -222,6 +217,42 @@ async fn build(store: &Store, actor: &Actor, tenant: &RegionCode, batch: &[ErRec
     .await
     .map_err(|e| RegistryError::Stopped(e.to_string()))?;
     Ok(TenantIndex { index, businesses })
+}
+
+/// The model a registry's records train (its records and the batch about to be added).
+///
+/// A young registry (fewer than [`MIN_TRAINING_RECORDS`]) gets the model of generated records.
+/// A registry of one record per business, such as businesses entered or seeded one by one,
+/// has next to no duplicates for the model to learn what the same business looks like from:
+/// its model fails [`sinergi_engines::er::Model::is_plausible`] (an exact business name
+/// counted against a match, every pair at 0 or 1, nothing left for review). It is then
+/// trained again with generated records added: the registry's own pairs still say how
+/// different businesses of this Pemda compare, the generated ones what duplicates look like.
+/// If even that fails, the generated records' model is used alone.
+pub fn registry_model(records: Vec<ErRecord>) -> sinergi_engines::er::Model {
+    if records.len() < MIN_TRAINING_RECORDS {
+        return young_registry_model();
+    }
+    let own = train(&records, 7);
+    if own.is_plausible() {
+        return own;
+    }
+    let count = records.len();
+    let mut with_generated = records;
+    with_generated.extend(synthetic(SYNTHETIC_TRAINING_RECORDS));
+    let mixed = train(&with_generated, 7);
+    if mixed.is_plausible() {
+        tracing::info!(
+            records = count,
+            "the registry's own records trained no plausible model; trained with generated records added"
+        );
+        return mixed;
+    }
+    tracing::warn!(
+        records = count,
+        "no plausible model from the registry's records; using the generated records' model"
+    );
+    young_registry_model()
 }
 
 /// The model of a registry too young to train its own: trained once per process on generated

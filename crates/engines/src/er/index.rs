@@ -2,6 +2,8 @@
 //! clusters (one per business). New records are compared with the batch they came in and with
 //! everything already indexed, never by re-running the whole registry.
 
+use std::borrow::Borrow;
+use std::convert::Infallible;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -11,7 +13,7 @@ use super::ErRecord;
 use super::compare;
 use super::compare::{FIELDS, Field, Gamma, N_FIELDS};
 use super::model::{MAX_LEVELS, Model, TrainOptions, train_on_store};
-use super::store::{NONE, Store};
+use super::store::Store;
 
 /// Where the match probability sends a pair.
 ///
@@ -107,6 +109,14 @@ struct Link {
     weight: f32,
 }
 
+/// The term-frequency adjustment of each interned string as an exact business name and owner
+/// name, computed once per scoring pass: per candidate pair it was a log2 for every pair of
+/// equal names, and common names make many of those.
+struct TfDeltas {
+    name: Vec<f64>,
+    owner: Vec<f64>,
+}
+
 /// One thread's work while scoring: its candidate buffer, (record, nearest, weight), links.
 type ScoreFold = (Vec<(u32, u8)>, Vec<(u32, u32, f32)>, Vec<Link>);
 
@@ -158,18 +168,50 @@ impl Index {
         options: &TrainOptions,
         thresholds: Thresholds,
     ) -> (Index, Vec<ReviewPair>) {
+        match Self::try_train_and_add(records.iter().map(Ok::<_, Infallible>), options, thresholds) {
+            Ok(built) => built,
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`Index::train_and_add`] over records read one at a time, stopping at the first error:
+    /// a large file is never held as [`ErRecord`]s (about 700 bytes each), only as the index's
+    /// compact features.
+    pub fn try_train_and_add<R: Borrow<ErRecord>, E>(
+        records: impl IntoIterator<Item = Result<R, E>>,
+        options: &TrainOptions,
+        thresholds: Thresholds,
+    ) -> Result<(Index, Vec<ReviewPair>), E> {
         let mut index = Index::new(Model::placeholder(), thresholds);
-        let range = index.append(records);
+        let range = index.try_append(records)?;
         index.set_model(train_on_store(&index.store, options));
-        let auto = weight_of(thresholds.auto_link) as f32;
         let ingested = index.score(range, false);
-        let review = ingested
-            .links
+        let review = index.review_pairs(&ingested.links);
+        Ok((index, review))
+    }
+
+    /// A new index with a given model over records read one at a time (as
+    /// [`Index::add_batch_quiet`] on an empty index), stopping at the first error.
+    pub fn try_with_records<R: Borrow<ErRecord>, E>(
+        model: Model,
+        thresholds: Thresholds,
+        records: impl IntoIterator<Item = Result<R, E>>,
+    ) -> Result<(Index, Vec<ReviewPair>), E> {
+        let mut index = Index::new(model, thresholds);
+        let range = index.try_append(records)?;
+        let ingested = index.score(range, false);
+        let review = index.review_pairs(&ingested.links);
+        Ok((index, review))
+    }
+
+    /// The links below the auto-link threshold, as review pairs.
+    fn review_pairs(&self, links: &[Link]) -> Vec<ReviewPair> {
+        let auto = weight_of(self.thresholds.auto_link) as f32;
+        links
             .iter()
             .filter(|l| l.weight < auto)
             .map(|l| ReviewPair { a: l.a, b: l.b, probability: probability(f64::from(l.weight)) })
-            .collect();
-        (index, review)
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -258,7 +300,7 @@ impl Index {
     /// reach `floor`. Most candidate pairs share only a common name word and differ on their
     /// ids: an upper bound from the cheap fields, then from the owner name, settles them
     /// before the business names' Jaro–Winkler (the costliest comparison) is computed.
-    fn score_bounded(&self, a: u32, b: u32, floor: f32) -> Option<f32> {
+    fn score_bounded(&self, a: u32, b: u32, floor: f32, tf: &TfDeltas) -> Option<f32> {
         let store = &self.store;
         let (ra, rb) = (&store.recs[a as usize], &store.recs[b as usize]);
         let g = store.cheap_gamma(a, b);
@@ -268,16 +310,8 @@ impl Index {
         }
         let desa_part =
             |levels: &[u8]| levels.iter().map(|&l| self.weights[5][l as usize]).fold(f64::NEG_INFINITY, f64::max);
-        let name_tf = if ra.name == rb.name && ra.name != NONE {
-            self.tf_delta(Field::BusinessName, store.name_frequency(ra.name))
-        } else {
-            0.0
-        };
-        let owner_tf = if ra.owner == rb.owner && ra.owner != NONE {
-            self.tf_delta(Field::OwnerName, store.owner_frequency(ra.owner))
-        } else {
-            0.0
-        };
+        let name_tf = if ra.name == rb.name { tf.name.get(ra.name as usize).copied().unwrap_or(0.0) } else { 0.0 };
+        let owner_tf = if ra.owner == rb.owner { tf.owner.get(ra.owner as usize).copied().unwrap_or(0.0) } else { 0.0 };
         // The business name's level also sets the NIK's and phone's (an exact owner id with
         // different business names is a level of its own).
         let name_part = |levels: &[u8]| {
@@ -323,6 +357,19 @@ impl Index {
         Some((base + name_part(&[name]) + owner_w) as f32)
     }
 
+    /// [`Index::tf_delta`] of every interned string as a business name and as an owner name
+    /// (0 for a string that is neither).
+    fn tf_deltas(&self) -> TfDeltas {
+        let strings = 0..self.store.strings.len() as u32;
+        let of = |field, frequency: &dyn Fn(u32) -> f64| {
+            strings.clone().map(|s| self.tf_delta(field, frequency(s))).collect()
+        };
+        TfDeltas {
+            name: of(Field::BusinessName, &|s| self.store.name_frequency(s)),
+            owner: of(Field::OwnerName, &|s| self.store.owner_frequency(s)),
+        }
+    }
+
     /// Match weight of a pair of indexed records.
     pub fn weight(&self, a: u32, b: u32) -> f64 {
         let g = self.store.gamma(a, b);
@@ -366,16 +413,26 @@ impl Index {
 
     /// Normalises and blocks new records, without comparing them yet.
     fn append(&mut self, records: &[ErRecord]) -> Range<u32> {
+        match self.try_append(records.iter().map(Ok::<_, Infallible>)) {
+            Ok(range) => range,
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`Index::append`] over records read one at a time. On an error the records read so far
+    /// stay unblocked: only a new index (dropped on the error) appends this way.
+    fn try_append<R: Borrow<ErRecord>, E>(
+        &mut self,
+        records: impl IntoIterator<Item = Result<R, E>>,
+    ) -> Result<Range<u32>, E> {
         let start = self.store.len() as u32;
         for r in records {
-            let ix = self.store.push(r);
+            let ix = self.store.push(r?.borrow());
             self.parent.push(ix);
         }
         let end = self.store.len() as u32;
-        for ix in start..end {
-            self.store.block(ix);
-        }
-        start..end
+        self.store.block_range(start..end);
+        Ok(start..end)
     }
 
     /// Compares each record of `range` with the records before it and joins the auto links.
@@ -386,7 +443,9 @@ impl Index {
         let (start, end) = (range.start, range.end);
         let review_weight = weight_of(self.thresholds.review) as f32;
         let this = &*self;
-        let (mut nearest, links) = (start..end)
+        let tf = self.tf_deltas();
+        let order = self.store.by_kecamatan(start..end);
+        let (mut nearest, mut links) = order
             .into_par_iter()
             .with_min_len(256)
             .fold(
@@ -394,11 +453,12 @@ impl Index {
                 |(mut buf, mut nearest, mut links): ScoreFold, ix| {
                     this.store.candidates(ix, ix, &mut buf);
                     let mut best = (u32::MAX, f32::NEG_INFINITY);
+                    this.store.warm(&buf);
                     for &(c, _) in &buf {
                         // With exact nearest records, a pair below the review threshold is
                         // still scored when it could beat the best so far.
                         let floor = if exact_nearest { review_weight.min(best.1) } else { review_weight };
-                        let Some(w) = this.score_bounded(ix, c, floor) else { continue };
+                        let Some(w) = this.score_bounded(ix, c, floor, &tf) else { continue };
                         if w > best.1 {
                             best = (c, w);
                         }
@@ -420,6 +480,8 @@ impl Index {
                 },
             );
         nearest.sort_unstable_by_key(|n| n.0);
+        // In index order, as before scoring was grouped by kecamatan (review lists read so).
+        links.sort_unstable_by_key(|l| (l.b, l.a));
         let auto_weight = weight_of(self.thresholds.auto_link) as f32;
         for l in &links {
             if l.weight >= auto_weight {
@@ -505,10 +567,10 @@ impl Index {
         let floor_weight = weight_of(floor) as f32;
         let mut scored: Vec<(u32, f32)> = buf
             .iter()
-            // A pair the bound did not rule out may still score below the floor.
-            .filter_map(|&(c, _)| {
-                self.score_bounded(ix, c, floor_weight).filter(|w| *w >= floor_weight).map(|w| (c, w))
-            })
+            // One record's candidates are few: each is scored exactly, without the bound (whose
+            // term-frequency table is built for a whole batch).
+            .map(|&(c, _)| (c, self.weight(ix, c) as f32))
+            .filter(|(_, w)| *w >= floor_weight)
             .collect();
         scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored.truncate(limit);
@@ -531,14 +593,8 @@ impl Index {
 
     /// Adds a batch and returns only the review-band pairs (no explanations): the bulk path.
     pub fn add_batch_quiet(&mut self, records: &[ErRecord]) -> Vec<ReviewPair> {
-        let auto = weight_of(self.thresholds.auto_link) as f32;
         let ingested = self.ingest(records, false);
-        ingested
-            .links
-            .iter()
-            .filter(|l| l.weight < auto)
-            .map(|l| ReviewPair { a: l.a, b: l.b, probability: probability(f64::from(l.weight)) })
-            .collect()
+        self.review_pairs(&ingested.links)
     }
 }
 

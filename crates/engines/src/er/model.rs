@@ -7,7 +7,7 @@
 //! 1. **u from random record pairs** (Splink's `estimate_u_using_random_sampling`, 2 million
 //!    pairs by default), add-one smoothed so that a level never seen among random pairs gets a
 //!    large but finite weight. Kept as `u_random`: it is the reference of the term-frequency
-//!    adjustment, and EM's starting point.
+//!    adjustment (and the u of a registry too small to have candidate pairs).
 //! 2. **m, u and λ by EM over the candidate pairs** (the union of all blocking rules), with u
 //!    free. Splink holds u at its random-pair value during EM; but the pairs the model ever
 //!    scores are candidate pairs, whose non-matches share a kecamatan and a rare name word, so
@@ -15,10 +15,34 @@
 //!    that agreement as evidence of a match and converged to "every candidate pair matches"
 //!    (in-block match share 1.0, m(phone differs) 0.96, pairwise F1 0.77 on 20,000 rows). With u
 //!    estimated among candidates it converges to a 4% match share and F1 0.94.
+//!    EM starts from u = each level's share among the candidate pairs (nearly all of which are
+//!    non-matches) and λ = 1 %, not from the random-pair u: random pairs almost never agree on
+//!    a name, so from there every candidate pair with an exact common name ("Toko Berkah") looked
+//!    like a match in the first step, and on 1,000,000 records (where a kecamatan holds hundreds
+//!    of different businesses of that name) EM followed them to a split of "same name" against
+//!    "different name" instead of "same business" against "different business" (λ 0.22, every
+//!    candidate linked, F1 0.00). From the candidates' own shares it stays with the businesses
+//!    (F1 0.89 there; unchanged at 100,000).
 //! 3. **λ is the share of matches among candidate pairs** (what EM estimates), not a prior for
 //!    two random records from deterministic rules with a guessed recall: the model only ever
 //!    scores candidate pairs, so that is the prior it needs.
-//! 4. **NIK and phone identify the owner, not the business**: their exact level is split by
+//! 4. **No level is certain**: m and u are kept within [10⁻⁴, 1 − 10⁻⁴], so no single field
+//!    moves the odds by more than about 13 bits. A level EM never saw among the matches (or
+//!    the non-matches) would otherwise get m (or u) at 0 and a weight of ±20 bits, and one
+//!    field would settle every pair on its own. What it costs and buys (`examples/er_scale`):
+//!    pairwise F1 0.9336 → 0.9325 at 100,000 generated rows and 0.8909 → 0.8904 at
+//!    1,000,000 (an exact NIK or phone alone links a little less); a floor of 10⁻⁵ keeps more
+//!    of that F1 (0.9335, 0.8907) but leaves the demo's field check list (the same phone under
+//!    another business name) linked outright where 10⁻⁴ sends it to review.
+//! 5. **A model that reads agreement as evidence against a match is refused.** A registry of
+//!    one record per business (the demo's 48,000 generated businesses) has next to no
+//!    duplicates for EM to learn from; EM then splits the candidate pairs by whatever divides
+//!    them (owners with several businesses) and ends with an exact business name *lowering*
+//!    the odds, and every pair at 0 or 1. [`Model::is_plausible`] checks that agreeing on a
+//!    name or an id counts for a match; when the first EM fails it, EM runs again from the
+//!    random-pair u (the start before the 1,000,000-record work), and if that fails too the
+//!    model says so ([`TrainingReport::plausible`]) for the caller to train with more data.
+//! 6. **NIK and phone identify the owner, not the business**: their exact level is split by
 //!    whether the business names are "different", so the model learns that one person runs
 //!    several businesses instead of linking them all.
 //!
@@ -74,6 +98,18 @@ pub struct TrainingReport {
     pub blocked_pairs: u64,
     /// Expected share of matches among the blocked pairs.
     pub blocked_match_share: f64,
+    /// Whether the model passed [`Model::is_plausible`] (models stored before the check
+    /// read as plausible).
+    #[serde(default = "plausible_by_default")]
+    pub plausible: bool,
+    /// Whether EM was run a second time, from the random-pair u, because the first run
+    /// gave an implausible model.
+    #[serde(default)]
+    pub restarted: bool,
+}
+
+fn plausible_by_default() -> bool {
+    true
 }
 
 /// A trained model; store it as JSON (`serde_json::to_string`) and load it back.
@@ -106,6 +142,9 @@ impl Default for TrainOptions {
 fn field_levels(f: Field) -> usize {
     f.levels().len()
 }
+
+/// The range m and u are kept in (see the module documentation, point 4).
+const PROBABILITY_FLOOR: f64 = 1e-4;
 
 /// Starting m: most of the mass on the strongest agreement, falling off by level.
 fn initial_m() -> Table {
@@ -159,6 +198,24 @@ impl Model {
             .unwrap_or(1.0)
     }
 
+    /// Whether the model reads agreement as a sign of the same business: an exact business
+    /// name and an exact owner name count for a match and more than a different one does, and
+    /// an exact NIK, NIB or phone counts more than a different one. A model trained on records
+    /// with (next to) no duplicates fails this: EM found some other split of the pairs.
+    pub fn is_plausible(&self) -> bool {
+        let w = self.weights();
+        let names = [Field::BusinessName, Field::OwnerName].iter().all(|&f| {
+            let (exact, different) = (w[f.index()][1], w[f.index()][f.levels().len() - 1]);
+            exact > 0.0 && exact > different
+        });
+        // NIK's and phone's last level is "exact, business names differ": compare with
+        // "different" (level 3).
+        let ids = [(Field::Nik, 3), (Field::Nib, 2), (Field::Phone, 3)]
+            .iter()
+            .all(|&(f, different)| w[f.index()][1] > w[f.index()][different]);
+        names && ids
+    }
+
     /// log2 of the prior odds.
     pub fn prior_weight(&self) -> f64 {
         let l = self.lambda.clamp(1e-15, 1.0 - 1e-9);
@@ -208,13 +265,15 @@ pub fn train_with(records: &[ErRecord], options: &TrainOptions) -> Model {
     for r in records {
         store.push(r);
     }
-    for ix in 0..store.len() as u32 {
-        store.block(ix);
-    }
+    store.block_range(0..store.len() as u32);
     train_on_store(&store, options)
 }
 
 type Patterns = FxHashMap<u32, u64>;
+
+/// EM's starting share of matches among candidate pairs: each record has about one true partner
+/// among its tens to hundreds of candidates.
+const EM_START_SHARE: f64 = 0.01;
 
 pub(crate) fn train_on_store(store: &Store, options: &TrainOptions) -> Model {
     let n = store.len() as u64;
@@ -227,20 +286,38 @@ pub(crate) fn train_on_store(store: &Store, options: &TrainOptions) -> Model {
     let mut patterns: Vec<(Gamma, f64)> = union.iter().map(|(k, c)| (Gamma::unpack(*k), *c as f64)).collect();
     // HashMap order is not the seed's to choose; sort so training is reproducible to the bit.
     patterns.sort_unstable_by_key(|(g, _)| g.pack());
-    let (m, u, share) = if patterns.is_empty() {
-        (initial_m(), u_random, 1e-3)
-    } else {
-        em(&patterns, &initial_m(), &u_random, 0.1, options.em_iterations)
-    };
     let training = TrainingReport {
         records: n,
         random_pairs,
         word_pairs: sum(&words),
         id_pairs: sum(&ids),
         blocked_pairs: sum(&union),
-        blocked_match_share: share,
+        blocked_match_share: 1e-3,
+        plausible: true,
+        restarted: false,
     };
-    Model::from_tables(share, &m, &u, &u_random, training)
+    if patterns.is_empty() {
+        return Model::from_tables(1e-3, &initial_m(), &u_random, &u_random, training);
+    }
+    let fit = |u0: &Table, share: f64, training: TrainingReport| {
+        let (m, u, share) = em(&patterns, &initial_m(), u0, share, options.em_iterations);
+        let mut model =
+            Model::from_tables(share, &m, &u, &u_random, TrainingReport { blocked_match_share: share, ..training });
+        model.training.plausible = model.is_plausible();
+        model
+    };
+    let first = fit(&candidate_shares(&patterns), EM_START_SHARE, training.clone());
+    if first.training.plausible {
+        return first;
+    }
+    // The start used before the candidates' own shares: u from random pairs, 10 % matches.
+    let second = fit(&u_random, 0.1, TrainingReport { restarted: true, ..training });
+    if second.training.plausible {
+        return second;
+    }
+    let mut first = first;
+    first.training.restarted = true;
+    first
 }
 
 /// u per field and level from random pairs, in parallel chunks that each have their own
@@ -346,6 +423,25 @@ fn blocked_patterns(store: &Store, max_pairs: u64, seed: u64) -> (Patterns, Patt
     all
 }
 
+/// Each field's share of each level among the candidate pairs (add-one smoothed).
+fn candidate_shares(patterns: &[(Gamma, f64)]) -> Table {
+    let mut counts = [[0.0f64; MAX_LEVELS]; N_FIELDS];
+    for (g, c) in patterns {
+        for (fi, l) in g.0.iter().enumerate() {
+            counts[fi][*l as usize] += c;
+        }
+    }
+    let mut u = [[0.0; MAX_LEVELS]; N_FIELDS];
+    for (fi, f) in FIELDS.iter().enumerate() {
+        let k = field_levels(*f);
+        let total: f64 = counts[fi][1..k].iter().sum();
+        for l in 1..k {
+            u[fi][l] = (counts[fi][l] + 1.0) / (total + (k - 1) as f64);
+        }
+    }
+    u
+}
+
 fn log_odds(g: &Gamma, m: &Table, u: &Table) -> f64 {
     let mut w = 0.0;
     for (fi, l) in g.0.iter().enumerate() {
@@ -363,7 +459,7 @@ fn posterior(prior: f64, w: f64) -> f64 {
 }
 
 /// EM over m, u and the share of matches among the candidate pairs' patterns, started from
-/// the generic m and the random-pair u.
+/// the generic m and the given u and share.
 fn em(patterns: &[(Gamma, f64)], m0: &Table, u0: &Table, prior: f64, iterations: usize) -> (Table, Table, f64) {
     let (mut m, mut u, mut lambda) = (*m0, *u0, prior);
     let total: f64 = patterns.iter().map(|(_, c)| c).sum();
@@ -392,7 +488,7 @@ fn em(patterns: &[(Gamma, f64)], m0: &Table, u0: &Table, prior: f64, iterations:
                     continue;
                 }
                 for l in 1..k {
-                    let next = (counts[fi][l] / sum).max(1e-6);
+                    let next = (counts[fi][l] / sum).clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR);
                     change = change.max((next - table[fi][l]).abs());
                     table[fi][l] = next;
                 }
