@@ -99,11 +99,36 @@ async fn a_wave_runs_from_quotas_to_verified_certificates() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "CSR funding names its pledge");
+    // Run under one of the Pemda's agreements: its completers become the agreement's outcome.
+    let admin = app.user(Role::RegionAdmin, KAB).await.actor();
+    let need = app
+        .store
+        .needs(&admin, &sinergi_store::cooperation::PlanFilter::default())
+        .await
+        .expect("needs")
+        .into_iter()
+        .find(|n| n.tenant == tenant)
+        .expect("a need of Kabupaten Serang");
+    let partner = app
+        .store
+        .partners(&admin, &Default::default())
+        .await
+        .expect("partners")
+        .into_iter()
+        .find(|p| p.tenant == tenant && p.name.contains("Indomaret"))
+        .expect("Indomaret");
+    let agreement = app.store.draft_agreement_from_match(&admin, need.id, partner.id).await.expect("agreement").id;
+    let agreement_field = agreement.to_string();
     let r = post(
         &app,
         &officer,
         "/program/baru",
-        &[("kind", "pelatihan"), ("funding", "apbd"), ("title", "Pelatihan Kemasan dan Label")],
+        &[
+            ("kind", "pelatihan"),
+            ("funding", "apbd"),
+            ("title", "Pelatihan Kemasan dan Label"),
+            ("agreement", &agreement_field),
+        ],
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -283,6 +308,13 @@ async fn a_wave_runs_from_quotas_to_verified_certificates() {
     // Certificates for those at both sessions; the PDF; the public check without a login.
     let r = post(&app, &officer, &format!("{wave_path}/sertifikat"), &[]).await;
     assert!(location(&r).contains("pesan=certified:2"));
+    let outcomes = app.store.agreement(&admin, agreement).await.expect("agreement").outcomes;
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| o.kind == sinergi_domain::cooperation::outcomes::OutcomeKind::UmkmReached && o.value == 2),
+        "the two certified businesses count as the agreement's UMKM reached"
+    );
     let codes = app.store.wave_certificates(&actor, &tenant, wave).await.expect("codes");
     let code = codes.get(&participant.id).expect("a certificate").clone();
     let pdf = app.get(Some(&officer), &format!("{wave_path}/sertifikat/{}", participant.id)).send().await.expect("pdf");

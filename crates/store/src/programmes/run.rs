@@ -209,6 +209,64 @@ impl Store {
         }
         audit(&mut tx, actor, &tenant, wave.to_string(), "issue_certificates", serde_json::json!({ "issued": issued }))
             .await?;
+        // A programme run under an agreement counts its completers as that agreement's outcome
+        // ("UMKM reached"), in the same transaction: the cooperation dashboard shows what the
+        // training delivered without anyone typing it twice.
+        let programme = super::read_programme(&mut tx, &tenant, w.programme).await?;
+        if let (Some(agreement), true) = (programme.agreement_id, issued > 0) {
+            let day = time::OffsetDateTime::now_utc().date();
+            let outcome = uuid::Uuid::now_v7();
+            tx.execute(
+                Query::insert()
+                    .into_table(Outcomes::Table)
+                    .columns([
+                        Outcomes::TenantCode,
+                        Outcomes::Id,
+                        Outcomes::AgreementId,
+                        Outcomes::Kind,
+                        Outcomes::Label,
+                        Outcomes::Unit,
+                        Outcomes::Value,
+                        Outcomes::Period,
+                        Outcomes::Evidence,
+                        Outcomes::RecordedOn,
+                        Outcomes::CreatedAt,
+                    ])
+                    .values_panic([
+                        tenant.as_str().into(),
+                        outcome.into(),
+                        agreement.as_uuid().into(),
+                        sinergi_domain::cooperation::outcomes::OutcomeKind::UmkmReached.slug().into(),
+                        format!("{} — gelombang {}", programme.title, w.number).into(),
+                        "unit usaha".into(),
+                        i64::from(issued).into(),
+                        w.sessions
+                            .first()
+                            .map(|s| s.day.get(..4).unwrap_or_default().to_owned())
+                            .unwrap_or_default()
+                            .into(),
+                        Some(format!("Sertifikat program UMKM, gelombang {}", w.number)).into(),
+                        day.to_string().into(),
+                        now_ms().into(),
+                    ]),
+            )
+            .await?;
+            crate::audit::record(
+                &mut tx,
+                actor,
+                crate::audit::Change {
+                    tenant: Some(&tenant),
+                    action: "add_outcome",
+                    record_type: crate::audit::RecordType::Agreement,
+                    record_id: agreement.to_string(),
+                    before: None,
+                    after: Some(
+                        serde_json::json!({ "kind": "umkm-reached", "value": issued, "wave": wave.to_string() }),
+                    ),
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(issued)
     }
