@@ -324,6 +324,7 @@ fn table() -> Routes {
         .get("/program/{programme_id}", umkm_r, programmes::show_programme)
         .get("/program/{programme_id}/laporan", umkm_r, programmes_report::report)
         .get("/program/{programme_id}/laporan.xlsx", umkm_r, programmes_report::report_xlsx)
+        .get("/program/{programme_id}/laporan.pdf", umkm_r, programmes_report::report_pdf)
         .get("/program/{programme_id}/gelombang/baru", umkm_w, programmes::new_wave)
         .post("/program/{programme_id}/gelombang/baru", umkm_w, programmes::create_wave)
         .get("/program/gelombang/{wave_id}", umkm_r, programmes::show_wave)

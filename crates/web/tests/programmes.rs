@@ -348,6 +348,12 @@ async fn a_wave_runs_from_quotas_to_verified_certificates() {
     let book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(xlsx.bytes().await.expect("bytes").to_vec())).expect("xlsx");
     assert_eq!(book.sheet_names().len(), 4);
+    let pdf = app.get(Some(&officer), &format!("{programme_path}/laporan.pdf")).send().await.expect("pdf");
+    assert_eq!(pdf.status(), StatusCode::OK);
+    let pdf = pdf.bytes().await.expect("bytes");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = sinergi_io::pdf::testing::read(&pdf).expect("a readable PDF").text();
+    assert!(text.contains("Alumni") && text.contains("Gelombang"), "{text}");
     let participants = app.get(Some(&officer), &format!("{wave_path}/peserta.xlsx")).send().await.expect("xlsx");
     assert_eq!(participants.status(), StatusCode::OK);
 

@@ -7,9 +7,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use sinergi_domain::programme::GroupOutcome;
 use sinergi_io::export::{Sheet, Value, xlsx_book};
+use sinergi_io::pdf::Column;
 use sinergi_store::programmes::{Programme, ProgrammeReport};
 
-use super::exports::{XLSX, download, letterhead};
+use super::exports::{PDF, XLSX, download, letterhead, pdf_document};
 use super::programmes::{programme_id, status_label, when_where};
 use super::umkm::{region_name, tenant_of};
 use super::{Shell, render};
@@ -239,4 +240,113 @@ pub async fn report_xlsx(State(state): State<AppState>, auth: Authed, Path(id): 
     .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
     let (_, slug) = letterhead(&auth);
     Ok(download(bytes, XLSX, &format!("laporan-program-{slug}.xlsx")))
+}
+
+/// The same lines as the page and the workbook, as a PDF for the head of the agency.
+pub async fn report_pdf(State(state): State<AppState>, auth: Authed, Path(id): Path<String>) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let tenant = tenant_of(&auth.actor)?;
+    let p = state.store.programme(&auth.actor, &tenant, programme_id(&id)?).await?;
+    let r = state.store.programme_report(&auth.actor, &tenant, p.id).await?;
+    let (waves, groups, alumni) = lines(tr, &r);
+    let title = tr.t("report-title");
+    let mut doc = pdf_document(&auth, sinergi_io::pdf::Orientation::Landscape, &title, Some(&p.title));
+    doc.paragraph(&verdict(tr, &r));
+    doc.heading(&tr.t("report-outcomes"));
+    doc.paragraph(&tr.t("report-method"));
+    let (g, b, m, med, nk) = (
+        tr.t("report-group"),
+        tr.t("report-businesses"),
+        tr.t("report-measured"),
+        tr.t("report-median-growth"),
+        tr.t("report-naik-kelas"),
+    );
+    let columns = [
+        Column::new(&g, 3.0),
+        Column::new(&b, 1.0).right(),
+        Column::new(&m, 1.0).right(),
+        Column::new(&med, 1.5).right(),
+        Column::new(&nk, 1.2).right(),
+    ];
+    let rows: Vec<Vec<String>> = groups
+        .iter()
+        .map(|x| {
+            vec![
+                x.label.clone(),
+                x.businesses.to_string(),
+                x.measured.to_string(),
+                x.median.clone(),
+                x.naik_kelas.clone(),
+            ]
+        })
+        .collect();
+    let empty = tr.t("empty-list");
+    doc.table(&columns, &rows, &empty);
+    doc.heading(&tr.t("report-by-wave"));
+    let (wv, when, ap, se, ce, co, fu) = (
+        tr.t("wave"),
+        tr.t("wave-when"),
+        tr.t("report-applicants"),
+        tr.t("report-selected"),
+        tr.t("report-certified"),
+        tr.t("report-completion"),
+        tr.t("report-follow-ups"),
+    );
+    let columns = [
+        Column::new(&wv, 1.2),
+        Column::new(&when, 3.5),
+        Column::new(&ap, 1.0).right(),
+        Column::new(&se, 1.0).right(),
+        Column::new(&ce, 1.0).right(),
+        Column::new(&co, 1.0).right(),
+        Column::new(&fu, 2.5),
+    ];
+    let rows: Vec<Vec<String>> = waves
+        .iter()
+        .map(|w| {
+            vec![
+                format!("{} · {}", w.number, w.status),
+                w.when_where.clone(),
+                w.applicants.to_string(),
+                w.selected.to_string(),
+                w.certified.to_string(),
+                w.completion.clone(),
+                w.follow_ups.clone(),
+            ]
+        })
+        .collect();
+    doc.table(&columns, &rows, &empty);
+    if !alumni.is_empty() {
+        doc.heading(&tr.t("report-alumni"));
+        let (n, w, before, after, peers) = (
+            tr.t("umkm-field-name"),
+            tr.t("wave"),
+            tr.t("report-sales-before"),
+            tr.t("report-sales-after"),
+            tr.t("report-peers-found"),
+        );
+        let columns = [
+            Column::new(&n, 3.0),
+            Column::new(&w, 0.8).right(),
+            Column::new(&before, 1.8).right(),
+            Column::new(&after, 1.8).right(),
+            Column::new(&peers, 1.0).right(),
+        ];
+        let rows: Vec<Vec<String>> = alumni
+            .iter()
+            .map(|a| {
+                vec![
+                    a.name.clone(),
+                    a.wave.to_string(),
+                    format!("{} ({})", a.before, a.base_year),
+                    a.after.clone(),
+                    a.peers.to_string(),
+                ]
+            })
+            .collect();
+        doc.table(&columns, &rows, &empty);
+    }
+    let bytes = doc.finish();
+    let (_, slug) = letterhead(&auth);
+    Ok(download(bytes, PDF, &format!("laporan-program-{slug}.pdf")))
 }
