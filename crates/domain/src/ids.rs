@@ -168,3 +168,13 @@ typed_id!(
     /// A business's application to a wave, and what selection made of it.
     ApplicationId
 );
+
+// Catalogue (issue 6, part 5): curated products and galleries.
+typed_id!(
+    /// A product a business offers in the curated catalogue.
+    ProductId
+);
+typed_id!(
+    /// A physical gallery (pusat galeri UMKM) that displays curated products.
+    GalleryId
+);

@@ -28,10 +28,12 @@ pub enum RecordType {
     Csr,
     Umkm,
     Programme,
+    // Catalogue (issue 6, part 5)
+    Catalogue,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 12] = [
+    pub const ALL: [RecordType; 13] = [
         RecordType::Tenant,
         RecordType::Agency,
         RecordType::User,
@@ -44,6 +46,8 @@ impl RecordType {
         RecordType::Csr,
         RecordType::Umkm,
         RecordType::Programme,
+        // Catalogue (issue 6, part 5)
+        RecordType::Catalogue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +64,8 @@ impl RecordType {
             RecordType::Csr => "csr",
             RecordType::Umkm => "umkm",
             RecordType::Programme => "programme",
+            // Catalogue (issue 6, part 5)
+            RecordType::Catalogue => "catalogue",
         }
     }
 

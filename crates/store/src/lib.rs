@@ -28,6 +28,8 @@ pub mod tenants;
 pub mod umkm;
 pub mod users;
 pub mod vault;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -4,6 +4,8 @@
 pub mod channel;
 pub mod financing;
 pub mod kitchen;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
 
 pub use channel::{ChannelKind, Requirement, Stage, StageError};
 pub use financing::{ReferralStatus, Scheme, default_schemes};
