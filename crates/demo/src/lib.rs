@@ -4,6 +4,8 @@
 //! Loading is idempotent: a tenant that already exists is left alone.
 
 pub mod umkm;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
 
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage};
@@ -747,6 +749,8 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
                 .0;
             umkm::owner_business(store, &system, &tenant.code, &owner.actor()).await?;
             report.umkm_businesses_created += 1;
+            // Catalogue (issue 6, part 5): after the registry and the owner's business.
+            catalogue::load(store, &system, &tenant.code, &owner.actor()).await?;
         }
     }
     Ok(report)

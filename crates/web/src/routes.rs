@@ -24,6 +24,8 @@ use crate::pages::{
     targets, tenants, users,
 };
 use crate::pages::{csr, csr_public, csr_reports, meetings, umkm, umkm_import, umkm_owner};
+// Catalogue (issue 6, part 5)
+use crate::pages::{catalogue, catalogue_public};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -311,6 +313,34 @@ fn table() -> Routes {
         .post("/umkm/{business_id}/nik", umkm_reveal, umkm::reveal_nik)
         .post("/umkm/{business_id}/pisah", umkm_w, umkm::split)
         .post("/umkm/{business_id}/urungkan/{merge_id}", umkm_w, umkm::undo)
+        // Catalogue (issue 6, part 5): officers keep and curate, owners submit their own, the
+        // public reads what was curated.
+        .get("/umkm/katalog", umkm_w, catalogue::list)
+        .get("/umkm/katalog/baru", umkm_w, catalogue::new_form)
+        .post("/umkm/katalog", umkm_w, catalogue::create)
+        .get("/umkm/katalog/galeri", umkm_w, catalogue::galleries)
+        .post("/umkm/katalog/galeri", umkm_w, catalogue::create_gallery)
+        .get("/umkm/katalog/galeri/{gallery_id}", umkm_w, catalogue::gallery)
+        .post("/umkm/katalog/galeri/{gallery_id}", umkm_w, catalogue::update_gallery)
+        .post("/umkm/katalog/galeri/{gallery_id}/produk", umkm_w, catalogue::gallery_product)
+        .get("/umkm/katalog/{product_id}", umkm_w, catalogue::officer_show)
+        .post("/umkm/katalog/{product_id}", umkm_w, catalogue::officer_update)
+        .upload("/umkm/katalog/{product_id}/foto", umkm_w, catalogue::officer_photo_upload)
+        .get("/umkm/katalog/{product_id}/foto/{file_id}", umkm_w, catalogue::officer_photo)
+        .post("/umkm/katalog/{product_id}/status", umkm_w, catalogue::officer_status)
+        .post("/umkm/katalog/{product_id}/kurasi", umkm_w, catalogue::curate)
+        .get("/usaha-saya/{business_id}/produk", owner, catalogue::mine)
+        .post("/usaha-saya/{business_id}/produk", owner, catalogue::owner_create)
+        .get("/usaha-saya/{business_id}/produk/{product_id}", owner, catalogue::owner_show)
+        .post("/usaha-saya/{business_id}/produk/{product_id}", owner, catalogue::owner_update)
+        .upload("/usaha-saya/{business_id}/produk/{product_id}/foto", owner, catalogue::owner_photo_upload)
+        .get("/usaha-saya/{business_id}/produk/{product_id}/foto/{file_id}", owner, catalogue::owner_photo)
+        .post("/usaha-saya/{business_id}/produk/{product_id}/status", owner, catalogue::owner_status)
+        .get("/publik/{tenant_slug}/katalog", Public, catalogue_public::list)
+        .get("/publik/{tenant_slug}/katalog/foto/{file_id}", Public, catalogue_public::photo)
+        .get("/publik/{tenant_slug}/katalog/{product_id}", Public, catalogue_public::product)
+        .get("/publik/{tenant_slug}/galeri", Public, catalogue_public::galleries)
+        .get("/api/v1/public/{tenant_slug}/katalog", Public, api::catalogue::public_catalogue)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -9,6 +9,8 @@ pub mod meetings;
 pub mod partners;
 pub mod reference;
 pub mod tokens;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -85,6 +87,8 @@ impl Modify for BearerAuth {
         meetings::add_action_item, meetings::set_action_status,
         csr::list_needs, csr::get_need, csr::create_need, csr::move_need, csr::pledge, csr::move_report,
         csr::public_csr,
+        // Catalogue (issue 6, part 5)
+        catalogue::public_catalogue,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -97,6 +101,8 @@ impl Modify for BearerAuth {
         (name = "agreements", description = "Agreements (KB, PKS) through the stages of Permendagri 22/2020, with activities, outcomes and internal notes"),
         (name = "meetings", description = "Meetings (rapat, FGD, mapping meetings, CSR forums), attendees and action items"),
         (name = "csr", description = "CSR (TJSL): needs, company pledges, realisation reports and their review; the published CSR of a Pemda. Unreported money is null, never 0."),
+        // Catalogue (issue 6, part 5)
+        (name = "catalogue", description = "The public catalogue of curated UMKM products: search by words, category, kecamatan and permit."),
     )
 )]
 pub struct ApiDoc;

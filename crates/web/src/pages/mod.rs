@@ -25,6 +25,9 @@ pub mod umkm_owner;
 pub mod umkm_search;
 pub mod upload;
 pub mod users;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
+pub mod catalogue_public;
 
 use std::collections::HashMap;
 
@@ -91,6 +94,10 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     }
     if Permission::OwnBusiness.allows(role) {
         items.push(("/usaha-saya", "nav-my-business"));
+    }
+    // Catalogue (issue 6, part 5): the officers' catalogue, a Pemda's like the registry.
+    if Permission::ManageUmkm.allows(role) && role != Role::PlatformAdmin {
+        items.push(("/umkm/katalog", "nav-catalogue"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
