@@ -81,7 +81,9 @@ struct Query {
 
 async fn open_store() -> anyhow::Result<(Store, String, Option<tempfile::TempDir>)> {
     let dir = tempfile::tempdir()?;
-    let store = Store::open(&DatabaseUrl::sqlite_in(dir.path())).await?;
+    // The registry seals NIKs: a fixed key, as the tests use.
+    let store =
+        Store::open(&DatabaseUrl::sqlite_in(dir.path())).await?.with_data_key(&sinergi_store::testing::test_key());
     Ok((store, "SQLite".into(), Some(dir)))
 }
 

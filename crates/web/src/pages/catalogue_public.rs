@@ -48,8 +48,9 @@ pub struct TenantIndex {
     version: i64,
     built: Instant,
     pub products: Vec<PublicProduct>,
-    /// Business name folded for search, next to each product's own key.
-    seller_keys: Vec<String>,
+    /// Each product's name, description and seller folded for search, in one string so that
+    /// a word is looked for once per product.
+    keys: Vec<String>,
     by_category: HashMap<Category, Vec<u32>>,
     by_kecamatan: HashMap<RegionCode, Vec<u32>>,
     by_permit: HashMap<PermitKind, Vec<u32>>,
@@ -62,7 +63,7 @@ impl TenantIndex {
         let mut by_kecamatan: HashMap<RegionCode, Vec<u32>> = HashMap::new();
         let mut by_permit: HashMap<PermitKind, Vec<u32>> = HashMap::new();
         let mut positions = HashMap::with_capacity(products.len());
-        let mut seller_keys = Vec::with_capacity(products.len());
+        let mut keys = Vec::with_capacity(products.len());
         for (i, p) in products.iter().enumerate() {
             let i = i as u32;
             by_category.entry(p.category).or_default().push(i);
@@ -73,13 +74,13 @@ impl TenantIndex {
                 by_permit.entry(*b).or_default().push(i);
             }
             positions.insert(p.id, i);
-            seller_keys.push(search_key(&p.business_name));
+            keys.push(format!("{} {}", p.search_key, search_key(&p.business_name)));
         }
         TenantIndex {
             version,
             built: Instant::now(),
             products,
-            seller_keys,
+            keys,
             by_category,
             by_kecamatan,
             by_permit,
@@ -107,7 +108,7 @@ impl TenantIndex {
             s.category.is_none_or(|c| p.category == c)
                 && s.kecamatan.as_ref().is_none_or(|k| p.kecamatan.as_ref() == Some(k))
                 && s.permit.is_none_or(|b| p.badges.contains(&b))
-                && words.iter().all(|w| p.search_key.contains(w) || self.seller_keys[i as usize].contains(w))
+                && words.iter().all(|w| self.keys[i as usize].contains(w))
         };
         let skip = page.saturating_sub(1) * PER_PAGE;
         let mut total = 0usize;
