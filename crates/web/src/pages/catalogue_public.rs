@@ -48,9 +48,9 @@ pub struct TenantIndex {
     version: i64,
     built: Instant,
     pub products: Vec<PublicProduct>,
-    /// Each product's name, description and seller folded for search, in one string so that
-    /// a word is looked for once per product.
-    keys: Vec<String>,
+    /// Every word of the products' names, descriptions and sellers (folded), in order, with the
+    /// products it occurs in: a typed word is the prefix of a range of these.
+    tokens: Vec<(String, Vec<u32>)>,
     by_category: HashMap<Category, Vec<u32>>,
     by_kecamatan: HashMap<RegionCode, Vec<u32>>,
     by_permit: HashMap<PermitKind, Vec<u32>>,
@@ -63,7 +63,7 @@ impl TenantIndex {
         let mut by_kecamatan: HashMap<RegionCode, Vec<u32>> = HashMap::new();
         let mut by_permit: HashMap<PermitKind, Vec<u32>> = HashMap::new();
         let mut positions = HashMap::with_capacity(products.len());
-        let mut keys = Vec::with_capacity(products.len());
+        let mut words: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, p) in products.iter().enumerate() {
             let i = i as u32;
             by_category.entry(p.category).or_default().push(i);
@@ -74,13 +74,22 @@ impl TenantIndex {
                 by_permit.entry(*b).or_default().push(i);
             }
             positions.insert(p.id, i);
-            keys.push(format!("{} {}", p.search_key, search_key(&p.business_name)));
+            let seller = search_key(&p.business_name);
+            for w in p.search_key.split(' ').chain(seller.split(' ')).filter(|w| !w.is_empty()) {
+                let list = words.entry(w.to_owned()).or_default();
+                // Positions ascend; a word twice in one product is listed once.
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
         }
+        let mut tokens: Vec<(String, Vec<u32>)> = words.into_iter().collect();
+        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         TenantIndex {
             version,
             built: Instant::now(),
             products,
-            keys,
+            tokens,
             by_category,
             by_kecamatan,
             by_permit,
@@ -102,13 +111,16 @@ impl TenantIndex {
         if let Some(p) = s.permit {
             lists.push(self.by_permit.get(&p).map_or(empty, Vec::as_slice));
         }
-        let words: Vec<&str> = s.words.split(' ').filter(|w| !w.is_empty()).collect();
+        // Each typed word: the products with a word that starts with it.
+        let word_lists: Vec<std::borrow::Cow<'_, [u32]>> =
+            s.words.split(' ').filter(|w| !w.is_empty()).map(|w| self.starting_with(w)).collect();
+        lists.extend(word_lists.iter().map(|l| l.as_ref()));
         let matches = |i: u32| -> bool {
             let p = &self.products[i as usize];
             s.category.is_none_or(|c| p.category == c)
                 && s.kecamatan.as_ref().is_none_or(|k| p.kecamatan.as_ref() == Some(k))
                 && s.permit.is_none_or(|b| p.badges.contains(&b))
-                && words.iter().all(|w| self.keys[i as usize].contains(w))
+                && word_lists.iter().all(|l| l.binary_search(&i).is_ok())
         };
         let skip = page.saturating_sub(1) * PER_PAGE;
         let mut total = 0usize;
@@ -126,6 +138,22 @@ impl TenantIndex {
             None => (0..self.products.len() as u32).for_each(&mut take),
         }
         (hits, total)
+    }
+
+    /// The products having a word that starts with `prefix`, ascending.
+    fn starting_with(&self, prefix: &str) -> std::borrow::Cow<'_, [u32]> {
+        let lo = self.tokens.partition_point(|(t, _)| t.as_str() < prefix);
+        let hi = lo + self.tokens[lo..].partition_point(|(t, _)| t.starts_with(prefix));
+        match &self.tokens[lo..hi] {
+            [] => std::borrow::Cow::Borrowed(&[]),
+            [(_, one)] => std::borrow::Cow::Borrowed(one.as_slice()),
+            many => {
+                let mut all: Vec<u32> = many.iter().flat_map(|(_, l)| l.iter().copied()).collect();
+                all.sort_unstable();
+                all.dedup();
+                std::borrow::Cow::Owned(all)
+            }
+        }
     }
 
     /// Kecamatan with curated products, by name, with their counts: the filter's choices.
@@ -582,5 +610,86 @@ pub(crate) fn locale_keys(wanted: &mut Vec<String>) {
         "remove-from-gallery",
     ] {
         wanted.push(format!("audit-action-{action}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sinergi_domain::{BusinessId, ProductId};
+
+    use super::*;
+
+    fn product(
+        name: &str,
+        seller: &str,
+        category: Category,
+        kecamatan: &str,
+        badges: Vec<PermitKind>,
+    ) -> PublicProduct {
+        PublicProduct {
+            id: ProductId::new(),
+            business: BusinessId::new(),
+            business_name: seller.into(),
+            name: name.into(),
+            category,
+            description: None,
+            price: Some(10_000),
+            unit: "bungkus".into(),
+            capacity_per_month: None,
+            packaging: None,
+            kecamatan: RegionCode::parse(kecamatan).ok(),
+            badges,
+            phone: None,
+            photo: None,
+            search_key: search_key(name),
+        }
+    }
+
+    fn names(hits: &[&PublicProduct]) -> Vec<String> {
+        hits.iter().map(|p| p.name.clone()).collect()
+    }
+
+    #[test]
+    fn words_are_prefixes_and_filters_combine() {
+        let mut products = vec![
+            product(
+                "Emping Melinjo Balado",
+                "Keripik Emping Tanara",
+                Category::Makanan,
+                "36.04.14",
+                vec![PermitKind::Pirt],
+            ),
+            product("Emping Manis", "Dapur Bu Sari", Category::Makanan, "36.04.15", vec![]),
+            product("Batik Motif Debus", "Batik Serang", Category::Fesyen, "36.04.14", vec![]),
+            product("Kopi Bubuk", "Kedai Kopi Emping", Category::Minuman, "36.04.09", vec![PermitKind::Halal]),
+        ];
+        products.sort_by(|a, b| a.name.cmp(&b.name));
+        let index = TenantIndex::build(1, products);
+        let search = |words: &str, category, kecamatan: Option<&str>, permit| Search {
+            text: words.into(),
+            words: search_key(words),
+            category,
+            kecamatan: kecamatan.and_then(|k| RegionCode::parse(k).ok()),
+            permit,
+        };
+        // "emp" is the start of "emping" in two names and one seller's name.
+        let (hits, total) = index.search(&search("emp", None, None, None), 1);
+        assert_eq!(
+            (names(&hits), total),
+            (vec!["Emping Manis".into(), "Emping Melinjo Balado".into(), "Kopi Bubuk".into()], 3)
+        );
+        let (hits, _) = index.search(&search("EMPING  balado", None, None, None), 1);
+        assert_eq!(names(&hits), vec!["Emping Melinjo Balado".to_owned()]);
+        let (hits, _) = index.search(&search("emping", None, Some("36.04.14"), Some(PermitKind::Pirt)), 1);
+        assert_eq!(names(&hits), vec!["Emping Melinjo Balado".to_owned()]);
+        let (hits, total) = index.search(&search("", Some(Category::Fesyen), None, None), 1);
+        assert_eq!((names(&hits), total), (vec!["Batik Motif Debus".to_owned()], 1));
+        assert_eq!(index.search(&search("mping", None, None, None), 1).1, 0, "a word's middle is not a prefix");
+        assert_eq!(
+            index.search(&search("", None, None, None), 2),
+            (vec![], 4),
+            "past the last page: none shown, all counted"
+        );
+        assert_eq!(index.kecamatan().len(), 3);
     }
 }
