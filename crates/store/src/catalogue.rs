@@ -661,6 +661,29 @@ async fn read_galleries(tx: &mut Tx, tenant: &RegionCode, only: Option<GalleryId
         .collect())
 }
 
+/// The galleries showing one product: looked up by the product first (an index probe), so that
+/// a product in no gallery costs no join over the tenant's products.
+async fn galleries_of(tx: &mut Tx, tenant: &RegionCode, product: ProductId) -> Result<Vec<Gallery>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        gallery_id: Uuid,
+    }
+    let rows: Vec<Row> = tx
+        .fetch_all(
+            Query::select()
+                .column(CatalogueGalleryProducts::GalleryId)
+                .from(CatalogueGalleryProducts::Table)
+                .and_where(Expr::col(CatalogueGalleryProducts::TenantCode).eq(tenant.as_str()))
+                .and_where(Expr::col(CatalogueGalleryProducts::ProductId).eq(product.as_uuid())),
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.extend(read_galleries(tx, tenant, Some(GalleryId::from_uuid(r.gallery_id))).await?);
+    }
+    Ok(out)
+}
+
 fn check_gallery(tenant: &RegionCode, g: &GalleryInput) -> Result<GalleryInput> {
     let clean = |s: &str, field: &'static str, max: usize| -> Result<String> {
         let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -1214,7 +1237,7 @@ impl Store {
                     .order_by(CatalogueCurations::Id, Order::Desc),
             )
             .await?;
-        let galleries = read_galleries(&mut tx, &tenant, None)
+        let galleries = galleries_of(&mut tx, &tenant, id)
             .await?
             .into_iter()
             .filter(|g| g.products.iter().any(|(p, _)| *p == id))
@@ -1520,7 +1543,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let permits = permits_of(&mut tx, tenant, BusinessId::from_uuid(row.business_id)).await?;
         let photos = photos_of(&mut tx, tenant, &[id.as_uuid()]).await?.remove(&id.as_uuid()).unwrap_or_default();
-        let galleries = read_galleries(&mut tx, tenant, None)
+        let galleries: Vec<Gallery> = galleries_of(&mut tx, tenant, id)
             .await?
             .into_iter()
             .filter(|g| g.products.iter().any(|(p, _)| *p == id))
