@@ -1075,6 +1075,108 @@ async function ownerJourney(context, base) {
   }
 }
 
+// Catalogue (issue 6, part 5) -----------------------------------------------------------------
+// On a phone: Maesaroh adds a product with a photo and submits it; the UMKM officer sees the
+// checklist refuse it (no P-IRT on record), records the permit, and curates it; anyone then
+// finds it in the public catalogue by kecamatan and by words, with the WhatsApp link.
+const CATALOGUE_PRODUCT = 'Emping Melinjo Balado';
+const CATALOGUE_PHOTO = path.join(HERE, '..', 'crates', 'demo', 'assets', 'csr', 'klaster-pangan.jpg');
+async function catalogueJourney(context, base) {
+  const label = 'catalogue journey';
+  let page = await freshPage(context, null);
+  try {
+    where = `${label} owner adds a product`;
+    await loginAs(page, base, UMKM_OWNER, label);
+    await goto(page, base, '/usaha-saya', `${label} my business`);
+    await pressAndWaitForLoad(page, '[data-testid=my-products]');
+    check(/\/usaha-saya\/[0-9a-f-]{36}\/produk$/.test(pathname(page)), `${label}: the owner's products page`, page.url());
+    await shot(page, 'catalogue-mine-id');
+    const summary = page.locator('details:has([data-testid=product-form]) > summary');
+    if (!(await page.locator('[data-testid=product-form]').isVisible())) await summary.click();
+    await page.fill('#name', CATALOGUE_PRODUCT);
+    await page.selectOption('#category', 'makanan');
+    await page.fill('#price', 'abc');
+    await page.fill('#unit', 'bungkus 250 g');
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, '[data-testid=save-product]');
+    allowedStatuses = new Set();
+    check(await page.locator('#price + .field-error, .field-error').count() > 0, `${label}: a bad price is refused at its field`);
+    await shot(page, 'catalogue-form-error-id');
+    await page.fill('#price', '27500');
+    await page.fill('#capacity_per_month', '300');
+    await page.fill('#composition', 'Melinjo, cabai, bawang, garam');
+    await page.fill('#expiry', '6 bulan');
+    await page.fill('#producer_address', 'Desa Tanara, Kec. Tanara, Kabupaten Serang');
+    await pressAndWaitForLoad(page, '[data-testid=save-product]');
+    check((await page.locator('[data-testid=product-name]').innerText()).includes(CATALOGUE_PRODUCT), `${label}: the product page`);
+    const ownerProduct = pathname(page);
+    const productId = ownerProduct.split('/').pop();
+    await page.setInputFiles('#photo', CATALOGUE_PHOTO);
+    await pressAndWaitForLoad(page, '[data-testid=upload-photo]');
+    check(await page.locator('[data-testid=product-photo]').count() === 1, `${label}: the photo is on the product`);
+    await pressAndWaitForLoad(page, '[data-testid=submit-product]');
+    check((await page.locator('[data-testid=product-status]').innerText()).includes('Diajukan'), `${label}: submitted`);
+    await shot(page, 'catalogue-owner-product-id');
+
+    where = `${label} officer curates`;
+    await page.context().clearCookies();
+    await loginAs(page, base, UMKM_OFFICER, label);
+    await goto(page, base, '/umkm/katalog?status=diajukan', `${label} the queue`);
+    check((await pageText(page)).includes(CATALOGUE_PRODUCT), `${label}: the product is in the officer's queue`);
+    await shot(page, 'catalogue-queue-id');
+    await goto(page, base, `/umkm/katalog/${productId}`, `${label} product page`);
+    await page.check('[data-testid=photo-ok]');
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, '[data-testid=curate]');
+    allowedStatuses = new Set();
+    check(await page.locator('[data-testid=checklist-error]').count() === 1, `${label}: the checklist refuses a food product without P-IRT`);
+    check((await pageText(page)).includes('P-IRT atau BPOM MD'), `${label}: and says why`);
+    await shot(page, 'catalogue-checklist-id');
+    // The owner brought the certificate: the officer records it on the business.
+    const businessHref = await page.locator('a[href^="/umkm/"]').filter({ hasText: 'Keripik Emping Tanara' }).first().getAttribute('href');
+    await goto(page, base, businessHref, `${label} business page`);
+    await page.locator('details:has([data-testid=permit-form]) > summary').click();
+    await page.selectOption('#permit-kind', 'pirt');
+    await page.fill('#permit-number', '2063604010213-29');
+    await page.fill('#permit-expires', '2029-12-31');
+    await pressAndWaitForLoad(page, '[data-testid=add-permit]');
+    await goto(page, base, `/umkm/katalog/${productId}`, `${label} product page again`);
+    await page.check('[data-testid=photo-ok]');
+    await pressAndWaitForLoad(page, '[data-testid=curate]');
+    check((await page.locator('[data-testid=product-status]').innerText()).includes('Dikurasi'), `${label}: curated`);
+    await shot(page, 'catalogue-curated-id');
+
+    where = `${label} public catalogue`;
+    await page.context().clearCookies();
+    await goto(page, base, '/publik/kabupaten-serang/katalog', `${label} public catalogue`);
+    await shot(page, 'catalogue-public-id');
+    await page.selectOption('#kecamatan', '36.04.14');
+    await page.fill('#q', 'balado');
+    await pressAndWaitForLoad(page, '[data-testid=search-go]');
+    const card = page.locator('[data-testid=product-card]').filter({ hasText: CATALOGUE_PRODUCT });
+    check(await card.count() === 1, `${label}: found by kecamatan and words`);
+    check((await card.innerText()).includes('Rp 27.500 / bungkus 250 g'), `${label}: the price per unit`);
+    check(await card.locator('[data-testid=whatsapp]').count() === 1, `${label}: the WhatsApp link`);
+    await shot(page, 'catalogue-public-search-id');
+    await card.locator('h2 a').click();
+    await page.waitForLoadState('load');
+    check((await page.locator('[data-testid=product-name]').innerText()).includes(CATALOGUE_PRODUCT), `${label}: the public product page`);
+    await shot(page, 'catalogue-public-product-id');
+    await goto(page, base, '/publik/kabupaten-serang/galeri', `${label} galleries`);
+    check((await pageText(page)).includes('Pusat Galeri UMKM Kabupaten Serang'), `${label}: the demo gallery`);
+    await shot(page, 'catalogue-galleries-id');
+    await goto(page, base, '/publik/kabupaten-serang/katalog?lang=en', `${label} English`);
+    check((await pageText(page)).includes('UMKM catalogue'), `${label}: in English`);
+    await shot(page, 'catalogue-public-en');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'catalogue-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 // The PDF links on the register, the needs map and an agreement page answer with a PDF file.
 // A response check (status, content type, file name, "%PDF-" signature) rather than a look.
 async function pdfDownloads(context, base) {
@@ -1386,6 +1488,8 @@ async function main() {
       ['programmes', programmesJourney],
       // Markets: channels, SPPG kitchens and KUR referrals.
       ['markets', marketsJourney],
+      // Catalogue (issue 6, part 5)
+      ['catalogue', catalogueJourney],
     ];
     if (!only) {
       await wrongPassword(context, s.base);

@@ -7,6 +7,8 @@ pub mod programmes;
 pub mod umkm;
 // Markets: channels and financing referrals.
 pub mod markets;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
 
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage};
@@ -768,6 +770,8 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
             let markets = markets::load(store, &system, &tenant.code, hash.clone()).await?;
             report.umkm_businesses_created += markets.businesses;
             report.users_created += 1;
+            // Catalogue (issue 6, part 5): after the registry and the owner's business.
+            catalogue::load(store, &system, &tenant.code, &owner).await?;
         }
     }
     Ok(report)

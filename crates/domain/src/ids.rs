@@ -183,3 +183,12 @@ typed_id!(
     /// A business referred to a bank for financing (KUR or another product).
     ReferralId
 );
+// Catalogue (issue 6, part 5): curated products and galleries.
+typed_id!(
+    /// A product a business offers in the curated catalogue.
+    ProductId
+);
+typed_id!(
+    /// A physical gallery (pusat galeri UMKM) that displays curated products.
+    GalleryId
+);

@@ -40,3 +40,5 @@ pub enum CodeError {
     #[error("not a valid code: {0}")]
     Shape(String),
 }
+// Catalogue (issue 6, part 5)
+pub use ids::{GalleryId, ProductId};

@@ -30,10 +30,12 @@ pub enum RecordType {
     Programme,
     // Markets: channels and financing referrals.
     Market,
+    // Catalogue (issue 6, part 5)
+    Catalogue,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 13] = [
+    pub const ALL: [RecordType; 14] = [
         RecordType::Tenant,
         RecordType::Agency,
         RecordType::User,
@@ -48,6 +50,8 @@ impl RecordType {
         RecordType::Programme,
         // Markets: channels and financing referrals.
         RecordType::Market,
+        // Catalogue (issue 6, part 5)
+        RecordType::Catalogue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +70,8 @@ impl RecordType {
             RecordType::Programme => "programme",
             // Markets: channels and financing referrals.
             RecordType::Market => "market",
+            // Catalogue (issue 6, part 5)
+            RecordType::Catalogue => "catalogue",
         }
     }
 

@@ -30,6 +30,8 @@ pub mod users;
 pub mod vault;
 // Markets: channels and financing referrals.
 pub mod markets;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -53,9 +53,9 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "umkm", statements: umkm },
     Migration { version: 14, name: "umkm_claims", statements: umkm_claims },
     Migration { version: 15, name: "programmes", statements: programmes },
-    // Markets: channels and financing referrals.
+    // Issue 6: the curated catalogue, market channels and financing, programme imports.
+    Migration { version: 16, name: "catalogue", statements: catalogue },
     Migration { version: 17, name: "channels", statements: channels },
-    // programmes (issue 6, lead)
     Migration { version: 18, name: "programme_imports", statements: programme_imports },
 ];
 
@@ -1814,6 +1814,159 @@ fn programmes() -> Vec<Ddl> {
             WaveApplications::Table,
             WaveApplications::TenantCode,
             WaveApplications::BusinessId,
+        ),
+    ]
+}
+
+// Catalogue (issue 6, part 5) ------------------------------------------------------------------
+
+/// The curated catalogue: products of registry businesses, their photos, every curation
+/// decision with its checklist, and the galleries that display curated products.
+fn catalogue() -> Vec<Ddl> {
+    use CatalogueProducts as P;
+    let text = |c: &mut ColumnDef| c.text().not_null().to_owned();
+    let products = Table::create()
+        .table(P::Table)
+        .col(text(&mut ColumnDef::new(P::TenantCode)))
+        .col(ColumnDef::new(P::Id).uuid().not_null())
+        .col(ColumnDef::new(P::BusinessId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(P::Name)))
+        // The name and description folded for search (lower case, words only).
+        .col(text(&mut ColumnDef::new(P::SearchKey)))
+        .col(text(&mut ColumnDef::new(P::Category)))
+        .col(ColumnDef::new(P::Description).text().null())
+        // Whole rupiah per unit.
+        .col(ColumnDef::new(P::Price).big_integer().null())
+        .col(text(&mut ColumnDef::new(P::Unit)))
+        .col(ColumnDef::new(P::CapacityPerMonth).big_integer().null())
+        .col(ColumnDef::new(P::Packaging).text().null())
+        .col(ColumnDef::new(P::Composition).text().null())
+        .col(ColumnDef::new(P::Expiry).text().null())
+        .col(ColumnDef::new(P::ProducerAddress).text().null())
+        .col(ColumnDef::new(P::ClaimsHalal).boolean().not_null().default(false))
+        // The owner (or the officer for them) agreed to show the business phone publicly.
+        .col(ColumnDef::new(P::ShowContact).boolean().not_null().default(false))
+        // The officer's judgement of the photos, part of the checklist.
+        .col(ColumnDef::new(P::PhotoOk).boolean().not_null().default(false))
+        .col(text(&mut ColumnDef::new(P::Status)))
+        .col(ColumnDef::new(P::Notes).text().null())
+        .col(ColumnDef::new(P::CuratedAt).big_integer().null())
+        .col(ColumnDef::new(P::CuratedBy).text().null())
+        .col(text(&mut ColumnDef::new(P::CreatedBy)))
+        .col(ColumnDef::new(P::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(P::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(P::TenantCode).col(P::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(P::Table, (P::TenantCode, P::BusinessId))
+                .to(UmkmBusinesses::Table, (UmkmBusinesses::TenantCode, UmkmBusinesses::Id)),
+        )
+        .to_owned();
+    let photos = Table::create()
+        .table(CataloguePhotos::Table)
+        .col(text(&mut ColumnDef::new(CataloguePhotos::TenantCode)))
+        .col(ColumnDef::new(CataloguePhotos::Id).uuid().not_null())
+        .col(ColumnDef::new(CataloguePhotos::ProductId).uuid().not_null())
+        .col(ColumnDef::new(CataloguePhotos::FileId).uuid().not_null())
+        .col(ColumnDef::new(CataloguePhotos::ThumbFileId).uuid().null())
+        .col(ColumnDef::new(CataloguePhotos::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(CataloguePhotos::TenantCode).col(CataloguePhotos::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(CataloguePhotos::Table, (CataloguePhotos::TenantCode, CataloguePhotos::ProductId))
+                .to(P::Table, (P::TenantCode, P::Id)),
+        )
+        .to_owned();
+    let curations = Table::create()
+        .table(CatalogueCurations::Table)
+        .col(text(&mut ColumnDef::new(CatalogueCurations::TenantCode)))
+        .col(ColumnDef::new(CatalogueCurations::Id).uuid().not_null())
+        .col(ColumnDef::new(CatalogueCurations::ProductId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(CatalogueCurations::Decision)))
+        // The checklist as evaluated at the decision, as JSON: what the officer saw.
+        .col(text(&mut ColumnDef::new(CatalogueCurations::Checklist)))
+        .col(ColumnDef::new(CatalogueCurations::Notes).text().null())
+        .col(text(&mut ColumnDef::new(CatalogueCurations::DecidedBy)))
+        .col(ColumnDef::new(CatalogueCurations::DecidedAt).big_integer().not_null())
+        .primary_key(Index::create().col(CatalogueCurations::TenantCode).col(CatalogueCurations::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(CatalogueCurations::Table, (CatalogueCurations::TenantCode, CatalogueCurations::ProductId))
+                .to(P::Table, (P::TenantCode, P::Id)),
+        )
+        .to_owned();
+    let galleries = Table::create()
+        .table(CatalogueGalleries::Table)
+        .col(text(&mut ColumnDef::new(CatalogueGalleries::TenantCode)))
+        .col(ColumnDef::new(CatalogueGalleries::Id).uuid().not_null())
+        .col(text(&mut ColumnDef::new(CatalogueGalleries::Name)))
+        .col(text(&mut ColumnDef::new(CatalogueGalleries::Address)))
+        // The desa or kecamatan it stands in.
+        .col(ColumnDef::new(CatalogueGalleries::RegionCode).text().null())
+        .col(ColumnDef::new(CatalogueGalleries::Latitude).double().null())
+        .col(ColumnDef::new(CatalogueGalleries::Longitude).double().null())
+        .col(ColumnDef::new(CatalogueGalleries::OpeningHours).text().null())
+        .col(ColumnDef::new(CatalogueGalleries::Contact).text().null())
+        .col(ColumnDef::new(CatalogueGalleries::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(CatalogueGalleries::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(CatalogueGalleries::TenantCode).col(CatalogueGalleries::Id))
+        .to_owned();
+    let shown = Table::create()
+        .table(CatalogueGalleryProducts::Table)
+        .col(text(&mut ColumnDef::new(CatalogueGalleryProducts::TenantCode)))
+        .col(ColumnDef::new(CatalogueGalleryProducts::GalleryId).uuid().not_null())
+        .col(ColumnDef::new(CatalogueGalleryProducts::ProductId).uuid().not_null())
+        .col(ColumnDef::new(CatalogueGalleryProducts::AddedAt).big_integer().not_null())
+        .primary_key(
+            Index::create()
+                .col(CatalogueGalleryProducts::TenantCode)
+                .col(CatalogueGalleryProducts::GalleryId)
+                .col(CatalogueGalleryProducts::ProductId),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(
+                    CatalogueGalleryProducts::Table,
+                    (CatalogueGalleryProducts::TenantCode, CatalogueGalleryProducts::GalleryId),
+                )
+                .to(CatalogueGalleries::Table, (CatalogueGalleries::TenantCode, CatalogueGalleries::Id)),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(
+                    CatalogueGalleryProducts::Table,
+                    (CatalogueGalleryProducts::TenantCode, CatalogueGalleryProducts::ProductId),
+                )
+                .to(P::Table, (P::TenantCode, P::Id)),
+        )
+        .to_owned();
+    vec![
+        Ddl::Table(products),
+        Ddl::Table(photos),
+        Ddl::Table(curations),
+        Ddl::Table(galleries),
+        Ddl::Table(shown),
+        tenant_index("catalogue_products_business", P::Table, P::TenantCode, P::BusinessId),
+        tenant_index("catalogue_products_status", P::Table, P::TenantCode, P::Status),
+        // The public index asks "did anything change since I was built?" on every request.
+        tenant_index("catalogue_products_updated", P::Table, P::TenantCode, P::UpdatedAt),
+        tenant_index(
+            "catalogue_photos_product",
+            CataloguePhotos::Table,
+            CataloguePhotos::TenantCode,
+            CataloguePhotos::ProductId,
+        ),
+        tenant_index(
+            "catalogue_curations_product",
+            CatalogueCurations::Table,
+            CatalogueCurations::TenantCode,
+            CatalogueCurations::ProductId,
+        ),
+        tenant_index(
+            "catalogue_gallery_products_product",
+            CatalogueGalleryProducts::Table,
+            CatalogueGalleryProducts::TenantCode,
+            CatalogueGalleryProducts::ProductId,
         ),
     ]
 }

@@ -951,3 +951,84 @@ pub(crate) enum ReferralEvents {
     By,
     Note,
 }
+
+// Catalogue (issue 6, part 5): curated products, their photos and curation decisions, and
+// the galleries that display them.
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CatalogueProducts {
+    Table,
+    TenantCode,
+    Id,
+    BusinessId,
+    Name,
+    SearchKey,
+    Category,
+    Description,
+    Price,
+    Unit,
+    CapacityPerMonth,
+    Packaging,
+    Composition,
+    Expiry,
+    ProducerAddress,
+    ClaimsHalal,
+    ShowContact,
+    PhotoOk,
+    Status,
+    Notes,
+    CuratedAt,
+    CuratedBy,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CataloguePhotos {
+    Table,
+    TenantCode,
+    Id,
+    ProductId,
+    FileId,
+    ThumbFileId,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CatalogueCurations {
+    Table,
+    TenantCode,
+    Id,
+    ProductId,
+    Decision,
+    Checklist,
+    Notes,
+    DecidedBy,
+    DecidedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CatalogueGalleries {
+    Table,
+    TenantCode,
+    Id,
+    Name,
+    Address,
+    RegionCode,
+    Latitude,
+    Longitude,
+    OpeningHours,
+    Contact,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CatalogueGalleryProducts {
+    Table,
+    TenantCode,
+    GalleryId,
+    ProductId,
+    AddedAt,
+}

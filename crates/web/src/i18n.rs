@@ -259,6 +259,8 @@ mod tests {
             wanted.push(format!("error-{reason}"));
         }
         umkm_keys(&mut wanted);
+        // Catalogue (issue 6, part 5)
+        crate::pages::catalogue_public::locale_keys(&mut wanted);
         for locale in [Locale::Id, Locale::En] {
             let tr = Tr::new(locale);
             for key in &wanted {

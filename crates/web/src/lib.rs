@@ -52,6 +52,9 @@ pub struct AppState {
     pub csr_public_cache: Arc<pages::csr_public::PageCache>,
     /// Each Pemda's entity-resolution index of the UMKM registry.
     pub registries: Arc<sinergi_umkm::Registries>,
+    // Catalogue (issue 6, part 5)
+    /// Each Pemda's curated products in memory, for the public catalogue.
+    pub catalogue_index: Arc<pages::catalogue_public::CatalogueIndex>,
 }
 
 impl AppState {
@@ -64,6 +67,8 @@ impl AppState {
             throttle: Arc::new(throttle),
             csr_public_cache: Arc::new(pages::csr_public::PageCache::default()),
             registries: Arc::new(sinergi_umkm::Registries::default()),
+            // Catalogue (issue 6, part 5)
+            catalogue_index: Arc::new(pages::catalogue_public::CatalogueIndex::default()),
         }
     }
 }

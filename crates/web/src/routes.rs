@@ -29,6 +29,8 @@ use crate::pages::{
 };
 // Markets: channels and financing referrals.
 use crate::pages::{channels, financing};
+// Catalogue (issue 6, part 5)
+use crate::pages::{catalogue, catalogue_public};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -380,6 +382,34 @@ fn table() -> Routes {
         .post("/api/v1/referrals", umkm_w, api::markets::create_referral)
         .get("/api/v1/referrals/{referral_id}", User, api::markets::get_referral)
         .post("/api/v1/referrals/{referral_id}/status", User, api::markets::move_referral)
+        // Catalogue (issue 6, part 5): officers keep and curate, owners submit their own, the
+        // public reads what was curated.
+        .get("/umkm/katalog", umkm_w, catalogue::list)
+        .get("/umkm/katalog/baru", umkm_w, catalogue::new_form)
+        .post("/umkm/katalog", umkm_w, catalogue::create)
+        .get("/umkm/katalog/galeri", umkm_w, catalogue::galleries)
+        .post("/umkm/katalog/galeri", umkm_w, catalogue::create_gallery)
+        .get("/umkm/katalog/galeri/{gallery_id}", umkm_w, catalogue::gallery)
+        .post("/umkm/katalog/galeri/{gallery_id}", umkm_w, catalogue::update_gallery)
+        .post("/umkm/katalog/galeri/{gallery_id}/produk", umkm_w, catalogue::gallery_product)
+        .get("/umkm/katalog/{product_id}", umkm_w, catalogue::officer_show)
+        .post("/umkm/katalog/{product_id}", umkm_w, catalogue::officer_update)
+        .upload("/umkm/katalog/{product_id}/foto", umkm_w, catalogue::officer_photo_upload)
+        .get("/umkm/katalog/{product_id}/foto/{file_id}", umkm_w, catalogue::officer_photo)
+        .post("/umkm/katalog/{product_id}/status", umkm_w, catalogue::officer_status)
+        .post("/umkm/katalog/{product_id}/kurasi", umkm_w, catalogue::curate)
+        .get("/usaha-saya/{business_id}/produk", owner, catalogue::mine)
+        .post("/usaha-saya/{business_id}/produk", owner, catalogue::owner_create)
+        .get("/usaha-saya/{business_id}/produk/{product_id}", owner, catalogue::owner_show)
+        .post("/usaha-saya/{business_id}/produk/{product_id}", owner, catalogue::owner_update)
+        .upload("/usaha-saya/{business_id}/produk/{product_id}/foto", owner, catalogue::owner_photo_upload)
+        .get("/usaha-saya/{business_id}/produk/{product_id}/foto/{file_id}", owner, catalogue::owner_photo)
+        .post("/usaha-saya/{business_id}/produk/{product_id}/status", owner, catalogue::owner_status)
+        .get("/publik/{tenant_slug}/katalog", Public, catalogue_public::list)
+        .get("/publik/{tenant_slug}/katalog/foto/{file_id}", Public, catalogue_public::photo)
+        .get("/publik/{tenant_slug}/katalog/{product_id}", Public, catalogue_public::product)
+        .get("/publik/{tenant_slug}/galeri", Public, catalogue_public::galleries)
+        .get("/api/v1/public/{tenant_slug}/katalog", Public, api::catalogue::public_catalogue)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

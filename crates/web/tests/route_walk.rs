@@ -57,6 +57,9 @@ struct Victim {
     channel_id: String,
     entry_id: String,
     referral_id: String,
+    // Catalogue (issue 6, part 5)
+    product_id: String,
+    gallery_id: String,
 }
 
 fn fill(path: &str, v: &Victim) -> String {
@@ -97,6 +100,9 @@ fn fill(path: &str, v: &Victim) -> String {
             "channel_id" => v.channel_id.clone(),
             "entry_id" => v.entry_id.clone(),
             "referral_id" => v.referral_id.clone(),
+            // Catalogue (issue 6, part 5)
+            "product_id" => v.product_id.clone(),
+            "gallery_id" => v.gallery_id.clone(),
             other => {
                 panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
             }
@@ -596,6 +602,8 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
     let umkm = umkm_victims(&app, &admin).await;
     let programme = programme_victims(&app, &admin, &umkm.0).await;
     let markets = markets_victims(&app, &admin, &umkm.0).await;
+    // Catalogue (issue 6, part 5)
+    let (product_id, gallery_id) = catalogue_victims(&app, &admin, &umkm.0).await;
     let victim = Victim {
         programme_id: programme.0,
         wave_id: programme.1,
@@ -604,6 +612,8 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         channel_id: markets.0,
         entry_id: markets.1,
         referral_id: markets.2,
+        product_id,
+        gallery_id,
         business_id: umkm.0,
         review_id: umkm.1,
         merge_id: umkm.2,
@@ -704,4 +714,49 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         .await
         .expect("request");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "an API token is not a browser session");
+}
+
+// Catalogue (issue 6, part 5) ---------------------------------------------------------------
+
+/// Kota Serang's catalogue: a draft product under a secret name on its business (the public
+/// pages must not show it either) and a gallery (public by design). Returns (product, gallery).
+async fn catalogue_victims(app: &TestApp, admin: &sinergi_store::users::User, business: &str) -> (String, String) {
+    use sinergi_domain::market::catalogue::{Category, LabelInfo, ProductInput};
+    let tenant = admin.tenant.clone().expect("tenant");
+    let actor = admin.actor();
+    let input = ProductInput {
+        name: MARKERS[0].into(),
+        category: Category::Kerajinan,
+        description: Some(MARKERS[0].into()),
+        price: Some(10_000),
+        unit: "buah".into(),
+        capacity_per_month: Some(100),
+        packaging: None,
+        label: LabelInfo::default(),
+        claims_halal: false,
+        show_contact: true,
+    };
+    let product = app
+        .store
+        .create_catalogue_product(&actor, &tenant, business.parse().expect("business id"), input)
+        .await
+        .expect("victim product");
+    let gallery = app
+        .store
+        .create_catalogue_gallery(
+            &actor,
+            &tenant,
+            sinergi_store::catalogue::GalleryInput {
+                // A gallery is public by design (its page lists every gallery): no secret name.
+                name: "Galeri UMKM Kota Serang".into(),
+                address: "Jl. Maulana Hasanudin".into(),
+                region: None,
+                point: None,
+                opening_hours: None,
+                contact: None,
+            },
+        )
+        .await
+        .expect("victim gallery");
+    (product.to_string(), gallery.to_string())
 }

@@ -4,6 +4,8 @@
 pub mod channel;
 pub mod financing;
 pub mod kitchen;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
 
 pub use channel::{ChannelKind, RegistryFacts, Requirement, Stage, StageError, requirements_met};
 pub use financing::{ReferralAmounts, ReferralStatus, Scheme, check_asked, default_schemes};

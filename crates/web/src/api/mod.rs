@@ -12,6 +12,8 @@ pub mod reference;
 pub mod tokens;
 // Markets: channels and financing referrals.
 pub mod markets;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -93,6 +95,8 @@ impl Modify for BearerAuth {
         // Markets: channels and financing referrals.
         markets::list_channels, markets::get_channel, markets::add_entry, markets::move_entry,
         markets::list_referrals, markets::create_referral, markets::get_referral, markets::move_referral,
+        // Catalogue (issue 6, part 5)
+        catalogue::public_catalogue,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -107,6 +111,8 @@ impl Modify for BearerAuth {
         (name = "csr", description = "CSR (TJSL): needs, company pledges, realisation reports and their review; the published CSR of a Pemda. Unreported money is null, never 0."),
         (name = "programmes", description = "UMKM programmes: trainings and their waves, selection with reasons, check-in, the programme report (alumni against similar non-alumni), and the public check of a certificate"),
         (name = "markets", description = "Market channels (modern retail, MBG/SPPG kitchens, Koperasi Merah Putih, e-catalogue) with their pipelines, and financing referrals (KUR) to partner banks. A bank's user sees only its bank's referrals."),
+        // Catalogue (issue 6, part 5)
+        (name = "catalogue", description = "The public catalogue of curated UMKM products: search by words, category, kecamatan and permit."),
     )
 )]
 pub struct ApiDoc;

@@ -32,6 +32,9 @@ pub mod users;
 // Markets: channels and financing referrals.
 pub mod channels;
 pub mod financing;
+// Catalogue (issue 6, part 5)
+pub mod catalogue;
+pub mod catalogue_public;
 
 use std::collections::HashMap;
 
@@ -107,6 +110,10 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     }
     if (Permission::ViewUmkm.allows(role) && role != Role::PlatformAdmin) || role == Role::Partner {
         items.push(("/pembiayaan", "nav-financing"));
+    }
+    // Catalogue (issue 6, part 5): the officers' catalogue, a Pemda's like the registry.
+    if Permission::ManageUmkm.allows(role) && role != Role::PlatformAdmin {
+        items.push(("/umkm/katalog", "nav-catalogue"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
