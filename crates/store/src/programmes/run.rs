@@ -492,26 +492,7 @@ pub(super) async fn codes(
     tenant: &RegionCode,
     apps: &[ApplicationRow],
 ) -> Result<BTreeMap<ApplicationId, String>> {
-    #[derive(sqlx::FromRow)]
-    struct Code {
-        application_id: Uuid,
-        code: String,
-    }
-    let mut out = BTreeMap::new();
-    let ids: Vec<Uuid> = apps.iter().map(|a| a.id.as_uuid()).collect();
-    for chunk in ids.chunks(500) {
-        let rows: Vec<Code> = tx
-            .fetch_all(
-                Query::select()
-                    .columns([ProgrammeCertificates::ApplicationId, ProgrammeCertificates::Code])
-                    .from(ProgrammeCertificates::Table)
-                    .and_where(Expr::col(ProgrammeCertificates::TenantCode).eq(tenant.as_str()))
-                    .and_where(Expr::col(ProgrammeCertificates::ApplicationId).is_in(chunk.iter().copied())),
-            )
-            .await?;
-        out.extend(rows.into_iter().map(|r| (ApplicationId::from_uuid(r.application_id), r.code)));
-    }
-    Ok(out)
+    codes_of(tx, tenant, &apps.iter().map(|a| a.id).collect::<Vec<_>>()).await
 }
 
 async fn certified(
