@@ -84,6 +84,53 @@ pub fn backoff_ms(attempts: i32) -> i64 {
     }
 }
 
+/// One mail to send.
+pub(crate) struct NewMail<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// Queue a mail in the outbox, inside the caller's transaction, so it is sent if and only if the
+/// write that caused it commits. The same `(dedupe_key, to)` is queued once: returns 0 when it
+/// already was, 1 when queued now. The mail job sends it.
+pub(crate) async fn enqueue_mail(
+    tx: &mut Tx,
+    tenant: &RegionCode,
+    dedupe_key: &str,
+    mail: NewMail<'_>,
+    now: i64,
+) -> Result<u64> {
+    tx.execute(
+        Query::insert()
+            .into_table(Outbox::Table)
+            .columns([
+                Outbox::TenantCode,
+                Outbox::Id,
+                Outbox::DedupeKey,
+                Outbox::ToEmail,
+                Outbox::Subject,
+                Outbox::Body,
+                Outbox::CreatedAt,
+                Outbox::NextAttemptAt,
+            ])
+            .values_panic([
+                tenant.as_str().into(),
+                Uuid::now_v7().into(),
+                dedupe_key.into(),
+                mail.to.into(),
+                mail.subject.into(),
+                mail.body.into(),
+                now.into(),
+                now.into(),
+            ])
+            .on_conflict(
+                OnConflict::columns([Outbox::TenantCode, Outbox::DedupeKey, Outbox::ToEmail]).do_nothing().to_owned(),
+            ),
+    )
+    .await
+}
+
 /// Who a reminder is mailed to: the region admins, or the users of one partner.
 async fn recipients(tx: &mut Tx, tenant: &RegionCode, partner: Option<PartnerId>) -> Result<Vec<String>> {
     let mut stmt = Query::select()
@@ -145,35 +192,12 @@ impl Store {
             }
             new += 1;
             for to in recipients(&mut tx, &r.tenant, r.to_partner).await? {
-                tx.execute(
-                    &Query::insert()
-                        .into_table(Outbox::Table)
-                        .columns([
-                            Outbox::TenantCode,
-                            Outbox::Id,
-                            Outbox::DedupeKey,
-                            Outbox::ToEmail,
-                            Outbox::Subject,
-                            Outbox::Body,
-                            Outbox::CreatedAt,
-                            Outbox::NextAttemptAt,
-                        ])
-                        .values_panic([
-                            r.tenant.as_str().into(),
-                            Uuid::now_v7().into(),
-                            r.dedupe_key.clone().into(),
-                            to.into(),
-                            r.subject.clone().into(),
-                            r.mail_body.clone().into(),
-                            now.into(),
-                            now.into(),
-                        ])
-                        .on_conflict(
-                            OnConflict::columns([Outbox::TenantCode, Outbox::DedupeKey, Outbox::ToEmail])
-                                .do_nothing()
-                                .to_owned(),
-                        )
-                        .to_owned(),
+                enqueue_mail(
+                    &mut tx,
+                    &r.tenant,
+                    &r.dedupe_key,
+                    NewMail { to: &to, subject: &r.subject, body: &r.mail_body },
+                    now,
                 )
                 .await?;
             }

@@ -261,3 +261,43 @@ async fn officer_keeps_galleries_and_products_for_any_business() {
         assert!(audit.contains(words), "{words} in the audit page");
     }
 }
+
+/// A change written by another server (here: straight into the store) is not waited for by
+/// the public: the first list after it is served from the index it had, and the change shows
+/// once the background rebuild is done, well within the second the bench measures. (The
+/// product page reads the store, so it is current at once.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_from_elsewhere_shows_after_a_background_rebuild() {
+    use sinergi_domain::market::catalogue::ProductStatus;
+    use sinergi_domain::{RegionCode, Scope};
+    let app = TestApp::start().await;
+    let tenant = RegionCode::parse("36.04").expect("code");
+    let curated = app.store.public_catalogue(&tenant).await.expect("catalogue");
+    // A name the page prints as typed (no character HTML escapes).
+    let product = curated
+        .iter()
+        .find(|p| p.name.chars().all(|c| c.is_alphanumeric() || c == ' '))
+        .expect("the demo curates products");
+    let list = format!("/publik/{KAB}/katalog?q={}", product.name.replace(' ', "+"));
+    // Names repeat (many sell "Keripik Pisang"): the card's link names this product.
+    let link = format!("/publik/{KAB}/katalog/{}", product.id);
+    let shows = |html: &str| html.contains(&link);
+    let (status, html) = page(&app, None, &list).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(shows(&html), "the index is built and lists {}", product.name);
+
+    let actor = Actor { scope: Scope::Tenant(tenant.clone()), ..Actor::system("another-server") };
+    app.store.move_catalogue_product(&actor, &tenant, product.id, ProductStatus::Withdrawn).await.expect("withdraw");
+    let (_, html) = page(&app, None, &list).await;
+    assert!(shows(&html), "served from the previous index, without waiting for a rebuild");
+
+    let start = std::time::Instant::now();
+    loop {
+        let (_, html) = page(&app, None, &list).await;
+        if !shows(&html) {
+            break;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "the rebuild never replaced the index");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -2,12 +2,13 @@
 //! when the server is away) and, because most owners live on WhatsApp, the phone number for a
 //! ready-made message, handed out one participant at a time and audited like any personal data.
 
-use sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
 use sinergi_domain::{Actor, ApplicationId, Permission, RegionCode, WaveId};
 use uuid::Uuid;
 
 use super::{ApplicationRow, Decision, audit, programme_tenant, read_applications, read_wave};
+use crate::reminders::{NewMail, enqueue_mail};
 use crate::schema::*;
 use crate::{Result, Store, StoreError, now_ms};
 
@@ -97,37 +98,8 @@ impl Store {
                 summary.without_email += 1;
                 continue;
             };
-            let inserted = tx
-                .execute(
-                    Query::insert()
-                        .into_table(Outbox::Table)
-                        .columns([
-                            Outbox::TenantCode,
-                            Outbox::Id,
-                            Outbox::DedupeKey,
-                            Outbox::ToEmail,
-                            Outbox::Subject,
-                            Outbox::Body,
-                            Outbox::CreatedAt,
-                            Outbox::NextAttemptAt,
-                        ])
-                        .values_panic([
-                            tenant.as_str().into(),
-                            Uuid::now_v7().into(),
-                            format!("wave-invite:{}", app.id).into(),
-                            email.to_owned().into(),
-                            inv.subject.clone().into(),
-                            inv.body.clone().into(),
-                            now.into(),
-                            now.into(),
-                        ])
-                        .on_conflict(
-                            OnConflict::columns([Outbox::TenantCode, Outbox::DedupeKey, Outbox::ToEmail])
-                                .do_nothing()
-                                .to_owned(),
-                        ),
-                )
-                .await?;
+            let mail = NewMail { to: email, subject: &inv.subject, body: &inv.body };
+            let inserted = enqueue_mail(&mut tx, &tenant, &format!("wave-invite:{}", app.id), mail, now).await?;
             if inserted == 0 {
                 summary.already += 1;
                 continue;

@@ -62,9 +62,13 @@ fn form_errors(tr: Tr, errors: &[FieldError]) -> FormErrors {
     out
 }
 
-/// The public index of this tenant is stale after any write.
-fn forget(state: &AppState, tenant: &RegionCode) {
-    state.catalogue_index.forget(tenant);
+/// The public index of this tenant is stale after any write: rebuild it before answering, so
+/// the writer's next page (and the public one) shows the change. The write is done by then: a
+/// failed rebuild is logged, not shown as a failed write, and the next public request retries.
+async fn refresh_public(state: &AppState, tenant: &RegionCode) {
+    if let Err(e) = state.catalogue_index.refresh(&state.store, tenant).await {
+        tracing::warn!(tenant = %tenant, error = %e, "rebuilding the public catalogue after a write failed");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,7 +257,7 @@ async fn update(
         errors.absorb(tr, e.into())?;
         return Ok(render_invalid(&product_page(auth, &place, &d, Some(form), errors, None)));
     }
-    forget(state, &tenant);
+    refresh_public(state, &tenant).await;
     Ok(see_other(&format!("{}?saved=1", place.base(id))))
 }
 
@@ -303,7 +307,7 @@ async fn add_photo(
         errors.absorb(tr, e.into())?;
         return Ok(render_invalid(&product_page(auth, &place, &d, None, errors, None)));
     }
-    forget(state, &tenant);
+    refresh_public(state, &tenant).await;
     Ok(see_other(&format!("{}#photos", place.base(id))))
 }
 
@@ -332,7 +336,7 @@ async fn move_status(
         errors.absorb(tr, e)?;
         return Ok(render_invalid(&product_page(auth, &place, &d, None, errors, None)));
     }
-    forget(state, &tenant);
+    refresh_public(state, &tenant).await;
     Ok(see_other(&place.base(id)))
 }
 
@@ -612,7 +616,7 @@ pub async fn curate(
         errors.absorb(tr, e)?;
         return Ok(render_invalid(&product_page(&auth, &Place::Officer, &d, None, errors, None)));
     }
-    forget(&state, &tenant);
+    refresh_public(&state, &tenant).await;
     Ok(see_other(&format!("/umkm/katalog/{id}")))
 }
 
@@ -803,7 +807,7 @@ pub async fn update_gallery(
     };
     match result {
         Ok(()) => {
-            forget(&state, &tenant);
+            refresh_public(&state, &tenant).await;
             Ok(see_other(&format!("/umkm/katalog/galeri/{id}")))
         }
         Err(e) => {
@@ -847,7 +851,7 @@ pub async fn gallery_product(
         errors.absorb(tr, e)?;
         return Ok(render_invalid(&gallery_page(&state, &auth, id, None, errors).await?));
     }
-    forget(&state, &tenant);
+    refresh_public(&state, &tenant).await;
     Ok(see_other(&format!("/umkm/katalog/galeri/{id}")))
 }
 
