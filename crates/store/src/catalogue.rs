@@ -967,6 +967,57 @@ impl Store {
         Ok(photo)
     }
 
+    /// Remove a photo from a product. The file itself stays (the audit trail names it); the
+    /// product no longer shows it. An owner's change sends a curated product back to be judged
+    /// again, as adding a photo does; removing the last photo withdraws the officer's "photo is
+    /// good" tick, since there is no photo left to be good.
+    pub async fn remove_catalogue_photo(
+        &self,
+        actor: &Actor,
+        tenant: &RegionCode,
+        id: ProductId,
+        file: FileId,
+    ) -> Result<()> {
+        let (tenant, editor) = writer(actor, tenant)?;
+        let mut tx = self.begin().await?;
+        let product = product_for(&mut tx, actor, &tenant, id, &editor).await?;
+        let Some(photo) = product.photos.iter().find(|p| p.file_id == file).cloned() else {
+            return Err(StoreError::NotFound);
+        };
+        if !product.status.editable() {
+            return Err(StoreError::Invalid(FieldError::new("status", "catalogue-not-editable")));
+        }
+        tx.execute(
+            Query::delete()
+                .from_table(CataloguePhotos::Table)
+                .and_where(Expr::col(CataloguePhotos::TenantCode).eq(tenant.as_str()))
+                .and_where(Expr::col(CataloguePhotos::ProductId).eq(id.as_uuid()))
+                .and_where(Expr::col(CataloguePhotos::FileId).eq(file.as_uuid())),
+        )
+        .await?;
+        let left = product.photos.len() - 1;
+        let status = match (&editor, product.status) {
+            (Editor::Owner, ProductStatus::Curated) => ProductStatus::Submitted,
+            (_, ProductStatus::Curated) if left == 0 => ProductStatus::Submitted,
+            (_, s) => s,
+        };
+        let photo_ok = product.photo_ok && left > 0 && matches!(editor, Editor::Officer);
+        set_status(&mut tx, &tenant, id, status, vec![(CatalogueProducts::PhotoOk, photo_ok.into())]).await?;
+        let before = serde_json::json!({ "name": product.input.name, "photo": photo });
+        audit(
+            &mut tx,
+            actor,
+            &tenant,
+            id.to_string(),
+            "remove_catalogue_photo",
+            Some(before),
+            serde_json::json!({ "photos": left }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Submit for curation, withdraw, or bring a withdrawn product back as a draft: what an
     /// owner (or an officer for them) may do. Curating and returning are
     /// [`Store::curate_catalogue_product`]'s.

@@ -212,6 +212,19 @@ store_tests! {
         let public = store.public_catalogue(&kab()).await.expect("public");
         assert_eq!((public[0].price, public[0].phone.is_none()), (Some(27_000), true), "no contact when not ticked");
 
+        // Removing the only photo: a stranger cannot; the owner can, and the product goes back
+        // to be judged (it now has no photo to show).
+        let file = public[0].photo.expect("a photo");
+        let photo_file = store.catalogue_product(&w.owner, &kab(), id).await.expect("detail").product.photos[0].file_id;
+        assert!(matches!(store.remove_catalogue_photo(&w.stranger_owner, &kab(), id, photo_file).await, Err(StoreError::NotFound)));
+        store.remove_catalogue_photo(&w.owner, &kab(), id, photo_file).await.expect("remove");
+        let after = store.catalogue_product(&w.owner, &kab(), id).await.expect("detail");
+        assert!(after.product.photos.is_empty());
+        assert_eq!(after.product.status, ProductStatus::Submitted);
+        assert!(store.public_catalogue(&kab()).await.expect("public").is_empty());
+        assert!(matches!(store.public_catalogue_file(&kab(), file).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.remove_catalogue_photo(&w.owner, &kab(), id, photo_file).await, Err(StoreError::NotFound)), "gone already");
+
         let detail = store.catalogue_product(&w.owner, &kab(), id).await.expect("owner reads");
         // Returned, curated, curated again after the edit; refused attempts leave nothing.
         assert_eq!(detail.curations.len(), 3, "every decision is kept: {:?}", detail.curations);
@@ -230,6 +243,7 @@ store_tests! {
             "return_catalogue_product",
             "curate_catalogue_product",
             "update_catalogue_product",
+            "remove_catalogue_photo",
         ] {
             assert!(audit.iter().any(|e| e.action == action), "{action} audited");
         }

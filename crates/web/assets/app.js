@@ -36,3 +36,11 @@ document.addEventListener("DOMContentLoaded", function () {
     }).catch(function () { button.hidden = true; });
   });
 });
+
+// A form that destroys something (data-confirm="question") asks first; without script it
+// simply submits, as the server needs no confirmation to be safe.
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  var question = form && form.getAttribute && form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) e.preventDefault();
+});

@@ -396,6 +396,7 @@ fn table() -> Routes {
         .post("/umkm/katalog/{product_id}", umkm_w, catalogue::officer_update)
         .upload("/umkm/katalog/{product_id}/foto", umkm_w, catalogue::officer_photo_upload)
         .get("/umkm/katalog/{product_id}/foto/{file_id}", umkm_w, catalogue::officer_photo)
+        .post("/umkm/katalog/{product_id}/foto/{file_id}/hapus", umkm_w, catalogue::officer_photo_remove)
         .post("/umkm/katalog/{product_id}/status", umkm_w, catalogue::officer_status)
         .post("/umkm/katalog/{product_id}/kurasi", umkm_w, catalogue::curate)
         .get("/usaha-saya/{business_id}/produk", owner, catalogue::mine)
@@ -404,6 +405,11 @@ fn table() -> Routes {
         .post("/usaha-saya/{business_id}/produk/{product_id}", owner, catalogue::owner_update)
         .upload("/usaha-saya/{business_id}/produk/{product_id}/foto", owner, catalogue::owner_photo_upload)
         .get("/usaha-saya/{business_id}/produk/{product_id}/foto/{file_id}", owner, catalogue::owner_photo)
+        .post(
+            "/usaha-saya/{business_id}/produk/{product_id}/foto/{file_id}/hapus",
+            owner,
+            catalogue::owner_photo_remove,
+        )
         .post("/usaha-saya/{business_id}/produk/{product_id}/status", owner, catalogue::owner_status)
         .get("/publik/{tenant_slug}/katalog", Public, catalogue_public::list)
         .get("/publik/{tenant_slug}/katalog/foto/{file_id}", Public, catalogue_public::photo)

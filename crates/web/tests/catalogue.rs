@@ -221,7 +221,70 @@ async fn officer_keeps_galleries_and_products_for_any_business() {
     fields.push(("business_id", pick));
     let r = app.post_form(Some(&officer), "/umkm/katalog", &fields).send().await.expect("create");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(location(&r).starts_with("/umkm/katalog/"));
+    let product_path = location(&r);
+    assert!(product_path.starts_with("/umkm/katalog/"));
+
+    // A photo added and removed again: the page no longer shows it, and the removal is audited.
+    let r = upload_photo(&app, &officer, &product_path, png(), "emping.png").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, Some(&officer), &product_path).await;
+    assert_eq!(html.matches("data-testid=\"product-photo\"").count(), 1);
+    let remove = html
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/hapus"))
+        .expect("a remove button per photo")
+        .to_owned();
+    let foreign = app.session(Role::UmkmOfficer, KOTA).await;
+    let r = app.post_form(Some(&foreign), &remove, &[]).send().await.expect("remove");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "another Pemda cannot remove it");
+    let r = app.post_form(Some(&officer), &remove, &[]).send().await.expect("remove");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, Some(&officer), &product_path).await;
+    assert_eq!(html.matches("data-testid=\"product-photo\"").count(), 0, "the photo is gone");
+    let r = app.post_form(Some(&officer), &remove, &[]).send().await.expect("remove twice");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "a photo removed is not found again");
+
+    // The officer's list pages by 50: more products than that give a next page, and the second
+    // page holds the rest.
+    let tenant = sinergi_domain::RegionCode::parse("36.04").expect("code");
+    let business: sinergi_domain::BusinessId = pick.parse().expect("business id");
+    let actor = Actor { scope: sinergi_domain::Scope::Tenant(tenant.clone()), ..Actor::system("test") };
+    let before = app.store.catalogue_products(&actor, &tenant, &Default::default()).await.expect("products").len();
+    let seeds = (0..60)
+        .map(|i| sinergi_store::catalogue::SeedProduct {
+            business,
+            input: sinergi_domain::market::catalogue::ProductInput {
+                name: format!("Produk Uji Halaman {i}"),
+                category: sinergi_domain::market::catalogue::Category::Makanan,
+                description: None,
+                price: Some(10_000),
+                unit: "bungkus".into(),
+                capacity_per_month: None,
+                packaging: None,
+                label: Default::default(),
+                claims_halal: false,
+                show_contact: false,
+            },
+            status: sinergi_domain::market::catalogue::ProductStatus::Draft,
+            photo_ok: false,
+        })
+        .collect();
+    app.store.seed_catalogue_products(&actor, &tenant, seeds).await.expect("seed");
+    let (_, first) = page(&app, Some(&officer), "/umkm/katalog").await;
+    assert_eq!(first.matches("data-testid=\"product-row\"").count(), 50);
+    let next = first
+        .split("rel=\"next\"")
+        .next()
+        .and_then(|s| s.rsplit("href=\"").next())
+        .and_then(|s| s.split('"').next())
+        .expect("a next page")
+        .replace("&amp;", "&");
+    assert_eq!(next, "/umkm/katalog?page=2");
+    let (_, second) = page(&app, Some(&officer), &next).await;
+    assert_eq!(second.matches("data-testid=\"product-row\"").count(), before + 60 - 50);
+    assert!(second.contains("rel=\"prev\""));
+    assert!(!second.contains("rel=\"next\""));
 
     // A gallery outside the Pemda is refused with the field named.
     let outside = [("name", "Galeri Salah"), ("address", "Jl. Lain"), ("region", "36.73.01")];
@@ -257,7 +320,7 @@ async fn officer_keeps_galleries_and_products_for_any_business() {
     // The audit trail names every write in words.
     let admin = app.session(Role::RegionAdmin, KAB).await;
     let (_, audit) = page(&app, Some(&admin), "/audit?record_type=catalogue").await;
-    for words in ["Menambah produk katalog", "Menambah galeri", "Memajang produk di galeri"] {
+    for words in ["Menambah produk katalog", "Menghapus foto produk", "Menambah galeri", "Memajang produk di galeri"] {
         assert!(audit.contains(words), "{words} in the audit page");
     }
 }

@@ -106,6 +106,13 @@ pub struct HistoryRow {
     pub notes: Option<String>,
 }
 
+pub struct PhotoRow {
+    small: String,
+    big: String,
+    /// Where the remove button posts.
+    remove: String,
+}
+
 #[derive(Template)]
 #[template(path = "catalogue_product.html")]
 struct ProductPage {
@@ -121,7 +128,7 @@ struct ProductPage {
     notes: Option<String>,
     price: String,
     category: String,
-    photos: Vec<(String, String)>,
+    photos: Vec<PhotoRow>,
     checklist: Vec<CheckRow>,
     ready: bool,
     permits: Vec<String>,
@@ -166,7 +173,11 @@ fn product_page(
         photos: p
             .photos
             .iter()
-            .map(|ph| (format!("{base}/foto/{}", ph.small()), format!("{base}/foto/{}", ph.file_id)))
+            .map(|ph| PhotoRow {
+                small: format!("{base}/foto/{}", ph.small()),
+                big: format!("{base}/foto/{}", ph.file_id),
+                remove: format!("{base}/foto/{}/hapus", ph.file_id),
+            })
             .collect(),
         ready: d.checklist.iter().all(|c| c.outcome != CheckOutcome::Fail),
         checklist: check_rows(tr, &d.checklist),
@@ -311,6 +322,29 @@ async fn add_photo(
     Ok(see_other(&format!("{}#photos", place.base(id))))
 }
 
+/// Remove one photo (a POST from the photo's button); the page again, at the photos.
+async fn remove_photo(state: &AppState, auth: &Authed, place: Place, id: ProductId, file: &str) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let tenant = tenant_of(&auth.actor)?;
+    let d = load(state, auth, &place, id).await?;
+    let file: FileId = parse_id(file)?;
+    if let Err(e) = state.store.remove_catalogue_photo(&auth.actor, &tenant, id, file).await {
+        let mut errors = FormErrors::default();
+        errors.absorb(tr, e.into())?;
+        return Ok(render_invalid(&product_page(auth, &place, &d, None, errors, None)));
+    }
+    refresh_public(state, &tenant).await;
+    Ok(see_other(&format!("{}#photos", place.base(id))))
+}
+
+pub async fn officer_photo_remove(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path((id, file)): Path<(String, String)>,
+) -> AppResult<Response> {
+    remove_photo(&state, &auth, Place::Officer, parse_id(&id)?, &file).await
+}
+
 #[derive(Deserialize, Default)]
 pub struct StatusBody {
     #[serde(default)]
@@ -372,6 +406,8 @@ struct ListPage {
     statuses: Vec<(String, String, bool)>,
     categories: Vec<(String, String, bool)>,
     public_href: Option<String>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -379,7 +415,12 @@ pub struct ListQuery {
     q: Option<String>,
     status: Option<String>,
     category: Option<String>,
+    page: Option<String>,
 }
+
+/// Rows per page of the officer's list: enough to scan on a phone, small enough to stay fast
+/// when a Pemda has tens of thousands of products.
+const LIST_PAGE: u64 = 50;
 
 fn list_rows(tr: Tr, rows: &[sinergi_store::catalogue::Product], href: impl Fn(ProductId) -> String) -> Vec<ListRow> {
     rows.iter()
@@ -404,8 +445,37 @@ pub async fn list(State(state): State<AppState>, auth: Authed, Query(q): Query<L
     let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let status = q.status.as_deref().and_then(|s| s.parse().ok());
     let category = q.category.as_deref().and_then(|s| s.parse().ok());
-    let filter = ProductFilter { q: text.clone(), status, category, limit: 300, ..ProductFilter::default() };
-    let rows = state.store.catalogue_products(&auth.actor, &tenant, &filter).await?;
+    // A page number that does not parse shows the first page (a mangled link is not an error).
+    let page =
+        q.page.as_deref().and_then(|s| s.trim().parse::<u64>().ok()).filter(|p| (1..=100_000).contains(p)).unwrap_or(1);
+    // One row more than a page tells whether there is a next page without counting them all.
+    let filter = ProductFilter {
+        q: text.clone(),
+        status,
+        category,
+        limit: LIST_PAGE + 1,
+        offset: (page - 1) * LIST_PAGE,
+        ..ProductFilter::default()
+    };
+    let mut rows = state.store.catalogue_products(&auth.actor, &tenant, &filter).await?;
+    let more = rows.len() as u64 > LIST_PAGE;
+    rows.truncate(LIST_PAGE as usize);
+    let link = |page: u64| {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(t) = &text {
+            pairs.push(("q", t.clone()));
+        }
+        if let Some(s) = status {
+            pairs.push(("status", s.slug().to_owned()));
+        }
+        if let Some(c) = category {
+            pairs.push(("category", c.slug().to_owned()));
+        }
+        pairs.push(("page", page.to_string()));
+        format!("/umkm/katalog?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    };
+    let prev_href = (page > 1).then(|| link(page - 1));
+    let next_href = more.then(|| link(page + 1));
     let slug = public_slug(&state, &auth).await;
     render_ok(&ListPage {
         shell: Shell::new(&auth.ctx, "catalogue-title"),
@@ -420,6 +490,8 @@ pub async fn list(State(state): State<AppState>, auth: Authed, Query(q): Query<L
             .map(|c| (c.slug().to_owned(), category_label(tr, *c), category == Some(*c)))
             .collect(),
         public_href: slug.map(|s| format!("/publik/{s}/katalog")),
+        prev_href,
+        next_href,
     })
 }
 
@@ -977,4 +1049,12 @@ pub async fn owner_photo(
     Path((business, id, file)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     photo(&state, &auth, owner_place(&business)?, parse_id(&id)?, &file).await
+}
+
+pub async fn owner_photo_remove(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path((business, id, file)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    remove_photo(&state, &auth, owner_place(&business)?, parse_id(&id)?, &file).await
 }
