@@ -133,6 +133,12 @@ pub enum Permission {
     /// Claim a business in the registry and, once an officer has verified the claim, keep its
     /// profile current and download what the registry holds about it: UMKM owners.
     OwnBusiness,
+    // Issue 7: the Labkesda.
+    /// Keep the laboratory's catalogue and tariffs and take orders through their steps: the lab
+    /// officers (UPTD Labkesda) and the admins.
+    ManageLab,
+    /// See the laboratory's orders and revenue: internal users (leaders read the dashboard).
+    ViewLab,
 }
 
 impl Permission {
@@ -156,6 +162,9 @@ impl Permission {
             Permission::PlanCooperation => {
                 matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)
             }
+            // Issue 7: the Labkesda.
+            Permission::ManageLab => matches!(role, PlatformAdmin | RegionAdmin | LabOfficer),
+            Permission::ViewLab => role.is_internal(),
         }
     }
 
