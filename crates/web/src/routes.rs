@@ -31,6 +31,8 @@ use crate::pages::{
 use crate::pages::{channels, financing};
 // Catalogue (issue 6, part 5)
 use crate::pages::{catalogue, catalogue_public};
+// Issue 7: the Labkesda
+use crate::pages::{lab, lab_report};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -410,6 +412,27 @@ fn table() -> Routes {
         .get("/publik/{tenant_slug}/katalog/{product_id}", Public, catalogue_public::product)
         .get("/publik/{tenant_slug}/galeri", Public, catalogue_public::galleries)
         .get("/api/v1/public/{tenant_slug}/katalog", Public, api::catalogue::public_catalogue)
+        // Issue 7: the Labkesda. Orders are open to every logged-in user: the store lets the
+        // Pemda's users see the laboratory's orders and a company's user only its own; the
+        // steps are the lab officers'. Anyone verifies a certificate.
+        .get("/lab/katalog", User, lab::catalogue)
+        .post("/lab/katalog/tarif", Access::Permission(Permission::ManageLab), lab::set_tariff)
+        .post("/lab/pengaturan", Access::Permission(Permission::ManageLab), lab::set_settings)
+        .get("/lab/order", User, lab::orders)
+        .get("/lab/order/baru", User, lab::new_order)
+        .post("/lab/order", User, lab::create_order)
+        .get("/lab/order/{lab_order_id}", User, lab::order)
+        .post("/lab/order/{lab_order_id}/langkah", User, lab::step)
+        .get("/lab/order/{lab_order_id}/sertifikat.pdf", User, lab::certificate)
+        .get("/lab/dasbor", Access::Permission(Permission::ViewLab), lab_report::dashboard)
+        .get("/lab/dasbor.xlsx", Access::Permission(Permission::ViewLab), lab_report::dashboard_xlsx)
+        .get("/lab/dasbor.pdf", Access::Permission(Permission::ViewLab), lab_report::dashboard_pdf)
+        .get("/lab/sertifikat", Public, lab::verify)
+        .get("/api/v1/lab/catalogue", User, api::lab::catalogue)
+        .get("/api/v1/lab/orders", User, api::lab::orders)
+        .get("/api/v1/lab/orders/{lab_order_id}/results", User, api::lab::results)
+        .get("/api/v1/lab/revenue", Access::Permission(Permission::ViewLab), api::lab::revenue)
+        .get("/api/v1/public/lab-certificates/{code}", Public, api::lab::verify_certificate)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
