@@ -313,7 +313,11 @@ pub async fn load(
         .agreements(system, &Default::default())
         .await?
         .into_iter()
-        .find(|a| &a.tenant == tenant && a.title.contains("Laboratorium Kesehatan Daerah"))
+        .find(|a| {
+            &a.tenant == tenant
+                && a.document == sinergi_domain::cooperation::agreement::DocumentKind::Kb
+                && a.title.contains("Laboratorium Kesehatan Daerah")
+        })
         .map(|a| a.id);
     store.set_lab_agreement(&officer, tenant, agreement).await?;
 

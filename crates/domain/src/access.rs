@@ -139,6 +139,9 @@ pub enum Permission {
     ManageLab,
     /// See the laboratory's orders and revenue: internal users (leaders read the dashboard).
     ViewLab,
+    /// Reach the laboratory's catalogue and orders: internal users, and companies' partner
+    /// users, who order tests and follow their own company's orders.
+    OrderLab,
 }
 
 impl Permission {
@@ -165,6 +168,7 @@ impl Permission {
             // Issue 7: the Labkesda.
             Permission::ManageLab => matches!(role, PlatformAdmin | RegionAdmin | LabOfficer),
             Permission::ViewLab => role.is_internal(),
+            Permission::OrderLab => role.is_internal() || role == Partner,
         }
     }
 

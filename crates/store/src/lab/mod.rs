@@ -136,12 +136,13 @@ fn order_viewer(actor: &Actor, tenant: &RegionCode) -> Result<(RegionCode, Viewe
     if actor.can(Permission::ViewLab) {
         return Ok((lab_tenant(actor, Permission::ViewLab, tenant)?, Viewer::Lab));
     }
-    match (actor.role, actor.partner) {
-        (Role::Partner, Some(p)) => {
-            Ok((target_tenant(actor, Some(tenant))?.ok_or(StoreError::NotFound)?, Viewer::Company(p)))
-        }
-        _ => Err(StoreError::Forbidden),
+    if actor.role != Role::Partner {
+        return Err(StoreError::Forbidden);
     }
+    let tenant = target_tenant(actor, Some(tenant))?.ok_or(StoreError::NotFound)?;
+    // A partner user not linked to a company speaks for none: it sees no order at all.
+    let company = actor.partner.unwrap_or_else(|| PartnerId::from_uuid(Uuid::nil()));
+    Ok((tenant, Viewer::Company(company)))
 }
 
 /// The kabupaten or kota a region code lies in (a kecamatan's or desa's regency).

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
-use sinergi_domain::lab::{OrderStatus, Verdict, median_p90};
-use sinergi_domain::{Actor, Permission, RegionCode};
+use sinergi_domain::lab::{Medium, OrderStatus, Verdict, median_p90};
+use sinergi_domain::{Actor, LabParameterId, Permission, RegionCode};
 use uuid::Uuid;
 
 use super::lab_tenant;
@@ -40,7 +40,10 @@ pub struct Turnaround {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParameterVerdicts {
+    pub parameter_id: LabParameterId,
     pub name: String,
+    /// The same name (pH) is a different standard in wastewater and in drinking water.
+    pub medium: Option<Medium>,
     pub pass: u32,
     pub fail: u32,
     pub no_limit: u32,
@@ -84,6 +87,7 @@ struct L {
 #[derive(sqlx::FromRow)]
 struct ResultDbRow {
     order_id: Uuid,
+    parameter_id: Uuid,
     name: String,
     version: i32,
     verdict: String,
@@ -149,7 +153,13 @@ impl Store {
         let results: Vec<ResultDbRow> = tx
             .fetch_all(
                 Query::select()
-                    .columns([LabResults::OrderId, LabResults::Name, LabResults::Version, LabResults::Verdict])
+                    .columns([
+                        LabResults::OrderId,
+                        LabResults::ParameterId,
+                        LabResults::Name,
+                        LabResults::Version,
+                        LabResults::Verdict,
+                    ])
                     .from(LabResults::Table)
                     .and_where(Expr::col(LabResults::TenantCode).eq(tenant.as_str())),
             )
@@ -195,11 +205,16 @@ impl Store {
             median_days: m,
             p90_days: p,
         });
-        // Pass and fail over the published certificates' standing results.
-        let mut verdicts: BTreeMap<String, ParameterVerdicts> = BTreeMap::new();
+        // Pass and fail over the published certificates' standing results, per parameter of
+        // the catalogue (its medium tells wastewater pH from drinking-water pH).
+        let catalogue = super::read_catalogue(&mut tx, &tenant).await?;
+        let mut verdicts: BTreeMap<Uuid, ParameterVerdicts> = BTreeMap::new();
         for r in results.iter().filter(|r| published.get(&r.order_id) == Some(&r.version)) {
-            let v = verdicts.entry(r.name.clone()).or_insert_with(|| ParameterVerdicts {
+            let id = LabParameterId::from_uuid(r.parameter_id);
+            let v = verdicts.entry(r.parameter_id).or_insert_with(|| ParameterVerdicts {
+                parameter_id: id,
                 name: r.name.clone(),
+                medium: catalogue.parameter(id).map(|p| p.medium),
                 pass: 0,
                 fail: 0,
                 no_limit: 0,

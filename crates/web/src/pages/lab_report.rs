@@ -108,7 +108,10 @@ fn lines(tr: Tr, r: &LabReport) -> Lines {
             .map(|v| {
                 let judged = v.pass + v.fail;
                 VerdictLine {
-                    name: v.name.clone(),
+                    name: match v.medium {
+                        Some(m) => format!("{} — {}", v.name, super::lab::medium_label(tr, m)),
+                        None => v.name.clone(),
+                    },
                     pass: v.pass,
                     fail: v.fail,
                     no_limit: v.no_limit,
@@ -202,13 +205,9 @@ pub async fn dashboard_xlsx(State(state): State<AppState>, auth: Authed) -> AppR
     let title = tr.t("lab-dashboard-title");
     let subtitle =
         format!("{} {} · {} {}", tr.t("lab-revenue"), tr.rupiah(r.total_revenue), tr.t("lab-turnaround"), l.turnaround);
-    let names = [
-        tr.t("lab-by-month"),
-        tr.t("lab-by-test"),
-        tr.t("lab-by-customer"),
-        tr.t("lab-by-region"),
-        tr.t("lab-pass-fail"),
-    ];
+    // Sheet names are short and without a slash: Excel refuses both.
+    let names = ["lab-sheet-month", "lab-sheet-test", "lab-sheet-customer", "lab-sheet-region", "lab-sheet-verdicts"]
+        .map(|k| tr.t(k));
     let bytes = xlsx_book(&[
         Sheet { name: &names[0], title: &title, subtitle: &subtitle, headers: &revenue_headers, rows: &m },
         Sheet { name: &names[1], title: &title, subtitle: &subtitle, headers: &revenue_headers, rows: &t },
