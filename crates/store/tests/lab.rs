@@ -166,6 +166,7 @@ store_tests! {
         let pad: Vec<_> = detail.outcomes.iter().filter(|o| o.kind == OutcomeKind::PadEarned).collect();
         assert_eq!(pad.len(), 1);
         assert_eq!(pad[0].value, 175_000);
+        assert!(pad[0].evidence.as_deref().is_some_and(|e| e.contains("STS/LAB/2026/0001")), "the invoice is the evidence");
         // Sampling, receipt with custody, results.
         store.schedule_lab_sampling(officer, kota, id, date!(2026 - 10 - 05), "Budi, Dedi").await.expect("schedule");
         let codes = store
@@ -238,6 +239,26 @@ store_tests! {
         store.withdraw_lab_order(&company, kota, id, Step::Cancel, "Jadwal produksi berubah").await.expect("cancel");
         assert!(not_allowed(store.quote_lab_order(&s.officer, kota, id).await));
         assert!(not_allowed(store.withdraw_lab_order(&s.officer, kota, id, Step::Reject, "x").await));
+        // Two more Kabupaten customers' payments in one month add to that month's outcome.
+        let mut total = 0;
+        for (invoice, day) in [("STS-A", date!(2026 - 10 - 03)), ("STS-B", date!(2026 - 10 - 20))] {
+            let id = store.create_lab_order(&s.officer, kota, order(s.other_factory, s.package)).await.expect("order");
+            total = store.quote_lab_order(&s.officer, kota, id).await.expect("quote");
+            let pay = Payment { invoice_number: invoice.into(), paid_on: day, amount: total };
+            assert!(store.pay_lab_order(&s.officer, kota, id, pay).await.expect("pay"));
+        }
+        let admin = actor(Role::RegionAdmin, "36.73", "Rina");
+        let pad: Vec<_> = store
+            .agreement(&admin, s.agreement)
+            .await
+            .expect("agreement")
+            .outcomes
+            .into_iter()
+            .filter(|o| o.kind == OutcomeKind::PadEarned)
+            .collect();
+        assert_eq!(pad.len(), 1, "one line a month");
+        assert_eq!(pad[0].value, 2 * total);
+        assert!(pad[0].evidence.as_deref().is_some_and(|e| e.starts_with("STS-B")), "the newest invoice leads");
         // A Kota customer's payment is not the cooperation's: PAD, but no outcome.
         let local = store.create_lab_order(&s.officer, kota, order(s.local_shop, s.package)).await.expect("order");
         let total = store.quote_lab_order(&s.officer, kota, local).await.expect("quote");

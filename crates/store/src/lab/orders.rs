@@ -1469,38 +1469,77 @@ async fn record_pad(
     if !party_regions(tx, tenant, agreement.as_uuid()).await?.iter().any(|r| r == region) {
         return Ok(false);
     }
-    let outcome = Uuid::now_v7();
-    tx.execute(
-        Query::insert()
-            .into_table(Outcomes::Table)
-            .columns([
-                Outcomes::TenantCode,
-                Outcomes::Id,
-                Outcomes::AgreementId,
-                Outcomes::Kind,
-                Outcomes::Label,
-                Outcomes::Unit,
-                Outcomes::Value,
-                Outcomes::Period,
-                Outcomes::Evidence,
-                Outcomes::RecordedOn,
-                Outcomes::CreatedAt,
-            ])
-            .values_panic([
-                tenant.as_str().into(),
-                outcome.into(),
-                agreement.as_uuid().into(),
-                sinergi_domain::cooperation::outcomes::OutcomeKind::PadEarned.slug().into(),
-                format!("Retribusi uji Labkesda {} — {}", order.row.number, order.row.customer_name).into(),
-                "Rp".into(),
-                payment.amount.into(),
-                payment.paid_on.year().to_string().into(),
-                Some(format!("Bukti bayar {invoice}")).into(),
-                payment.paid_on.to_string().into(),
-                now_ms().into(),
-            ]),
-    )
-    .await?;
+    // One outcome per month, summed: the agreement's page lists a line a month, not one per
+    // invoice; the newest invoice numbers lead its evidence.
+    let period = format!("{}-{:02}", payment.paid_on.year(), u8::from(payment.paid_on.month()));
+    let label = format!("Retribusi uji Labkesda {period}");
+    let kind = sinergi_domain::cooperation::outcomes::OutcomeKind::PadEarned.slug();
+    #[derive(sqlx::FromRow)]
+    struct Existing {
+        id: Uuid,
+        value: i64,
+        evidence: Option<String>,
+    }
+    let existing: Option<Existing> = tx
+        .fetch_optional(
+            Query::select()
+                .columns([Outcomes::Id, Outcomes::Value, Outcomes::Evidence])
+                .from(Outcomes::Table)
+                .and_where(Expr::col(Outcomes::TenantCode).eq(tenant.as_str()))
+                .and_where(Expr::col(Outcomes::AgreementId).eq(agreement.as_uuid()))
+                .and_where(Expr::col(Outcomes::Kind).eq(kind))
+                .and_where(Expr::col(Outcomes::Label).eq(label.as_str())),
+        )
+        .await?;
+    let line = format!("{} {} ({})", invoice, order.row.number, order.row.customer_name);
+    match existing {
+        Some(e) => {
+            let evidence: String = format!("{line}; {}", e.evidence.unwrap_or_default()).chars().take(2000).collect();
+            tx.execute(
+                Query::update()
+                    .table(Outcomes::Table)
+                    .value(Outcomes::Value, e.value + payment.amount)
+                    .value(Outcomes::Evidence, evidence)
+                    .value(Outcomes::RecordedOn, payment.paid_on.to_string())
+                    .and_where(Expr::col(Outcomes::TenantCode).eq(tenant.as_str()))
+                    .and_where(Expr::col(Outcomes::Id).eq(e.id)),
+            )
+            .await?;
+        }
+        None => {
+            tx.execute(
+                Query::insert()
+                    .into_table(Outcomes::Table)
+                    .columns([
+                        Outcomes::TenantCode,
+                        Outcomes::Id,
+                        Outcomes::AgreementId,
+                        Outcomes::Kind,
+                        Outcomes::Label,
+                        Outcomes::Unit,
+                        Outcomes::Value,
+                        Outcomes::Period,
+                        Outcomes::Evidence,
+                        Outcomes::RecordedOn,
+                        Outcomes::CreatedAt,
+                    ])
+                    .values_panic([
+                        tenant.as_str().into(),
+                        Uuid::now_v7().into(),
+                        agreement.as_uuid().into(),
+                        kind.into(),
+                        label.into(),
+                        "Rp".into(),
+                        payment.amount.into(),
+                        period.into(),
+                        Some(line).into(),
+                        payment.paid_on.to_string().into(),
+                        now_ms().into(),
+                    ]),
+            )
+            .await?;
+        }
+    }
     crate::audit::record(
         tx,
         actor,

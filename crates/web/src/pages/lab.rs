@@ -60,6 +60,11 @@ pub fn limit_label(tr: Tr, l: &Limit) -> String {
     }
 }
 
+/// A person as a page shows them: the audit label without its email ("Siti Nurhasanah").
+fn person(label: &str) -> String {
+    label.split(" <").next().unwrap_or(label).trim().to_owned()
+}
+
 fn kabkota_name(code: Option<&str>) -> String {
     region_name(code.and_then(|c| RegionCode::parse(c).ok()).as_ref())
 }
@@ -295,12 +300,21 @@ struct OrdersPage {
     status: String,
     is_lab: bool,
     can_order: bool,
+    /// (page, pages): 50 orders a page, newest first.
+    page: usize,
+    pages: usize,
+    /// "Halaman 1 dari 3 · 112 pesanan".
+    page_label: String,
 }
+
+const PER_PAGE: usize = 50;
 
 #[derive(Deserialize, Default)]
 pub struct OrdersQuery {
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    halaman: String,
 }
 
 pub async fn orders(State(state): State<AppState>, auth: Authed, Query(q): Query<OrdersQuery>) -> AppResult<Response> {
@@ -308,8 +322,13 @@ pub async fn orders(State(state): State<AppState>, auth: Authed, Query(q): Query
     let tenant = tenant_of(&auth.actor)?;
     let status: Option<OrderStatus> = q.status.parse().ok();
     let list = state.store.lab_orders(&auth.actor, &tenant, &LabOrderFilter { status, partner: None }).await?;
+    let total = list.len();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = q.halaman.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
     let rows = list
         .into_iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
         .map(|o| OrderRowView {
             id: o.id.to_string(),
             number: o.number,
@@ -330,6 +349,13 @@ pub async fn orders(State(state): State<AppState>, auth: Authed, Query(q): Query
         status: status.map(|s| s.slug().to_owned()).unwrap_or_default(),
         is_lab: auth.actor.can(Permission::ViewLab),
         can_order: auth.actor.can(Permission::ManageLab) || auth.actor.partner.is_some(),
+        page,
+        pages,
+        page_label: format!(
+            "{} · {}",
+            tr.targs("catpub-page-of", &[("page", page.to_string()), ("pages", pages.to_string())]),
+            tr.t1("lab-orders-n", "count", total)
+        ),
     };
     Ok(render(&page))
 }
@@ -585,10 +611,10 @@ fn order_facts(tr: Tr, o: &LabOrder) -> Vec<(String, String)> {
         f.push((tr.t("lab-sampling"), format!("{} · {}", day(tr, on), staff)));
     }
     if let Some(by) = &o.results_by_label {
-        f.push((tr.t("lab-results-by"), by.clone()));
+        f.push((tr.t("lab-results-by"), person(by)));
     }
     if let (Some(by), Some(at)) = (&o.verified_by, o.verified_at_ms) {
-        f.push((tr.t("lab-verified-by"), format!("{by} · {}", tr.datetime_ms(at))));
+        f.push((tr.t("lab-verified-by"), format!("{} · {}", person(by), tr.datetime_ms(at))));
     }
     if let Some(r) = &o.reason {
         f.push((tr.t("lab-reason"), r.clone()));
@@ -666,7 +692,7 @@ async fn order_page(
                 .map(|c| {
                     tr.targs(
                         "lab-custody-line",
-                        &[("from", c.from.clone()), ("to", c.to.clone()), ("at", tr.datetime_ms(c.at_ms))],
+                        &[("from", person(&c.from)), ("to", person(&c.to)), ("at", tr.datetime_ms(c.at_ms))],
                     )
                 })
                 .collect(),
@@ -677,7 +703,7 @@ async fn order_page(
         .iter()
         .map(|t| {
             let to = t.to.parse().map(|s| status_label(tr, s)).unwrap_or_else(|_| t.to.clone());
-            let mut line = format!("{} · {} · {}", tr.datetime_ms(t.at_ms), to, t.actor);
+            let mut line = format!("{} · {} · {}", tr.datetime_ms(t.at_ms), to, person(&t.actor));
             if let Some(r) = &t.reason {
                 line.push_str(&format!(" — {r}"));
             }
@@ -839,7 +865,7 @@ pub fn certificate_pdf(tr: Tr, v: &LabCertificateView, origin: &str) -> Vec<u8> 
         (tr.t("lab-medium"), medium_label(tr, v.medium)),
         (tr.t("lab-location"), v.location.clone()),
         (tr.t("lab-samples"), v.samples.join(", ")),
-        (tr.t("lab-verified-by"), v.verified_by.clone().unwrap_or_default()),
+        (tr.t("lab-verified-by"), v.verified_by.as_deref().map(person).unwrap_or_default()),
         (tr.t("lab-published"), tr.datetime_ms(v.published_at_ms)),
         (tr.t("certificate-code"), v.code.clone()),
     ]);
