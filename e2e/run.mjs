@@ -1551,6 +1551,10 @@ async function labkesdaJourney(context, base) {
     check((await page.locator('[data-testid=lab-by-customer]').innerText()).includes('Indah Tekstil Cikande'), `${label}: the revenue shows by customer`);
     check((await page.locator('[data-testid=lab-by-region]').innerText()).includes('Serang'), `${label}: and by the customer's kab/kota`);
     await shot(page, 'lab-dashboard-id');
+    await pressAndWaitForLoad(page, '[data-testid=lang-en]');
+    check((await pageText(page)).includes('Laboratory dashboard') && (await pageText(page)).includes('Revenue by month'), `${label}: the dashboard in English`);
+    await shot(page, 'lab-dashboard-en');
+    await pressAndWaitForLoad(page, '[data-testid=lang-id]');
     await goto(page, base, '/lab/katalog', `${label} catalogue`);
     await shot(page, 'lab-catalogue-id');
     await goto(page, base, '/lab/order', `${label} orders`);
