@@ -575,7 +575,10 @@ async function agreementsJourney(context, base) {
     where = `${label} outcome`;
     await goto(page, base, '/cooperation', `${label} dashboard before`);
     const padBefore = (await page.locator('[data-testid=total-pad-earned] .stat').innerText()).trim();
-    check(padBefore === 'Rp 0', `${label}: no PAD recorded yet`, padBefore);
+    // The demo's Labkesda already counts its retribution from Kabupaten Serang's industries
+    // (issue 7) under the Kota–Kabupaten KB: this agreement's outcome adds to that figure.
+    const rupiahOf = (t) => Number(t.replace(/[^0-9]/g, ''));
+    check(/^Rp [0-9.]+$/.test(padBefore), `${label}: the PAD recorded so far`, padBefore);
     await goto(page, base, agreementUrl, `${label} back`);
     await page.fill('#atitle', 'Uji sampel air limbah industri Cikande');
     await page.fill('input[name=done_on]', '2026-11-20');
@@ -609,9 +612,10 @@ async function agreementsJourney(context, base) {
     await shot(page, 'agreement-documents-id');
     await goto(page, base, '/cooperation', `${label} dashboard after`);
     const pad = page.locator('[data-testid=total-pad-earned]');
-    check((await pad.locator('.stat').innerText()).trim() === 'Rp 15.000.000', `${label}: the dashboard's PAD figure changed`);
+    const padAfter = (await pad.locator('.stat').innerText()).trim();
+    check(rupiahOf(padAfter) === rupiahOf(padBefore) + 15_000_000, `${label}: the dashboard's PAD figure changed`, `${padBefore} -> ${padAfter}`);
     await pad.locator('summary').click();
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), pad.locator('a').first().click()]);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), pad.locator(`a[href="${agreementUrl}"]`).first().click()]);
     check(new URL(page.url()).pathname === agreementUrl, `${label}: the figure drills down to the agreement behind it`, page.url());
     await shot(page, 'dashboard-drilldown-id');
     where = `${label} evaluation`;
@@ -1456,6 +1460,122 @@ async function marketsJourney(context, base) {
   }
 }
 
+// Issue 7: the Labkesda. A factory's HSE officer orders a wastewater test through the partner
+// portal; the lab officer quotes it, records the retribution payment, receives the sample and
+// enters the results (a wrong value is refused next to its field; the analyst is not offered
+// the verification); the supervisor verifies and publishes; the factory downloads the
+// certificate, anyone verifies its code, and the revenue shows on the dashboard and as the
+// cooperation's PAD outcome on the agreement's page.
+const LAB_OFFICER = 'lab-officer@kota-serang.demo.sinergi.id';
+const LAB_VERIFIER = 'penyelia-lab@kota-serang.demo.sinergi.id';
+const FACTORY = 'pabrik@kota-serang.demo.sinergi.id';
+
+async function labkesdaJourney(context, base) {
+  const label = 'labkesda journey';
+  let page = await freshPage(context, null);
+  try {
+    where = `${label} factory orders`;
+    await loginAs(page, base, FACTORY, label);
+    await goto(page, base, '/lab/order', `${label} own orders`);
+    await shot(page, 'lab-orders-factory-id');
+    await goto(page, base, '/lab/order/baru', `${label} new order`);
+    await page.locator('[data-testid=lab-package-choice]').first().check();
+    await page.fill('#location', 'Outlet IPAL unit pencelupan');
+    await shot(page, 'lab-order-new-id');
+    await pressAndWaitForLoad(page, '[data-testid=submit-lab-order]');
+    check(pathname(page).startsWith('/lab/order/'), `${label}: the order is registered`, page.url());
+    const orderPath = pathname(page);
+    const number = (await page.locator('h1').innerText()).trim();
+    check((await page.locator('[data-testid=lab-status]').innerText()).includes('Terdaftar'), `${label}: registered`);
+    check((await page.locator('[data-testid=lab-step-quote]').count()) === 0, `${label}: the factory cannot quote its own order`);
+
+    where = `${label} officer`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, LAB_OFFICER, label);
+    await goto(page, base, orderPath, `${label} officer opens the order`);
+    await pressAndWaitForLoad(page, '[data-testid=lab-do-quote]');
+    check((await page.locator('[data-testid=lab-status]').innerText()).includes('Penawaran'), `${label}: quoted`);
+    await page.fill('#invoice_number', `STS/LAB/E2E/${Date.now() % 10000}`);
+    await pressAndWaitForLoad(page, '[data-testid=lab-do-pay]');
+    check((await page.locator('[data-testid=lab-status]').innerText()).includes('Retribusi dibayar'), `${label}: payment recorded`);
+    await page.fill('#samples', 'Air limbah outlet IPAL, 2 L, botol PE');
+    await page.fill('#handed_by', 'Budi Santoso (petugas sampling)');
+    await pressAndWaitForLoad(page, '[data-testid=lab-do-receive]');
+    check((await page.locator('[data-testid=lab-sample]').count()) === 1, `${label}: the sample is received with its chain of custody`);
+    const inputs = page.locator('[data-testid=lab-result-input]');
+    const n = await inputs.count();
+    check(n >= 5, `${label}: one result field per parameter`, `${n}`);
+    for (let i = 0; i < n; i++) await inputs.nth(i).fill(i === 0 ? 'dua puluh' : `${7 + i},5`);
+    allowedStatuses = new Set([422]);
+    await pressAndWaitForLoad(page, '[data-testid=lab-do-submit]');
+    allowedStatuses = new Set();
+    check((await page.locator('.field-error').first().innerText()).includes('angka'), `${label}: a wrong value is refused next to its field`);
+    await shot(page, 'lab-results-error-id');
+    await inputs.nth(0).fill('24,5');
+    await pressAndWaitForLoad(page, '[data-testid=lab-do-submit]');
+    check((await page.locator('[data-testid=lab-status]').innerText()).includes('Menunggu verifikasi'), `${label}: results sent for verification`);
+    check((await page.locator('[data-testid=lab-step-verify]').count()) === 0, `${label}: the analyst is not offered the verification`);
+    await shot(page, 'lab-order-to-verify-id');
+
+    where = `${label} verifier`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, LAB_VERIFIER, label);
+    await goto(page, base, orderPath, `${label} verifier opens the order`);
+    await pressAndWaitForLoad(page, '[data-testid=lab-do-verify]');
+    await pressAndWaitForLoad(page, '[data-testid=lab-do-publish]');
+    const code = (await page.locator('[data-testid=lab-certificate-code]').innerText()).trim();
+    check(/^LAB-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `${label}: a certificate code is published`, code);
+    await shot(page, 'lab-order-published-id');
+
+    where = `${label} factory downloads`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, FACTORY, label);
+    await goto(page, base, orderPath, `${label} factory opens its order`);
+    const href = await page.locator('[data-testid=lab-certificate-pdf]').getAttribute('href');
+    const resp = await page.request.get(new URL(href, base).toString());
+    const body = await resp.body();
+    check(resp.status() === 200 && (resp.headers()['content-type'] || '') === 'application/pdf', `${label}: the certificate downloads`, `${resp.status()}`);
+    check(body.subarray(0, 5).toString() === '%PDF-' && body.length > 1500, `${label}: the certificate is a PDF (${body.length} bytes)`);
+    fs.writeFileSync(path.join(SHOTS_DIR, 'lab-certificate.pdf'), body);
+
+    where = `${label} public check`;
+    page = await freshPage(context, page);
+    await goto(page, base, `/lab/sertifikat?kode=${encodeURIComponent(code.toLowerCase())}`, `${label} public verification`);
+    check((await page.locator('[data-testid=lab-certificate-valid]').count()) === 1, `${label}: anyone verifies the certificate`);
+    check((await page.locator('[data-testid=lab-certificate-customer]').innerText()).includes('Indah Tekstil'), `${label}: for the factory`);
+    await shot(page, 'lab-verify-id');
+
+    where = `${label} dashboard`;
+    await loginAs(page, base, LAB_OFFICER, label);
+    await goto(page, base, '/lab/dasbor', `${label} dashboard`);
+    check((await page.locator('[data-testid=lab-by-customer]').innerText()).includes('Indah Tekstil Cikande'), `${label}: the revenue shows by customer`);
+    check((await page.locator('[data-testid=lab-by-region]').innerText()).includes('Serang'), `${label}: and by the customer's kab/kota`);
+    await shot(page, 'lab-dashboard-id');
+    await pressAndWaitForLoad(page, '[data-testid=lang-en]');
+    check((await pageText(page)).includes('Laboratory dashboard') && (await pageText(page)).includes('Revenue by month'), `${label}: the dashboard in English`);
+    await shot(page, 'lab-dashboard-en');
+    await pressAndWaitForLoad(page, '[data-testid=lang-id]');
+    await goto(page, base, '/lab/katalog', `${label} catalogue`);
+    await shot(page, 'lab-catalogue-id');
+    await goto(page, base, '/lab/order', `${label} orders`);
+    await shot(page, 'lab-orders-id');
+
+    where = `${label} cooperation`;
+    page = await freshPage(context, page);
+    await loginAs(page, base, REGION_ADMIN, label);
+    await goto(page, base, '/lab/dasbor', `${label} admin dashboard`);
+    await pressAndWaitForLoad(page, '[data-testid=lab-agreement-link]');
+    check((await pageText(page)).includes(number), `${label}: the payment is the cooperation's PAD outcome`, number);
+    await shot(page, 'lab-agreement-outcome-id');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'labkesda-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 async function main() {
   fs.rmSync(SHOTS_DIR, { recursive: true, force: true });
   fs.mkdirSync(SHOTS_DIR, { recursive: true });
@@ -1490,6 +1610,8 @@ async function main() {
       ['markets', marketsJourney],
       // Catalogue (issue 6, part 5)
       ['catalogue', catalogueJourney],
+      // Issue 7: the Labkesda
+      ['labkesda', labkesdaJourney],
     ];
     if (!only) {
       await wrongPassword(context, s.base);

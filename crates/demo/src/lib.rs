@@ -9,6 +9,8 @@ pub mod umkm;
 pub mod markets;
 // Catalogue (issue 6, part 5)
 pub mod catalogue;
+// Issue 7: the Labkesda
+pub mod lab;
 
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage};
@@ -609,6 +611,18 @@ pub fn demo_logins() -> Vec<DemoLogin> {
         email: markets::BANK_USER_EMAIL.to_owned(),
         name: markets::BANK_USER_NAME.to_owned(),
     });
+    // Issue 7: the Labkesda's verifying officer and a factory's HSE officer in Kota Serang.
+    for (role, email, name) in [
+        (Role::LabOfficer, lab::VERIFIER_EMAIL, lab::VERIFIER_NAME),
+        (Role::Partner, lab::FACTORY_USER_EMAIL, lab::FACTORY_USER_NAME),
+    ] {
+        out.push(DemoLogin {
+            tenant: Some("Kota Serang".to_owned()),
+            role,
+            email: email.to_owned(),
+            name: name.to_owned(),
+        });
+    }
     out
 }
 
@@ -772,6 +786,11 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
             report.users_created += 1;
             // Catalogue (issue 6, part 5): after the registry and the owner's business.
             catalogue::load(store, &system, &tenant.code, &owner).await?;
+        }
+        // Issue 7: the Labkesda of Kota Serang, its catalogue, customers and orders.
+        if pemda.slug == "kota-serang" {
+            report.partners_created += lab::load(store, &system, &tenant.code, hash.clone()).await?;
+            report.users_created += 2;
         }
     }
     Ok(report)
@@ -1978,8 +1997,9 @@ mod tests {
     #[test]
     fn one_login_per_role_per_pemda() {
         let logins = demo_logins();
-        // One per role per Pemda, the platform's operator, and Bank BJB's KUR analyst.
-        assert_eq!(logins.len(), 1 + 4 * 7 + 1);
+        // One per role per Pemda, the platform's operator, Bank BJB's KUR analyst, and (issue
+        // 7) the Labkesda's verifying officer and a factory's HSE officer in Kota Serang.
+        assert_eq!(logins.len(), 1 + 4 * 7 + 1 + 2);
         for p in &PEMDA {
             for role in Role::TENANT_ROLES {
                 assert!(logins.iter().any(|l| l.email == demo_email(role, p.slug)), "{} {}", p.slug, role);

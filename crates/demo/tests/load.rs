@@ -9,8 +9,9 @@ store_tests! {
         let small = DemoOptions { umkm_generated: 500 };
         let first = load_with(&store, small).await.expect("load");
         assert_eq!(first.tenants_created, 4);
-        // One per role per Pemda, the operator, and Bank BJB's KUR analyst (markets).
-        assert_eq!(first.users_created, 30);
+        // One per role per Pemda, the operator, Bank BJB's KUR analyst (markets), and the
+        // Labkesda's verifying officer and a factory's HSE officer (issue 7).
+        assert_eq!(first.users_created, 32);
         assert!(first.agencies_created >= 36);
         assert!(first.needs_created >= 10);
         assert_eq!(first.meetings_created, 4, "Tangsel's mapping meeting, the Serang meeting and CSR forum, Kota Tangerang's FGD");
@@ -33,7 +34,18 @@ store_tests! {
         assert_eq!(imports.len(), 2);
         let system = Actor::system("t");
         let users = store.users(&system, &UserFilter::default()).await.expect("users");
-        assert_eq!(users.len(), 30);
+        assert_eq!(users.len(), 32);
+        // Issue 7: Kota Serang's Labkesda has orders in every state of its workflow, and its
+        // payments from Kabupaten Serang's industries are the cooperation's PAD.
+        let kota_lab = sinergi_domain::Actor { role: sinergi_domain::Role::LabOfficer, scope: sinergi_domain::Scope::Tenant(sinergi_domain::RegionCode::parse("36.73").expect("code")), ..Actor::system("t") };
+        let kota_code = sinergi_domain::RegionCode::parse("36.73").expect("code");
+        let orders = store.lab_orders(&kota_lab, &kota_code, &Default::default()).await.expect("lab orders");
+        for status in sinergi_domain::lab::OrderStatus::ALL {
+            assert!(orders.iter().any(|o| o.status == *status), "an order {status}");
+        }
+        let report = store.lab_report(&kota_lab, &kota_code).await.expect("report");
+        assert!(report.by_month.len() >= 5 && report.turnaround.is_some(), "{:?}", report.by_month);
+        assert_eq!(report.by_region[0].key, "36.04", "most revenue from Kabupaten Serang's industries");
         let labkesda = store.agencies(&system, None).await.expect("agencies")
             .into_iter().filter(|a| a.name == "UPTD Laboratorium Kesehatan Daerah").count();
         assert_eq!(labkesda, 4, "every Pemda has its Labkesda under Dinas Kesehatan");

@@ -133,6 +133,15 @@ pub enum Permission {
     /// Claim a business in the registry and, once an officer has verified the claim, keep its
     /// profile current and download what the registry holds about it: UMKM owners.
     OwnBusiness,
+    // Issue 7: the Labkesda.
+    /// Keep the laboratory's catalogue and tariffs and take orders through their steps: the lab
+    /// officers (UPTD Labkesda) and the admins.
+    ManageLab,
+    /// See the laboratory's orders and revenue: internal users (leaders read the dashboard).
+    ViewLab,
+    /// Reach the laboratory's catalogue and orders: internal users, and companies' partner
+    /// users, who order tests and follow their own company's orders.
+    OrderLab,
 }
 
 impl Permission {
@@ -156,6 +165,10 @@ impl Permission {
             Permission::PlanCooperation => {
                 matches!(role, PlatformAdmin | RegionAdmin | AgencyOfficer | UmkmOfficer | LabOfficer)
             }
+            // Issue 7: the Labkesda.
+            Permission::ManageLab => matches!(role, PlatformAdmin | RegionAdmin | LabOfficer),
+            Permission::ViewLab => role.is_internal(),
+            Permission::OrderLab => role.is_internal() || role == Partner,
         }
     }
 

@@ -192,3 +192,20 @@ typed_id!(
     /// A physical gallery (pusat galeri UMKM) that displays curated products.
     GalleryId
 );
+// Issue 7: the Labkesda (regional laboratory).
+typed_id!(
+    /// A test parameter of a Pemda's laboratory catalogue (BOD in wastewater, pH in clean water).
+    LabParameterId
+);
+typed_id!(
+    /// A package of parameters sold together (the wastewater package).
+    LabPackageId
+);
+typed_id!(
+    /// A laboratory order: what a customer asked to be tested, through to its certificate.
+    LabOrderId
+);
+typed_id!(
+    /// A sample taken or received for an order.
+    LabSampleId
+);

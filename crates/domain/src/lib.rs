@@ -42,3 +42,6 @@ pub enum CodeError {
 }
 // Catalogue (issue 6, part 5)
 pub use ids::{GalleryId, ProductId};
+// Issue 7: the Labkesda (regional laboratory).
+pub mod lab;
+pub use ids::{LabOrderId, LabPackageId, LabParameterId, LabSampleId};

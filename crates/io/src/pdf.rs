@@ -648,6 +648,29 @@ fn rule_ops(x1: f32, x2: f32, y: f32, thickness: f32, color: (f32, f32, f32)) ->
     ]
 }
 
+// Issue 7: the Labkesda — the QR code on a laboratory certificate.
+impl Document {
+    /// A square matrix of dark modules (a QR code), `side` points wide, centred below what
+    /// came before. `dark` holds `modules × modules` cells row by row; a matrix of another
+    /// size draws nothing.
+    pub fn square_matrix(&mut self, dark: &[bool], modules: usize, side: f32) {
+        if modules == 0 || dark.len() != modules * modules || !side.is_finite() {
+            return;
+        }
+        let side = side.clamp(24.0, 300.0);
+        self.ensure(side + 8.0);
+        let cell = side / modules as f32;
+        let left = (self.width - side) / 2.0;
+        let top = self.y;
+        for (i, _) in dark.iter().enumerate().filter(|(_, d)| **d) {
+            let (row, col) = (i / modules, i % modules);
+            // A hair of overlap so that adjacent modules print without white seams.
+            self.fill(left + col as f32 * cell, top + row as f32 * cell, cell + 0.05, cell + 0.05, INK);
+        }
+        self.y += side + 8.0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::testing::read;

@@ -32,10 +32,12 @@ pub enum RecordType {
     Market,
     // Catalogue (issue 6, part 5)
     Catalogue,
+    // Issue 7: the Labkesda
+    Lab,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 14] = [
+    pub const ALL: [RecordType; 15] = [
         RecordType::Tenant,
         RecordType::Agency,
         RecordType::User,
@@ -52,6 +54,8 @@ impl RecordType {
         RecordType::Market,
         // Catalogue (issue 6, part 5)
         RecordType::Catalogue,
+        // Issue 7: the Labkesda
+        RecordType::Lab,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +76,8 @@ impl RecordType {
             RecordType::Market => "market",
             // Catalogue (issue 6, part 5)
             RecordType::Catalogue => "catalogue",
+            // Issue 7: the Labkesda
+            RecordType::Lab => "lab",
         }
     }
 

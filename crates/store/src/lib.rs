@@ -32,6 +32,8 @@ pub mod vault;
 pub mod markets;
 // Catalogue (issue 6, part 5)
 pub mod catalogue;
+// Issue 7: the Labkesda
+pub mod lab;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -57,6 +57,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 16, name: "catalogue", statements: catalogue },
     Migration { version: 17, name: "channels", statements: channels },
     Migration { version: 18, name: "programme_imports", statements: programme_imports },
+    // Issue 7: the Labkesda
+    Migration { version: 19, name: "labkesda", statements: labkesda },
 ];
 
 /// What `sinergi check` reports.
@@ -2152,6 +2154,260 @@ fn channels() -> Vec<Ddl> {
             ReferralEvents::Table,
             ReferralEvents::TenantCode,
             ReferralEvents::ReferralId,
+        ),
+    ]
+}
+
+// --- Issue 7: the Labkesda (migration 19): catalogue, orders, samples, results, certificates.
+fn labkesda() -> Vec<Ddl> {
+    let text = |c: &mut ColumnDef| c.text().not_null().to_owned();
+    let settings = Table::create()
+        .table(LabSettings::Table)
+        .col(ColumnDef::new(LabSettings::TenantCode).text().not_null().primary_key())
+        // The agreement the laboratory's service to the partner Pemda's industries carries out:
+        // a payment by a customer from a party's region counts as that agreement's PAD.
+        .col(ColumnDef::new(LabSettings::AgreementId).uuid().null())
+        .col(ColumnDef::new(LabSettings::UpdatedAt).big_integer().not_null())
+        .to_owned();
+    let parameters = Table::create()
+        .table(LabParameters::Table)
+        .col(text(&mut ColumnDef::new(LabParameters::TenantCode)))
+        .col(ColumnDef::new(LabParameters::Id).uuid().not_null())
+        .col(text(&mut ColumnDef::new(LabParameters::Medium)))
+        .col(text(&mut ColumnDef::new(LabParameters::Name)))
+        .col(text(&mut ColumnDef::new(LabParameters::Unit)))
+        .col(text(&mut ColumnDef::new(LabParameters::Method)))
+        // The quality standard: either bound may be absent (a maximum, a minimum, or none).
+        .col(ColumnDef::new(LabParameters::LimitMin).double().null())
+        .col(ColumnDef::new(LabParameters::LimitMax).double().null())
+        .col(text(&mut ColumnDef::new(LabParameters::LegalBasis)))
+        // The retribution tariff in whole rupiah and the Perda that sets it.
+        .col(ColumnDef::new(LabParameters::Tariff).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(LabParameters::TariffBasis)))
+        .col(ColumnDef::new(LabParameters::TurnaroundDays).integer().not_null())
+        .col(ColumnDef::new(LabParameters::Active).boolean().not_null().default(true))
+        .col(ColumnDef::new(LabParameters::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(LabParameters::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(LabParameters::TenantCode).col(LabParameters::Id))
+        .to_owned();
+    let packages = Table::create()
+        .table(LabPackages::Table)
+        .col(text(&mut ColumnDef::new(LabPackages::TenantCode)))
+        .col(ColumnDef::new(LabPackages::Id).uuid().not_null())
+        .col(text(&mut ColumnDef::new(LabPackages::Medium)))
+        .col(text(&mut ColumnDef::new(LabPackages::Name)))
+        .col(ColumnDef::new(LabPackages::Tariff).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(LabPackages::TariffBasis)))
+        .col(ColumnDef::new(LabPackages::TurnaroundDays).integer().not_null())
+        .col(ColumnDef::new(LabPackages::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(LabPackages::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(LabPackages::TenantCode).col(LabPackages::Id))
+        .to_owned();
+    let package_parameters = Table::create()
+        .table(LabPackageParameters::Table)
+        .col(text(&mut ColumnDef::new(LabPackageParameters::TenantCode)))
+        .col(ColumnDef::new(LabPackageParameters::PackageId).uuid().not_null())
+        .col(ColumnDef::new(LabPackageParameters::ParameterId).uuid().not_null())
+        .primary_key(
+            Index::create()
+                .col(LabPackageParameters::TenantCode)
+                .col(LabPackageParameters::PackageId)
+                .col(LabPackageParameters::ParameterId),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(LabPackageParameters::Table, (LabPackageParameters::TenantCode, LabPackageParameters::PackageId))
+                .to(LabPackages::Table, (LabPackages::TenantCode, LabPackages::Id)),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(
+                    LabPackageParameters::Table,
+                    (LabPackageParameters::TenantCode, LabPackageParameters::ParameterId),
+                )
+                .to(LabParameters::Table, (LabParameters::TenantCode, LabParameters::Id)),
+        )
+        .to_owned();
+    let orders = Table::create()
+        .table(LabOrders::Table)
+        .col(text(&mut ColumnDef::new(LabOrders::TenantCode)))
+        .col(ColumnDef::new(LabOrders::Id).uuid().not_null())
+        .col(text(&mut ColumnDef::new(LabOrders::Number)))
+        .col(ColumnDef::new(LabOrders::PartnerId).uuid().not_null())
+        // The customer's kab/kota when ordering (revenue by region; the cooperation's PAD).
+        .col(ColumnDef::new(LabOrders::CustomerRegion).text().null())
+        .col(text(&mut ColumnDef::new(LabOrders::Medium)))
+        .col(text(&mut ColumnDef::new(LabOrders::Status)))
+        // The results' version: a retraction opens the next one.
+        .col(ColumnDef::new(LabOrders::Version).integer().not_null())
+        .col(text(&mut ColumnDef::new(LabOrders::Location)))
+        .col(ColumnDef::new(LabOrders::Note).text().null())
+        .col(ColumnDef::new(LabOrders::Total).big_integer().null())
+        .col(ColumnDef::new(LabOrders::InvoiceNumber).text().null())
+        .col(ColumnDef::new(LabOrders::PaidOn).text().null())
+        .col(ColumnDef::new(LabOrders::PaidAmount).big_integer().null())
+        .col(ColumnDef::new(LabOrders::SamplingOn).text().null())
+        .col(ColumnDef::new(LabOrders::SamplingStaff).text().null())
+        // Who entered the current results (the second-person rule compares the verifier).
+        .col(ColumnDef::new(LabOrders::ResultsBy).uuid().null())
+        .col(ColumnDef::new(LabOrders::ResultsByLabel).text().null())
+        .col(ColumnDef::new(LabOrders::VerifiedBy).text().null())
+        .col(ColumnDef::new(LabOrders::VerifiedAt).big_integer().null())
+        .col(ColumnDef::new(LabOrders::PublishedAt).big_integer().null())
+        .col(ColumnDef::new(LabOrders::CertificateCode).text().null())
+        // The last retract, reject or cancel reason.
+        .col(ColumnDef::new(LabOrders::Reason).text().null())
+        .col(ColumnDef::new(LabOrders::OrderedAt).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(LabOrders::CreatedBy)))
+        .col(ColumnDef::new(LabOrders::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(LabOrders::TenantCode).col(LabOrders::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(LabOrders::Table, (LabOrders::TenantCode, LabOrders::PartnerId))
+                .to(Partners::Table, (Partners::TenantCode, Partners::Id)),
+        )
+        .to_owned();
+    let lines = Table::create()
+        .table(LabOrderLines::Table)
+        .col(text(&mut ColumnDef::new(LabOrderLines::TenantCode)))
+        .col(ColumnDef::new(LabOrderLines::OrderId).uuid().not_null())
+        .col(ColumnDef::new(LabOrderLines::Seq).integer().not_null())
+        .col(ColumnDef::new(LabOrderLines::PackageId).uuid().null())
+        .col(ColumnDef::new(LabOrderLines::ParameterId).uuid().null())
+        .col(text(&mut ColumnDef::new(LabOrderLines::Name)))
+        // The tariff when quoted: a later tariff change does not rewrite a quotation.
+        .col(ColumnDef::new(LabOrderLines::Tariff).big_integer().not_null())
+        .primary_key(Index::create().col(LabOrderLines::TenantCode).col(LabOrderLines::OrderId).col(LabOrderLines::Seq))
+        .foreign_key(
+            ForeignKey::create()
+                .from(LabOrderLines::Table, (LabOrderLines::TenantCode, LabOrderLines::OrderId))
+                .to(LabOrders::Table, (LabOrders::TenantCode, LabOrders::Id)),
+        )
+        .to_owned();
+    let samples = Table::create()
+        .table(LabSamples::Table)
+        .col(text(&mut ColumnDef::new(LabSamples::TenantCode)))
+        .col(ColumnDef::new(LabSamples::Id).uuid().not_null())
+        .col(ColumnDef::new(LabSamples::OrderId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(LabSamples::Code)))
+        .col(text(&mut ColumnDef::new(LabSamples::Description)))
+        .col(ColumnDef::new(LabSamples::ReceivedAt).big_integer().not_null())
+        .primary_key(Index::create().col(LabSamples::TenantCode).col(LabSamples::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(LabSamples::Table, (LabSamples::TenantCode, LabSamples::OrderId))
+                .to(LabOrders::Table, (LabOrders::TenantCode, LabOrders::Id)),
+        )
+        .to_owned();
+    let custody = Table::create()
+        .table(LabCustody::Table)
+        .col(text(&mut ColumnDef::new(LabCustody::TenantCode)))
+        .col(ColumnDef::new(LabCustody::Id).uuid().not_null())
+        .col(ColumnDef::new(LabCustody::SampleId).uuid().not_null())
+        .col(ColumnDef::new(LabCustody::At).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(LabCustody::FromPerson)))
+        .col(text(&mut ColumnDef::new(LabCustody::ToPerson)))
+        .col(ColumnDef::new(LabCustody::Note).text().null())
+        .primary_key(Index::create().col(LabCustody::TenantCode).col(LabCustody::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(LabCustody::Table, (LabCustody::TenantCode, LabCustody::SampleId))
+                .to(LabSamples::Table, (LabSamples::TenantCode, LabSamples::Id)),
+        )
+        .to_owned();
+    let results = Table::create()
+        .table(LabResults::Table)
+        .col(text(&mut ColumnDef::new(LabResults::TenantCode)))
+        .col(ColumnDef::new(LabResults::OrderId).uuid().not_null())
+        .col(ColumnDef::new(LabResults::ParameterId).uuid().not_null())
+        .col(ColumnDef::new(LabResults::Version).integer().not_null())
+        // The parameter as it stood when measured: name, unit, method and standard are copied
+        // so that a certificate reads the same after the catalogue changes.
+        .col(text(&mut ColumnDef::new(LabResults::Name)))
+        .col(text(&mut ColumnDef::new(LabResults::Unit)))
+        .col(text(&mut ColumnDef::new(LabResults::Method)))
+        .col(ColumnDef::new(LabResults::Value).double().not_null())
+        .col(ColumnDef::new(LabResults::LimitMin).double().null())
+        .col(ColumnDef::new(LabResults::LimitMax).double().null())
+        .col(text(&mut ColumnDef::new(LabResults::Verdict)))
+        .col(ColumnDef::new(LabResults::EnteredBy).uuid().not_null())
+        .col(ColumnDef::new(LabResults::EnteredAt).big_integer().not_null())
+        .primary_key(
+            Index::create()
+                .col(LabResults::TenantCode)
+                .col(LabResults::OrderId)
+                .col(LabResults::ParameterId)
+                .col(LabResults::Version),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(LabResults::Table, (LabResults::TenantCode, LabResults::OrderId))
+                .to(LabOrders::Table, (LabOrders::TenantCode, LabOrders::Id)),
+        )
+        .to_owned();
+    let transitions = Table::create()
+        .table(LabTransitions::Table)
+        .col(text(&mut ColumnDef::new(LabTransitions::TenantCode)))
+        .col(ColumnDef::new(LabTransitions::Id).uuid().not_null())
+        .col(ColumnDef::new(LabTransitions::OrderId).uuid().not_null())
+        .col(ColumnDef::new(LabTransitions::FromStatus).text().null())
+        .col(text(&mut ColumnDef::new(LabTransitions::ToStatus)))
+        .col(ColumnDef::new(LabTransitions::At).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(LabTransitions::ActorLabel)))
+        .col(ColumnDef::new(LabTransitions::Reason).text().null())
+        .primary_key(Index::create().col(LabTransitions::TenantCode).col(LabTransitions::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(LabTransitions::Table, (LabTransitions::TenantCode, LabTransitions::OrderId))
+                .to(LabOrders::Table, (LabOrders::TenantCode, LabOrders::Id)),
+        )
+        .to_owned();
+    vec![
+        Ddl::Table(settings),
+        Ddl::Table(parameters),
+        Ddl::Table(packages),
+        Ddl::Table(package_parameters),
+        Ddl::Table(orders),
+        Ddl::Index(
+            Index::create()
+                .name("lab_orders_number")
+                .table(LabOrders::Table)
+                .col(LabOrders::TenantCode)
+                .col(LabOrders::Number)
+                .unique()
+                .to_owned(),
+        ),
+        // Certificates are verified publicly by their code alone.
+        Ddl::Index(
+            Index::create()
+                .name("lab_orders_certificate_code")
+                .table(LabOrders::Table)
+                .col(LabOrders::CertificateCode)
+                .unique()
+                .to_owned(),
+        ),
+        tenant_index("lab_orders_partner", LabOrders::Table, LabOrders::TenantCode, LabOrders::PartnerId),
+        tenant_index("lab_orders_status", LabOrders::Table, LabOrders::TenantCode, LabOrders::Status),
+        Ddl::Table(lines),
+        Ddl::Table(samples),
+        Ddl::Index(
+            Index::create()
+                .name("lab_samples_code")
+                .table(LabSamples::Table)
+                .col(LabSamples::TenantCode)
+                .col(LabSamples::Code)
+                .unique()
+                .to_owned(),
+        ),
+        tenant_index("lab_samples_order", LabSamples::Table, LabSamples::TenantCode, LabSamples::OrderId),
+        Ddl::Table(custody),
+        Ddl::Table(results),
+        Ddl::Table(transitions),
+        tenant_index(
+            "lab_transitions_order",
+            LabTransitions::Table,
+            LabTransitions::TenantCode,
+            LabTransitions::OrderId,
         ),
     ]
 }

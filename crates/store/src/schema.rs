@@ -1032,3 +1032,151 @@ pub(crate) enum CatalogueGalleryProducts {
     ProductId,
     AddedAt,
 }
+
+// --- Issue 7: the Labkesda (migration 19).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabSettings {
+    Table,
+    TenantCode,
+    AgreementId,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabParameters {
+    Table,
+    TenantCode,
+    Id,
+    Medium,
+    Name,
+    Unit,
+    Method,
+    LimitMin,
+    LimitMax,
+    LegalBasis,
+    Tariff,
+    TariffBasis,
+    TurnaroundDays,
+    Active,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabPackages {
+    Table,
+    TenantCode,
+    Id,
+    Medium,
+    Name,
+    Tariff,
+    TariffBasis,
+    TurnaroundDays,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabPackageParameters {
+    Table,
+    TenantCode,
+    PackageId,
+    ParameterId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabOrders {
+    Table,
+    TenantCode,
+    Id,
+    Number,
+    PartnerId,
+    CustomerRegion,
+    Medium,
+    Status,
+    Version,
+    Location,
+    Note,
+    Total,
+    InvoiceNumber,
+    PaidOn,
+    PaidAmount,
+    SamplingOn,
+    SamplingStaff,
+    ResultsBy,
+    ResultsByLabel,
+    VerifiedBy,
+    VerifiedAt,
+    PublishedAt,
+    CertificateCode,
+    Reason,
+    OrderedAt,
+    CreatedBy,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabOrderLines {
+    Table,
+    TenantCode,
+    OrderId,
+    Seq,
+    PackageId,
+    ParameterId,
+    Name,
+    Tariff,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabSamples {
+    Table,
+    TenantCode,
+    Id,
+    OrderId,
+    Code,
+    Description,
+    ReceivedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabCustody {
+    Table,
+    TenantCode,
+    Id,
+    SampleId,
+    At,
+    FromPerson,
+    ToPerson,
+    Note,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabResults {
+    Table,
+    TenantCode,
+    OrderId,
+    ParameterId,
+    Version,
+    Name,
+    Unit,
+    Method,
+    Value,
+    LimitMin,
+    LimitMax,
+    Verdict,
+    EnteredBy,
+    EnteredAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LabTransitions {
+    Table,
+    TenantCode,
+    Id,
+    OrderId,
+    FromStatus,
+    ToStatus,
+    At,
+    ActorLabel,
+    Reason,
+}

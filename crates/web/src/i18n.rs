@@ -261,6 +261,8 @@ mod tests {
         umkm_keys(&mut wanted);
         // Catalogue (issue 6, part 5)
         crate::pages::catalogue_public::locale_keys(&mut wanted);
+        // Issue 7: the Labkesda
+        crate::pages::lab::locale_keys(&mut wanted);
         for locale in [Locale::Id, Locale::En] {
             let tr = Tr::new(locale);
             for key in &wanted {

@@ -31,6 +31,8 @@ use crate::pages::{
 use crate::pages::{channels, financing};
 // Catalogue (issue 6, part 5)
 use crate::pages::{catalogue, catalogue_public};
+// Issue 7: the Labkesda
+use crate::pages::{lab, lab_report};
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +108,8 @@ fn table() -> Routes {
     let umkm_w = Access::Permission(Permission::ManageUmkm);
     let umkm_reveal = Access::Permission(Permission::RevealPersonalData);
     let owner = Access::Permission(Permission::OwnBusiness);
+    // Issue 7: the Labkesda
+    let lab_o = Access::Permission(Permission::OrderLab);
 
     Routes::new()
         // Operations
@@ -416,6 +420,27 @@ fn table() -> Routes {
         .get("/publik/{tenant_slug}/katalog/{product_id}", Public, catalogue_public::product)
         .get("/publik/{tenant_slug}/galeri", Public, catalogue_public::galleries)
         .get("/api/v1/public/{tenant_slug}/katalog", Public, api::catalogue::public_catalogue)
+        // Issue 7: the Labkesda. Orders are open to internal users and partner users: the store
+        // lets the Pemda's users see the laboratory's orders and a company's user only its own;
+        // the steps are the lab officers'. Anyone verifies a certificate.
+        .get("/lab/katalog", lab_o, lab::catalogue)
+        .post("/lab/katalog/tarif", Access::Permission(Permission::ManageLab), lab::set_tariff)
+        .post("/lab/pengaturan", Access::Permission(Permission::ManageLab), lab::set_settings)
+        .get("/lab/order", lab_o, lab::orders)
+        .get("/lab/order/baru", lab_o, lab::new_order)
+        .post("/lab/order", lab_o, lab::create_order)
+        .get("/lab/order/{lab_order_id}", lab_o, lab::order)
+        .post("/lab/order/{lab_order_id}/langkah", lab_o, lab::step)
+        .get("/lab/order/{lab_order_id}/sertifikat.pdf", lab_o, lab::certificate)
+        .get("/lab/dasbor", Access::Permission(Permission::ViewLab), lab_report::dashboard)
+        .get("/lab/dasbor.xlsx", Access::Permission(Permission::ViewLab), lab_report::dashboard_xlsx)
+        .get("/lab/dasbor.pdf", Access::Permission(Permission::ViewLab), lab_report::dashboard_pdf)
+        .get("/lab/sertifikat", Public, lab::verify)
+        .get("/api/v1/lab/catalogue", lab_o, api::lab::catalogue)
+        .get("/api/v1/lab/orders", lab_o, api::lab::orders)
+        .get("/api/v1/lab/orders/{lab_order_id}/results", lab_o, api::lab::results)
+        .get("/api/v1/lab/revenue", Access::Permission(Permission::ViewLab), api::lab::revenue)
+        .get("/api/v1/public/lab-certificates/{code}", Public, api::lab::verify_certificate)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

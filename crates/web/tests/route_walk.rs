@@ -60,6 +60,8 @@ struct Victim {
     // Catalogue (issue 6, part 5)
     product_id: String,
     gallery_id: String,
+    // Issue 7: the Labkesda
+    lab_order_id: String,
 }
 
 fn fill(path: &str, v: &Victim) -> String {
@@ -103,6 +105,8 @@ fn fill(path: &str, v: &Victim) -> String {
             // Catalogue (issue 6, part 5)
             "product_id" => v.product_id.clone(),
             "gallery_id" => v.gallery_id.clone(),
+            // Issue 7: the Labkesda
+            "lab_order_id" => v.lab_order_id.clone(),
             other => {
                 panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
             }
@@ -604,7 +608,10 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
     let markets = markets_victims(&app, &admin, &umkm.0).await;
     // Catalogue (issue 6, part 5)
     let (product_id, gallery_id) = catalogue_victims(&app, &admin, &umkm.0).await;
+    // Issue 7: the Labkesda
+    let lab_order_id = lab_victims(&app, &admin, partner.id).await;
     let victim = Victim {
+        lab_order_id,
         programme_id: programme.0,
         wave_id: programme.1,
         session_id: programme.2,
@@ -759,4 +766,67 @@ async fn catalogue_victims(app: &TestApp, admin: &sinergi_store::users::User, bu
         .await
         .expect("victim gallery");
     (product.to_string(), gallery.to_string())
+}
+
+// Issue 7: the Labkesda --------------------------------------------------------------------
+
+/// Kota Serang's laboratory: a parameter, a package, and an order for the victim partner whose
+/// sampling location is a secret marker. Returns the order's id.
+async fn lab_victims(app: &TestApp, admin: &sinergi_store::users::User, partner: sinergi_domain::PartnerId) -> String {
+    use sinergi_domain::lab::{Limit, Medium};
+    use sinergi_store::lab::{NewLabOrder, NewLabPackage, NewLabParameter};
+    let tenant = admin.tenant.clone().expect("tenant");
+    let actor = admin.actor();
+    let bod = app
+        .store
+        .add_lab_parameter(
+            &actor,
+            &tenant,
+            NewLabParameter {
+                medium: Medium::Wastewater,
+                name: "BOD".into(),
+                unit: "mg/L".into(),
+                method: "SNI 6989.72:2009".into(),
+                limit: Limit::Max { max: 30.0 },
+                legal_basis: "Permen LHK P.68/2016".into(),
+                tariff: 150_000,
+                tariff_basis: "Perda".into(),
+                turnaround_days: 7,
+            },
+        )
+        .await
+        .expect("victim parameter");
+    let package = app
+        .store
+        .add_lab_package(
+            &actor,
+            &tenant,
+            NewLabPackage {
+                medium: Medium::Wastewater,
+                name: "Paket air limbah".into(),
+                parameters: vec![bod],
+                tariff: 150_000,
+                tariff_basis: "Perda".into(),
+                turnaround_days: 7,
+            },
+        )
+        .await
+        .expect("victim package");
+    let order = app
+        .store
+        .create_lab_order(
+            &actor,
+            &tenant,
+            NewLabOrder {
+                partner,
+                medium: Medium::Wastewater,
+                packages: vec![package],
+                parameters: vec![],
+                location: MARKERS[0].into(),
+                note: Some(MARKERS[1].into()),
+            },
+        )
+        .await
+        .expect("victim order");
+    order.to_string()
 }

@@ -14,6 +14,8 @@ pub mod tokens;
 pub mod markets;
 // Catalogue (issue 6, part 5)
 pub mod catalogue;
+// Issue 7: the Labkesda
+pub mod lab;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -97,6 +99,8 @@ impl Modify for BearerAuth {
         markets::list_referrals, markets::create_referral, markets::get_referral, markets::move_referral,
         // Catalogue (issue 6, part 5)
         catalogue::public_catalogue,
+        // Issue 7: the Labkesda
+        lab::catalogue, lab::orders, lab::results, lab::revenue, lab::verify_certificate,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -113,6 +117,8 @@ impl Modify for BearerAuth {
         (name = "markets", description = "Market channels (modern retail, MBG/SPPG kitchens, Koperasi Merah Putih, e-catalogue) with their pipelines, and financing referrals (KUR) to partner banks. A bank's user sees only its bank's referrals."),
         // Catalogue (issue 6, part 5)
         (name = "catalogue", description = "The public catalogue of curated UMKM products: search by words, category, kecamatan and permit."),
+        // Issue 7: the Labkesda
+        (name = "lab", description = "The regional laboratory (Labkesda): catalogue and tariffs, orders, results against quality standards, retribution revenue, and the public check of a certificate."),
     )
 )]
 pub struct ApiDoc;

@@ -35,6 +35,9 @@ pub mod financing;
 // Catalogue (issue 6, part 5)
 pub mod catalogue;
 pub mod catalogue_public;
+// Issue 7: the Labkesda
+pub mod lab;
+pub mod lab_report;
 
 use std::collections::HashMap;
 
@@ -114,6 +117,10 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     // Catalogue (issue 6, part 5): the officers' catalogue, a Pemda's like the registry.
     if Permission::ManageUmkm.allows(role) && role != Role::PlatformAdmin {
         items.push(("/umkm/katalog", "nav-catalogue"));
+    }
+    // Issue 7: the Labkesda: the Pemda's users see the laboratory; a company orders tests.
+    if (Permission::ViewLab.allows(role) && role != Role::PlatformAdmin) || role == Role::Partner {
+        items.push(("/lab/order", "nav-lab"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));

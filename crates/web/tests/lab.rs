@@ -1,0 +1,238 @@
+//! The Labkesda through the real server on the demo data: a factory's partner user orders a
+//! wastewater test; the lab officer quotes it, records the payment (a wrong amount refused next
+//! to its field), receives the sample and enters results (a wrong value refused next to its
+//! parameter); the analyst cannot verify, a second officer does and publishes; the factory
+//! downloads the certificate and anyone verifies it. Illegal steps are refused naming the
+//! state; another Pemda and another company get 404; the dashboard, its exports and the API.
+
+mod common;
+
+use common::{Session, TestApp};
+use reqwest::StatusCode;
+use sinergi_domain::auth::Email;
+use sinergi_domain::cooperation::outcomes::OutcomeKind;
+use sinergi_domain::lab::Medium;
+use sinergi_domain::{RegionCode, Role};
+use sinergi_store::sessions::{SessionKind, SessionPolicy};
+
+fn kota() -> RegionCode {
+    RegionCode::parse("36.73").expect("code")
+}
+
+async fn login(app: &TestApp, email: &str) -> Session {
+    let user = app.store.user_for_login(&Email::parse(email).expect("email")).await.expect("lookup").expect("user").0;
+    app.session_for(user).await
+}
+
+async fn step(app: &TestApp, s: &Session, order: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let r = app.post_form(Some(s), &format!("/lab/order/{order}/langkah"), fields).send().await.expect("step");
+    let status = r.status();
+    (status, r.text().await.expect("body"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_factory_order_runs_from_the_portal_to_a_verified_certificate() {
+    let app = TestApp::start().await;
+    let factory = login(&app, sinergi_demo::lab::FACTORY_USER_EMAIL).await;
+    let officer = app.session(Role::LabOfficer, "kota-serang").await;
+    let verifier = login(&app, sinergi_demo::lab::VERIFIER_EMAIL).await;
+    let catalogue = app.store.lab_catalogue(&officer.user.actor(), &kota()).await.expect("catalogue");
+    let package = catalogue.packages.iter().find(|p| p.medium == Medium::Wastewater).expect("wastewater package");
+    let parameters: Vec<_> = package.parameters.clone();
+
+    // The catalogue shows the Perda's tariffs; the factory orders from the portal.
+    let html = app.get(Some(&factory), "/lab/katalog").send().await.expect("catalogue").text().await.expect("body");
+    assert!(html.contains("Rp 550.000") && html.contains("Perda Kota Serang"), "tariffs with their Perda");
+    let r = app
+        .post_form(
+            Some(&factory),
+            "/lab/order",
+            &[("medium", "air-limbah"), ("package", &package.id.to_string()), ("location", "")],
+        )
+        .send()
+        .await
+        .expect("order");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the sampling location is required");
+    assert!(r.text().await.expect("body").contains("location-error"));
+    let r = app
+        .post_form(
+            Some(&factory),
+            "/lab/order",
+            &[("medium", "air-limbah"), ("package", &package.id.to_string()), ("location", "Outlet IPAL")],
+        )
+        .send()
+        .await
+        .expect("order");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().expect("location").to_owned();
+    let order = location.trim_start_matches("/lab/order/").to_owned();
+
+    // Another Pemda's officer and another company's user: not found, for reading and acting.
+    let other_pemda = app.session(Role::LabOfficer, "kabupaten-serang").await;
+    assert_eq!(app.get(Some(&other_pemda), &location).send().await.expect("get").status(), StatusCode::NOT_FOUND);
+    assert_eq!(step(&app, &other_pemda, &order, &[("step", "quote")]).await.0, StatusCode::NOT_FOUND);
+    let bank = app.session(Role::Partner, "kota-serang").await;
+    assert_eq!(app.get(Some(&bank), &location).send().await.expect("get").status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(Some(&bank), &format!("{location}/sertifikat.pdf")).send().await.expect("get").status(),
+        StatusCode::NOT_FOUND
+    );
+    // An UMKM owner does not reach the laboratory at all.
+    let owner = app.session(Role::UmkmOwner, "kota-serang").await;
+    assert_eq!(app.get(Some(&owner), "/lab/order").send().await.expect("get").status(), StatusCode::FORBIDDEN);
+
+    // An illegal step is refused, naming the order's state; the factory cannot quote.
+    let (status, body) = step(&app, &officer, &order, &[("step", "verify")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Verifikasi hasil") && body.contains("Terdaftar"),
+        "the refusal names the step and the state"
+    );
+    assert_eq!(step(&app, &factory, &order, &[("step", "quote")]).await.0, StatusCode::FORBIDDEN);
+
+    // Quotation and payment; a wrong amount is refused next to its field.
+    assert_eq!(step(&app, &officer, &order, &[("step", "quote")]).await.0, StatusCode::SEE_OTHER);
+    let (status, body) = step(
+        &app,
+        &officer,
+        &order,
+        &[("step", "pay"), ("invoice_number", "STS/LAB/2026/9001"), ("paid_on", "2026-11-02"), ("amount", "500000")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("amount-error") && body.contains("total penawaran"));
+    let (status, _) = step(
+        &app,
+        &officer,
+        &order,
+        &[
+            ("step", "pay"),
+            ("invoice_number", "STS/LAB/2026/9001"),
+            ("paid_on", "2026-11-02"),
+            ("amount", "Rp 550.000"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = step(
+        &app,
+        &officer,
+        &order,
+        &[
+            ("step", "receive"),
+            ("samples", "Air limbah outlet IPAL, 2 L\nAir limbah inlet IPAL, 2 L"),
+            ("handed_by", "Budi Santoso"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // Results: every parameter in one form; a wrong value is named next to its parameter and
+    // nothing is written.
+    let mut fields: Vec<(String, String)> = vec![("step".into(), "submit".into())];
+    for (i, p) in parameters.iter().enumerate() {
+        fields.push((format!("r_{p}"), if i == 0 { "tiga puluh".into() } else { format!("{},5", i + 5) }));
+    }
+    let as_refs = |f: &[(String, String)]| f.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+    let bad: Vec<(String, String)> = as_refs(&fields);
+    let bad_refs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, body) = step(&app, &officer, &order, &bad_refs).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(&format!("r_{}-error", parameters[0])), "the error sits at the first parameter");
+    let o = app.store.lab_order(&officer.user.actor(), &kota(), order.parse().expect("id")).await.expect("order");
+    assert!(o.results.is_empty(), "nothing half-written");
+    fields[1].1 = "24,5".into();
+    let good_refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(step(&app, &officer, &order, &good_refs).await.0, StatusCode::SEE_OTHER);
+
+    // The analyst cannot verify; the supervisor verifies and publishes.
+    let (status, body) = step(&app, &officer, &order, &[("step", "verify")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("petugas lain"), "the second-person rule is named");
+    assert_eq!(step(&app, &verifier, &order, &[("step", "verify")]).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(step(&app, &verifier, &order, &[("step", "publish")]).await.0, StatusCode::SEE_OTHER);
+
+    // The factory downloads its certificate; anyone verifies the code.
+    let r = app.get(Some(&factory), &format!("{location}/sertifikat.pdf")).send().await.expect("pdf");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"%PDF") && bytes.len() > 1500);
+    let o = app.store.lab_order(&factory.user.actor(), &kota(), order.parse().expect("id")).await.expect("order");
+    let code = o.row.certificate_code.clone().expect("code");
+    let r = app.get(None, &format!("/lab/sertifikat?kode={code}")).send().await.expect("verify");
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("PT Indah Tekstil Cikande") && html.contains("Memenuhi"));
+    let r = app.get(None, "/lab/sertifikat?kode=LAB-AAAA-BBBB-CCCC").send().await.expect("verify");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // The payment is the cooperation's PAD outcome.
+    let admin = app.session(Role::RegionAdmin, "kota-serang").await;
+    let settings = app.store.lab_settings(&admin.user.actor(), &kota()).await.expect("settings");
+    let agreement =
+        app.store.agreement(&admin.user.actor(), settings.agreement_id.expect("agreement")).await.expect("kb");
+    assert!(
+        agreement.outcomes.iter().any(|x| x.kind == OutcomeKind::PadEarned
+            && x.evidence.as_deref().is_some_and(|e| e.contains(&o.row.number))
+            && x.value >= 550_000),
+        "the month's PAD outcome names the order"
+    );
+
+    // The dashboard and its exports, read by a leader.
+    let viewer = app.session(Role::Viewer, "kota-serang").await;
+    let html = app.get(Some(&viewer), "/lab/dasbor").send().await.expect("dash").text().await.expect("body");
+    assert!(html.contains("PT Indah Tekstil Cikande") && html.contains("Kabupaten Serang") && html.contains("p90"));
+    for (path, kind) in [
+        ("/lab/dasbor.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("/lab/dasbor.pdf", "application/pdf"),
+    ] {
+        let r = app.get(Some(&viewer), path).send().await.expect("export");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["content-type"], kind);
+    }
+    assert_eq!(app.get(Some(&factory), "/lab/dasbor").send().await.expect("dash").status(), StatusCode::FORBIDDEN);
+
+    // The API: the factory's token sees its own company's orders only; results with verdicts;
+    // the public check; the paths in the OpenAPI document.
+    let token = app
+        .store
+        .create_session(&factory.user, SessionKind::Api, None, &SessionPolicy::default())
+        .await
+        .expect("token")
+        .token;
+    let orders: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/lab/orders"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("orders")
+        .json()
+        .await
+        .expect("json");
+    let list = orders.as_array().expect("array");
+    assert!(!list.is_empty());
+    let own = factory.user.partner_id.expect("partner").to_string();
+    assert!(list.iter().all(|o| o["partner_id"] == own.as_str()), "only the factory's own orders");
+    let results: serde_json::Value = app
+        .http
+        .get(app.url(&format!("/api/v1/lab/orders/{order}/results")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("results")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(results["status"], "published");
+    assert_eq!(results["results"].as_array().map(Vec::len), Some(parameters.len()));
+    let r = app.get(None, &format!("/api/v1/public/lab-certificates/{code}")).send().await.expect("public");
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc = app.get(None, "/api/v1/openapi.json").send().await.expect("openapi").text().await.expect("body");
+    for path in
+        ["/api/v1/lab/catalogue", "/api/v1/lab/orders", "/api/v1/lab/revenue", "/api/v1/public/lab-certificates/{code}"]
+    {
+        assert!(doc.contains(path), "{path} in the OpenAPI document");
+    }
+}
