@@ -192,3 +192,12 @@ typed_id!(
     /// A physical gallery (pusat galeri UMKM) that displays curated products.
     GalleryId
 );
+// Issue 7: demand matching.
+typed_id!(
+    /// A buyer's demand (permintaan) for goods or services that local suppliers may offer.
+    DemandId
+);
+typed_id!(
+    /// A supplier's offer (penawaran) answering a demand.
+    DemandOfferId
+);

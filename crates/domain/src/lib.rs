@@ -42,3 +42,5 @@ pub enum CodeError {
 }
 // Catalogue (issue 6, part 5)
 pub use ids::{GalleryId, ProductId};
+// Issue 7: demand matching
+pub use ids::{DemandId, DemandOfferId};
