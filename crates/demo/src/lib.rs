@@ -9,6 +9,8 @@ pub mod umkm;
 pub mod markets;
 // Catalogue (issue 6, part 5)
 pub mod catalogue;
+// Issue 7: demand matching
+pub mod demand;
 
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage};
@@ -609,6 +611,18 @@ pub fn demo_logins() -> Vec<DemoLogin> {
         email: markets::BANK_USER_EMAIL.to_owned(),
         name: markets::BANK_USER_NAME.to_owned(),
     });
+    // Issue 7: demand matching: SPPG Cikande's kitchen manager and an egg farm's owner.
+    for (role, email, name) in [
+        (Role::Partner, demand::SPPG_USER_EMAIL, demand::SPPG_USER_NAME),
+        (Role::UmkmOwner, demand::EGG_OWNER_EMAIL, demand::EGG_OWNER_NAME),
+    ] {
+        out.push(DemoLogin {
+            tenant: Some("Kabupaten Serang".to_owned()),
+            role,
+            email: email.to_owned(),
+            name: name.to_owned(),
+        });
+    }
     out
 }
 
@@ -772,6 +786,9 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
             report.users_created += 1;
             // Catalogue (issue 6, part 5): after the registry and the owner's business.
             catalogue::load(store, &system, &tenant.code, &owner).await?;
+            // Issue 7: demand matching, over the registry, channels and catalogue above.
+            demand::load(store, &system, &tenant.code, hash.clone()).await?;
+            report.users_created += 2;
         }
     }
     Ok(report)

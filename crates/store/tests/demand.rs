@@ -153,8 +153,10 @@ store_tests! {
 
         // The engine, fed from the store, ranks the local egg farm first; only the NIB holder
         // passes the permit filter.
+        let kmp = partner(&store, "cooperative", "Koperasi Merah Putih Cikande").await;
         let facts = store.supplier_facts(&Actor::system("supply"), &kab()).await.expect("facts");
-        assert!(facts.iter().any(|f| f.id == SupplierRef::Partner(sppg)), "a company partner is a supplier too");
+        assert!(facts.iter().any(|f| f.id == SupplierRef::Partner(kmp)), "a cooperative is a supplier too");
+        assert!(!facts.iter().any(|f| f.id == SupplierRef::Partner(sppg)), "a company buys here, it does not supply");
         let index = SupplyIndex::build(facts);
         let query = DemandQuery {
             kbli: draft.kbli.clone(),

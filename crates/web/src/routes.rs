@@ -31,6 +31,8 @@ use crate::pages::{
 use crate::pages::{channels, financing};
 // Catalogue (issue 6, part 5)
 use crate::pages::{catalogue, catalogue_public};
+// Issue 7: demand matching
+use crate::pages::demand;
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -410,6 +412,20 @@ fn table() -> Routes {
         .get("/publik/{tenant_slug}/katalog/{product_id}", Public, catalogue_public::product)
         .get("/publik/{tenant_slug}/galeri", Public, catalogue_public::galleries)
         .get("/api/v1/public/{tenant_slug}/katalog", Public, api::catalogue::public_catalogue)
+        // Issue 7: demand matching. Open to every logged-in user: the store shows each its
+        // share (the Pemda's people all, a buyer its own, a supplier what it was notified of).
+        .get("/permintaan", User, demand::list)
+        .get("/permintaan/baru", User, demand::new_form)
+        .post("/permintaan", User, demand::create)
+        .get("/permintaan.xlsx", User, demand::export)
+        .get("/permintaan/nilai", umkm_r, demand::value)
+        .get("/permintaan/{demand_id}", User, demand::show)
+        .post("/permintaan/{demand_id}/beritahu", User, demand::notify)
+        .post("/permintaan/{demand_id}/penawaran", User, demand::offer)
+        .post("/permintaan/{demand_id}/terima", User, demand::accept)
+        .post("/permintaan/{demand_id}/tutup", User, demand::close)
+        .get("/api/v1/demands", User, api::demand::list_demands)
+        .get("/api/v1/demands/{demand_id}/matches", User, api::demand::demand_matches)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -18,16 +18,17 @@ use crate::{Result, Store, StoreError};
 /// Businesses read per query while the facts are gathered.
 const BATCH: u64 = 20_000;
 
-/// Partners that supply goods and services: cooperatives (Koperasi Merah Putih), BUMN/BUMD,
-/// and companies. Banks, universities, regions and associations do not supply goods.
-pub const SUPPLYING_PARTNERS: [PartnerKind; 3] =
-    [PartnerKind::Cooperative, PartnerKind::StateEnterprise, PartnerKind::Company];
+/// Partners that supply local goods and services: cooperatives (Koperasi Merah Putih) and
+/// BUMN/BUMD. Companies are the buyers here; banks, universities, regions and associations do
+/// not supply goods.
+pub const SUPPLYING_PARTNERS: [PartnerKind; 2] = [PartnerKind::Cooperative, PartnerKind::StateEnterprise];
 
 #[derive(sqlx::FromRow)]
 struct BizRow {
     id: Uuid,
     name: String,
     products: Option<String>,
+    nib: Option<String>,
     desa_code: Option<String>,
     kecamatan_code: Option<String>,
 }
@@ -77,7 +78,7 @@ impl Store {
         use UmkmBusinesses as B;
         loop {
             let mut q = Query::select()
-                .columns([B::Id, B::Name, B::Products, B::DesaCode, B::KecamatanCode])
+                .columns([B::Id, B::Name, B::Products, B::Nib, B::DesaCode, B::KecamatanCode])
                 .from(B::Table)
                 .and_where(Expr::col(B::TenantCode).eq(t))
                 .and_where(Expr::col(B::Status).eq("active"))
@@ -100,7 +101,14 @@ impl Store {
                     kbli: Vec::new(),
                     categories: Vec::new(),
                     text: r.products.unwrap_or_default(),
-                    permits: Vec::new(),
+                    // An NIB on the registry row is a permit without expiry, whether or not it
+                    // was also entered as a permit.
+                    permits: r
+                        .nib
+                        .filter(|n| !n.is_empty())
+                        .map(|_| HeldPermit { kind: PermitKind::Nib, expires: None })
+                        .into_iter()
+                        .collect(),
                     capacity_per_month: None,
                     curated_products: 0,
                     channels: 0,

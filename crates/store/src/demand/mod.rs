@@ -415,7 +415,12 @@ async fn read_notified(tx: &mut Tx, tenant: &RegionCode, demand: DemandId) -> Re
 /// A demand the actor may see, with its offers and notified suppliers cut to the actor's
 /// share. Another Pemda's, or one outside the actor's share, is not found.
 async fn find_demand(tx: &mut Tx, actor: &Actor, tenant: &RegionCode, id: DemandId) -> Result<DemandDetail> {
-    let reader = reader(tx, actor, tenant).await?;
+    // Looked up in the Pemda first, then in the actor's share: a wrong id, or one the actor
+    // may not see (whatever its role), is "not found", never "forbidden".
+    if read_demands(tx, tenant, &Reader::Officer, Some(id)).await?.is_empty() {
+        return Err(StoreError::NotFound);
+    }
+    let reader = reader(tx, actor, tenant).await.map_err(|_| StoreError::NotFound)?;
     let demand = read_demands(tx, tenant, &reader, Some(id)).await?.pop().ok_or(StoreError::NotFound)?;
     let may_decide = decides_for(actor, demand.buyer_id);
     let mut notified = read_notified(tx, tenant, id).await?;
@@ -429,8 +434,14 @@ async fn find_demand(tx: &mut Tx, actor: &Actor, tenant: &RegionCode, id: Demand
         notified.retain(|n| mine.contains(&n.supplier));
         offers.retain(|o| mine.contains(&o.supplier));
     }
-    let may_offer_as =
-        notified.iter().filter(|n| mine.contains(&n.supplier)).map(|n| (n.supplier, n.name.clone())).collect();
+    // An officer who keeps the registry records an offer a supplier made by phone or in person,
+    // as it posts a demand for a buyer.
+    let records_for_all = matches!(reader, Reader::Officer) && actor.can(Permission::ManagePartners);
+    let may_offer_as = notified
+        .iter()
+        .filter(|n| records_for_all || mine.contains(&n.supplier))
+        .map(|n| (n.supplier, n.name.clone()))
+        .collect();
     Ok(DemandDetail { demand, notified, offers, may_decide, may_offer_as })
 }
 

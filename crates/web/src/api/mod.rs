@@ -14,6 +14,8 @@ pub mod tokens;
 pub mod markets;
 // Catalogue (issue 6, part 5)
 pub mod catalogue;
+// Issue 7: demand matching
+pub mod demand;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -97,6 +99,8 @@ impl Modify for BearerAuth {
         markets::list_referrals, markets::create_referral, markets::get_referral, markets::move_referral,
         // Catalogue (issue 6, part 5)
         catalogue::public_catalogue,
+        // Issue 7: demand matching
+        demand::list_demands, demand::demand_matches,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -113,6 +117,8 @@ impl Modify for BearerAuth {
         (name = "markets", description = "Market channels (modern retail, MBG/SPPG kitchens, Koperasi Merah Putih, e-catalogue) with their pipelines, and financing referrals (KUR) to partner banks. A bank's user sees only its bank's referrals."),
         // Catalogue (issue 6, part 5)
         (name = "catalogue", description = "The public catalogue of curated UMKM products: search by words, category, kecamatan and permit."),
+        // Issue 7: demand matching
+        (name = "demand", description = "Buyers' demands and the local suppliers ranked for each, with the reasons (hard filters: active, permits valid at the deadline, capacity; soft scores: KBLI, category, words, nearness, curation, channels, past deals)."),
     )
 )]
 pub struct ApiDoc;

@@ -35,6 +35,8 @@ pub mod financing;
 // Catalogue (issue 6, part 5)
 pub mod catalogue;
 pub mod catalogue_public;
+// Issue 7: demand matching
+pub mod demand;
 
 use std::collections::HashMap;
 
@@ -114,6 +116,10 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     // Catalogue (issue 6, part 5): the officers' catalogue, a Pemda's like the registry.
     if Permission::ManageUmkm.allows(role) && role != Role::PlatformAdmin {
         items.push(("/umkm/katalog", "nav-catalogue"));
+    }
+    // Issue 7: demand matching: every Pemda user; the store shows each its share.
+    if role != Role::PlatformAdmin {
+        items.push(("/permintaan", "nav-demand"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
