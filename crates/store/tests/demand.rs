@@ -151,8 +151,8 @@ store_tests! {
         assert!(matches!(store.demand(&other, &kab(), id).await, Err(StoreError::NotFound)));
         assert!(matches!(store.demand(&actor(Role::RegionAdmin, "36.73"), &code("36.73"), id).await, Err(StoreError::NotFound)));
 
-        // The engine, fed from the store, ranks the local egg farm first; only the NIB holder
-        // passes the permit filter.
+        // The engine, fed from the store, ranks the egg farm of the same desa first, the one of
+        // the next kecamatan second; the snack maker agrees on nothing asked for.
         let kmp = partner(&store, "cooperative", "Koperasi Merah Putih Cikande").await;
         let facts = store.supplier_facts(&Actor::system("supply"), &kab()).await.expect("facts");
         assert!(facts.iter().any(|f| f.id == SupplierRef::Partner(kmp)), "a cooperative is a supplier too");
@@ -168,7 +168,7 @@ store_tests! {
             on: draft.deadline,
         };
         let top = index.top(&query, 20);
-        assert_eq!(top.len(), 1, "{top:?}");
+        assert_eq!(top.len(), 2, "{top:?}");
         assert_eq!(top[0].supplier, SupplierRef::Business(ids[0]));
 
         // The owner sees nothing before being notified.
@@ -179,7 +179,7 @@ store_tests! {
             store.notify_demand_suppliers(&owner, &kab(), id, &top, &link).await,
             Err(StoreError::NotFound)
         ));
-        assert_eq!(store.notify_demand_suppliers(&buyer, &kab(), id, &top, &link).await.unwrap(), 1);
+        assert_eq!(store.notify_demand_suppliers(&buyer, &kab(), id, &top, &link).await.unwrap(), 2);
         assert_eq!(store.notify_demand_suppliers(&buyer, &kab(), id, &top, &link).await.unwrap(), 0, "once only");
         let mails = store.due_mail(10).await.expect("outbox");
         assert!(mails.iter().any(|m| m.to == "berkah@telur.id" && m.subject.contains("Telur ayam ras")), "{mails:?}");
