@@ -154,8 +154,6 @@ async fn an_sppg_demand_for_eggs_goes_from_matching_to_a_deal() {
     // The demo's vegetable deal (300 kg × Rp 9.500) plus this one.
     assert!(html.contains("Rp 24.450.000"), "the total of both deals");
     assert_eq!(app.get(Some(&sppg), "/permintaan/nilai").send().await.expect("value").status(), StatusCode::FORBIDDEN);
-    let en = app.get(Some(&officer), "/permintaan/nilai?lang=en").send().await.expect("value");
-    assert_eq!(en.status(), StatusCode::OK);
 
     // The workbook and the API.
     let r = app.get(Some(&officer), "/permintaan.xlsx").send().await.expect("xlsx");
