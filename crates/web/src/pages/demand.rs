@@ -163,7 +163,7 @@ fn permit_label(tr: Tr, p: PermitKind) -> String {
 
 fn place(code: &RegionCode) -> String {
     let mut parts: Vec<String> =
-        sinergi_reference::region_path(code).iter().rev().take(2).map(|r| r.name.clone()).collect();
+        sinergi_reference::region_path(code).iter().rev().take(2).map(|r| r.title().into_owned()).collect();
     if parts.is_empty() {
         return region_name(Some(code));
     }
