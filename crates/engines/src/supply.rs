@@ -246,6 +246,14 @@ struct Row {
     alive: bool,
 }
 
+/// Count a reason's points, and keep the reason when the reasons are written out.
+fn add(r: Reason, score: &mut u32, out: &mut Option<Vec<Reason>>) {
+    *score += r.points();
+    if let Some(o) = out.as_mut() {
+        o.push(r);
+    }
+}
+
 /// The supplier index of one Pemda (or of a benchmark's million).
 #[derive(Debug, Default)]
 pub struct SupplyIndex {
@@ -318,7 +326,13 @@ struct QueryWords {
     originals: Vec<String>,
     exact: FxHashMap<u32, usize>,
     near: FxHashMap<u32, usize>,
+    /// Per vocabulary word: 0 when the query does not hold it, else 1 + the query word's
+    /// index, with [`NEAR_FLAG`] set when met by a typo. A table, not a map: every candidate's
+    /// every word is looked up.
+    table: Vec<u8>,
 }
+
+const NEAR_FLAG: u8 = 0x80;
 
 impl SupplyIndex {
     pub fn build(facts: impl IntoIterator<Item = SupplierFacts>) -> SupplyIndex {
@@ -443,7 +457,12 @@ impl SupplyIndex {
     }
 
     fn query_words(&self, text: &str) -> QueryWords {
-        let mut q = QueryWords { originals: Vec::new(), exact: FxHashMap::default(), near: FxHashMap::default() };
+        let mut q = QueryWords {
+            originals: Vec::new(),
+            exact: FxHashMap::default(),
+            near: FxHashMap::default(),
+            table: Vec::new(),
+        };
         for (i, (term, original)) in terms(text).into_iter().take(MAX_QUERY_WORDS).enumerate() {
             q.originals.push(original);
             if let Some(id) = self.word_id.get(term.as_str()) {
@@ -460,6 +479,15 @@ impl SupplyIndex {
                 if bounded_distance(term.as_bytes(), w.as_bytes(), max).is_some() {
                     q.near.entry(id as u32).or_insert(i);
                 }
+            }
+        }
+        if !q.exact.is_empty() || !q.near.is_empty() {
+            q.table = vec![0; self.vocabulary.len()];
+            for (id, i) in &q.near {
+                q.table[*id as usize] = (*i as u8 + 1) | NEAR_FLAG;
+            }
+            for (id, i) in &q.exact {
+                q.table[*id as usize] = *i as u8 + 1;
             }
         }
         q
@@ -495,10 +523,16 @@ impl SupplyIndex {
         if let Some(c) = demand.category {
             candidates.extend_from_slice(&self.by_category[Category::ALL.iter().position(|x| *x == c).unwrap_or(0)]);
         }
-        candidates.sort_unstable();
-        candidates.dedup();
+        // Each candidate once: a bit per row (125 KB at a million) rather than sorting the
+        // posting lists' union, which costs more than scoring it.
+        let mut seen = vec![0u64; self.rows.len().div_ceil(64)];
         let mut scored: Vec<(u32, u32)> = Vec::new();
         for slot in candidates {
+            let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+            if seen[word] & bit != 0 {
+                continue;
+            }
+            seen[word] |= bit;
             if let Some(score) = self.score(slot, demand, &words, want_kbli, want_section, &want_region, None) {
                 scored.push((score, slot));
             }
@@ -546,13 +580,10 @@ impl SupplyIndex {
         }
         // Hard filters first: they are cheap and most often decisive.
         let permits = &self.permits[row.permit_start as usize..(row.permit_start + u32::from(row.permit_len)) as usize];
-        let mut valid: Vec<HeldPermit> = Vec::new();
         for want in &demand.permits {
-            let best = permits
-                .iter()
-                .filter(|p| p.kind == *want && p.expires.is_none_or(|e| e >= demand.on))
-                .max_by_key(|p| p.expires.map_or(i32::MAX, |e| e.to_julian_day()))?;
-            valid.push(*best);
+            if !permits.iter().any(|p| p.kind == *want && p.expires.is_none_or(|e| e >= demand.on)) {
+                return None;
+            }
         }
         if let Some(need) = demand.monthly_quantity
             && row.capacity >= 0
@@ -560,49 +591,75 @@ impl SupplyIndex {
         {
             return None;
         }
-        let mut out: Vec<Reason> = Vec::new();
-        // What: KBLI, category, words.
+        // What: KBLI, category, words. Points are added as they are found; the reasons are
+        // written out only for the few suppliers shown (the same points, see `Reason::points`).
+        let mut out: Option<Vec<Reason>> = reasons.is_some().then(Vec::new);
+        let mut score = 0u32;
+        let mut agrees = false;
         let codes = &self.kbli[row.kbli_start as usize..(row.kbli_start + u32::from(row.kbli_len)) as usize];
         if let Some(want) = want_kbli
             && let Some((parts, digits)) =
                 codes.iter().map(|c| (*c, shared_digits(*c, want))).filter(|(_, d)| *d >= 2).max_by_key(|(_, d)| *d)
         {
-            out.push(Reason::Kbli { code: format!("{:0width$}", parts.1, width = parts.0 as usize), digits });
+            agrees = true;
+            // The code's text is made only for the suppliers shown.
+            let r = Reason::Kbli { code: String::new(), digits };
+            match out.as_mut() {
+                Some(_) => {
+                    let code = format!("{:0width$}", parts.1, width = parts.0 as usize);
+                    add(Reason::Kbli { code, digits }, &mut score, &mut out);
+                }
+                None => score += r.points(),
+            }
         } else if let Some(letter) = want_section
             && let Some(c) = codes.iter().find(|c| {
                 let s = format!("{:0width$}", c.1, width = c.0 as usize);
                 KbliCode::parse(&s).ok().and_then(|k| k.section()) == Some(letter)
             })
         {
-            out.push(Reason::Kbli { code: format!("{:0width$}", c.1, width = c.0 as usize), digits: 1 });
+            agrees = true;
+            add(
+                Reason::Kbli { code: format!("{:0width$}", c.1, width = c.0 as usize), digits: 1 },
+                &mut score,
+                &mut out,
+            );
         }
         if let Some(c) = demand.category
             && row.categories & category_bit(c) != 0
         {
-            out.push(Reason::Category { category: c });
+            agrees = true;
+            add(Reason::Category { category: c }, &mut score, &mut out);
         }
-        let tokens = &self.tokens[row.token_start as usize..(row.token_start + u32::from(row.token_len)) as usize];
-        let mut exact: Vec<usize> = Vec::new();
-        let mut near: Vec<usize> = Vec::new();
-        for t in tokens {
-            if let Some(i) = words.exact.get(t) {
-                if !exact.contains(i) {
-                    exact.push(*i);
+        if !words.table.is_empty() {
+            let tokens = &self.tokens[row.token_start as usize..(row.token_start + u32::from(row.token_len)) as usize];
+            // Bit i: the query's word i, met exactly or by a typo.
+            let (mut exact, mut near) = (0u16, 0u16);
+            for t in tokens {
+                let hit = words.table[*t as usize];
+                if hit == 0 {
+                    continue;
                 }
-            } else if let Some(i) = words.near.get(t)
-                && !near.contains(i)
-            {
-                near.push(*i);
+                let bit = 1u16 << ((hit & !NEAR_FLAG) - 1);
+                if hit & NEAR_FLAG == 0 { exact |= bit } else { near |= bit }
+            }
+            near &= !exact;
+            if exact | near != 0 {
+                agrees = true;
+                match out.as_mut() {
+                    Some(_) => {
+                        let name = |m: u16| {
+                            (0..words.originals.len())
+                                .filter(|i| m & (1 << i) != 0)
+                                .map(|i| words.originals[i].clone())
+                                .collect::<Vec<_>>()
+                        };
+                        add(Reason::Words { exact: name(exact), near: name(near) }, &mut score, &mut out);
+                    }
+                    None => score += 2 * exact.count_ones() + near.count_ones(),
+                }
             }
         }
-        near.retain(|i| !exact.contains(i));
-        if !exact.is_empty() || !near.is_empty() {
-            exact.sort_unstable();
-            near.sort_unstable();
-            let name = |v: &[usize]| v.iter().map(|i| words.originals[*i].clone()).collect::<Vec<_>>();
-            out.push(Reason::Words { exact: name(&exact), near: name(&near) });
-        }
-        if out.is_empty() {
+        if !agrees {
             return None;
         }
         // Where, and track record.
@@ -612,21 +669,26 @@ impl SupplyIndex {
             .find(|(_, i)| row.region[*i] != 0 && row.region[*i] == want_region[*i])
             .map(|(n, _)| n);
         if let Some(nearness) = nearness {
-            out.push(Reason::Near { nearness });
+            add(Reason::Near { nearness }, &mut score, &mut out);
         }
         if row.curated > 0 {
-            out.push(Reason::Curated { products: row.curated });
+            add(Reason::Curated { products: row.curated }, &mut score, &mut out);
         }
         if row.channels > 0 {
-            out.push(Reason::Channels { count: row.channels });
+            add(Reason::Channels { count: row.channels }, &mut score, &mut out);
         }
         if row.deals > 0 {
-            out.push(Reason::PastDeals { count: row.deals });
+            add(Reason::PastDeals { count: row.deals }, &mut score, &mut out);
         }
-        let score = out.iter().map(Reason::points).sum();
-        if let Some(reasons) = reasons {
-            for p in valid {
-                out.push(Reason::PermitValid { permit: p.kind, until: p.expires });
+        if let (Some(reasons), Some(mut out)) = (reasons, out) {
+            for want in &demand.permits {
+                if let Some(p) = permits
+                    .iter()
+                    .filter(|p| p.kind == *want && p.expires.is_none_or(|e| e >= demand.on))
+                    .max_by_key(|p| p.expires.map_or(i32::MAX, |e| e.to_julian_day()))
+                {
+                    out.push(Reason::PermitValid { permit: p.kind, until: p.expires });
+                }
             }
             if let Some(need) = demand.monthly_quantity
                 && row.capacity >= need
