@@ -1995,8 +1995,9 @@ mod tests {
     #[test]
     fn one_login_per_role_per_pemda() {
         let logins = demo_logins();
-        // One per role per Pemda, the platform's operator, and Bank BJB's KUR analyst.
-        assert_eq!(logins.len(), 1 + 4 * 7 + 1);
+        // One per role per Pemda, the platform's operator, and Bank BJB's KUR analyst; demand
+        // matching (issue 7): SPPG Cikande's manager and an egg farm's owner.
+        assert_eq!(logins.len(), 1 + 4 * 7 + 1 + 2);
         for p in &PEMDA {
             for role in Role::TENANT_ROLES {
                 assert!(logins.iter().any(|l| l.email == demo_email(role, p.slug)), "{} {}", p.slug, role);

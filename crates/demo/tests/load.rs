@@ -9,8 +9,9 @@ store_tests! {
         let small = DemoOptions { umkm_generated: 500 };
         let first = load_with(&store, small).await.expect("load");
         assert_eq!(first.tenants_created, 4);
-        // One per role per Pemda, the operator, and Bank BJB's KUR analyst (markets).
-        assert_eq!(first.users_created, 30);
+        // One per role per Pemda, the operator, and Bank BJB's KUR analyst (markets); demand
+        // matching adds SPPG Cikande's manager and an egg farm's owner.
+        assert_eq!(first.users_created, 32);
         assert!(first.agencies_created >= 36);
         assert!(first.needs_created >= 10);
         assert_eq!(first.meetings_created, 4, "Tangsel's mapping meeting, the Serang meeting and CSR forum, Kota Tangerang's FGD");
@@ -33,7 +34,7 @@ store_tests! {
         assert_eq!(imports.len(), 2);
         let system = Actor::system("t");
         let users = store.users(&system, &UserFilter::default()).await.expect("users");
-        assert_eq!(users.len(), 30);
+        assert_eq!(users.len(), 32);
         let labkesda = store.agencies(&system, None).await.expect("agencies")
             .into_iter().filter(|a| a.name == "UPTD Laboratorium Kesehatan Daerah").count();
         assert_eq!(labkesda, 4, "every Pemda has its Labkesda under Dinas Kesehatan");
