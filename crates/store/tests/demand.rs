@@ -260,6 +260,15 @@ store_tests! {
         let other_user = user(&store, Role::Partner, "lain@pt.id", Some(other)).await;
         assert!(store.demands(&other_user, &kab()).await.unwrap().is_empty());
         assert!(matches!(store.close_demand(&other_user, &kab(), id).await, Err(StoreError::NotFound)));
+        // What changed since a version is read again, and only that (the index's upserts).
+        let system = Actor::system("supply");
+        let before = store.supply_version(&system, &kab()).await.unwrap();
+        let (none, gone) = store.supplier_facts_changed(&system, &kab(), before).await.unwrap().expect("few changes");
+        assert!(none.is_empty() && gone.is_empty(), "nothing changed since");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let kmp = partner(&store, "cooperative", "Koperasi Merah Putih Kibin").await;
+        let (ups, _) = store.supplier_facts_changed(&system, &kab(), before).await.unwrap().expect("few changes");
+        assert_eq!(ups.iter().map(|f| f.id).collect::<Vec<_>>(), vec![SupplierRef::Partner(kmp)]);
         store.close_demand(&officer, &kab(), id).await.expect("close");
         assert_eq!(store.demand(&officer, &kab(), id).await.unwrap().demand.status, DemandStatus::Closed);
         assert_eq!(store.demand_funnel(&officer, &kab()).await.unwrap().deals, 0);

@@ -92,6 +92,26 @@ async fn an_sppg_demand_for_eggs_goes_from_matching_to_a_deal() {
     assert!(top.contains("desa yang sama") && top.contains("KBLI 01462 sama 5 digit"), "with its reasons");
     assert!(top.contains("izin NIB berlaku"), "the permit filter is shown as a reason");
 
+    // A write is visible to the very next ranking (the changed supplier is upserted, not left
+    // to a background rebuild): a cooperative of the same desa that sells eggs, with an NIB on its profile.
+    let coop = sinergi_store::partners::PartnerInput::parse(
+        "cooperative",
+        "Koperasi Merah Putih Desa Cikande",
+        "36.04.15.2001",
+        "9120009876543",
+        "",
+        "01462",
+        "Peternakan",
+        "",
+        "",
+        "Telur ayam ras segar dari kandang anggota koperasi",
+        true,
+    )
+    .expect("partner");
+    app.store.create_partner(&officer.user.actor(), &kab(), coop).await.expect("cooperative");
+    let html = app.get(Some(&sppg), &path).send().await.expect("show").text().await.expect("body");
+    assert!(html.contains("Koperasi Merah Putih Desa Cikande"), "the new supplier is ranked at once");
+
     // The owner sees nothing until notified.
     let html = app.get(Some(&owner), "/permintaan").send().await.expect("list").text().await.expect("body");
     assert!(!html.contains("Telur ayam negeri"));

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query};
 use sinergi_domain::cooperation::needs::PartnerKind;
 use sinergi_domain::market::catalogue::Category;
 use sinergi_domain::umkm::PermitKind;
@@ -17,6 +17,9 @@ use crate::{Result, Store, StoreError};
 
 /// Businesses read per query while the facts are gathered.
 const BATCH: u64 = 20_000;
+/// Beyond this many changed suppliers, an index is rebuilt rather than updated one by one (the
+/// ids go into `IN` lists).
+const MAX_CHANGED: usize = 2_000;
 
 /// Partners that supply local goods and services: cooperatives (Koperasi Merah Putih) and
 /// BUMN/BUMD. Companies are the buyers here; banks, universities, regions and associations do
@@ -71,7 +74,127 @@ impl Store {
     /// supplying partner. Read by the system (the caller checks who asks for a ranking).
     pub async fn supplier_facts(&self, actor: &Actor, tenant: &RegionCode) -> Result<Vec<SupplierFacts>> {
         let tenant = own_tenant(actor, tenant)?;
+        self.read_supplier_facts(&tenant, None).await
+    }
+
+    /// The suppliers changed since `since_ms` (businesses, their permits and products, channel
+    /// entries, partners, deals), as facts to upsert and as suppliers to remove (no longer live);
+    /// `None` when more changed than is worth reading one by one (rebuild instead). What keeps a
+    /// supplier index current in milliseconds after a write.
+    pub async fn supplier_facts_changed(
+        &self,
+        actor: &Actor,
+        tenant: &RegionCode,
+        since_ms: i64,
+    ) -> Result<Option<(Vec<SupplierFacts>, Vec<SupplierRef>)>> {
+        let tenant = own_tenant(actor, tenant)?;
         let t = tenant.as_str();
+        #[derive(sqlx::FromRow)]
+        struct IdRow {
+            id: Uuid,
+        }
+        let ids = |rows: Vec<IdRow>| rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
+        let mut businesses: Vec<Uuid> = ids(self
+            .fetch_all(
+                Query::select()
+                    .expr_as(Expr::col(UmkmBusinesses::Id), "id")
+                    .from(UmkmBusinesses::Table)
+                    .and_where(Expr::col(UmkmBusinesses::TenantCode).eq(t))
+                    .and_where(Expr::col(UmkmBusinesses::UpdatedAt).gt(since_ms)),
+            )
+            .await?);
+        businesses.extend(ids(self
+            .fetch_all(
+                Query::select()
+                    .expr_as(Expr::col(UmkmPermits::BusinessId), "id")
+                    .from(UmkmPermits::Table)
+                    .and_where(Expr::col(UmkmPermits::TenantCode).eq(t))
+                    .and_where(Expr::col(UmkmPermits::CreatedAt).gt(since_ms)),
+            )
+            .await?));
+        businesses.extend(ids(self
+            .fetch_all(
+                Query::select()
+                    .expr_as(Expr::col(CatalogueProducts::BusinessId), "id")
+                    .from(CatalogueProducts::Table)
+                    .and_where(Expr::col(CatalogueProducts::TenantCode).eq(t))
+                    .and_where(Expr::col(CatalogueProducts::UpdatedAt).gt(since_ms)),
+            )
+            .await?));
+        businesses.extend(ids(self
+            .fetch_all(
+                Query::select()
+                    .expr_as(Expr::col(ChannelEntries::BusinessId), "id")
+                    .from(ChannelEntries::Table)
+                    .and_where(Expr::col(ChannelEntries::TenantCode).eq(t))
+                    .and_where(Expr::col(ChannelEntries::UpdatedAt).gt(since_ms)),
+            )
+            .await?));
+        let mut partners: Vec<Uuid> = ids(self
+            .fetch_all(
+                Query::select()
+                    .expr_as(Expr::col(Partners::Id), "id")
+                    .from(Partners::Table)
+                    .and_where(Expr::col(Partners::TenantCode).eq(t))
+                    .and_where(Expr::col(Partners::UpdatedAt).gt(since_ms)),
+            )
+            .await?);
+        // A deal counts for its supplier: the suppliers of demands decided since.
+        let dealt: Vec<IdRow> = self
+            .fetch_all(
+                Query::select()
+                    .expr_as(Expr::col((DemandOffers::Table, DemandOffers::SupplierId)), "id")
+                    .from(DemandOffers::Table)
+                    .inner_join(
+                        Demands::Table,
+                        Expr::col((Demands::Table, Demands::TenantCode))
+                            .equals((DemandOffers::Table, DemandOffers::TenantCode))
+                            .and(
+                                Expr::col((Demands::Table, Demands::Id))
+                                    .equals((DemandOffers::Table, DemandOffers::DemandId)),
+                            ),
+                    )
+                    .and_where(Expr::col((DemandOffers::Table, DemandOffers::TenantCode)).eq(t))
+                    .and_where(Expr::col((DemandOffers::Table, DemandOffers::Status)).eq("diterima"))
+                    .and_where(Expr::col((Demands::Table, Demands::UpdatedAt)).gt(since_ms)),
+            )
+            .await?;
+        for id in ids(dealt) {
+            businesses.push(id);
+            partners.push(id);
+        }
+        businesses.sort_unstable();
+        businesses.dedup();
+        partners.sort_unstable();
+        partners.dedup();
+        if businesses.len() + partners.len() > MAX_CHANGED {
+            return Ok(None);
+        }
+        if businesses.is_empty() && partners.is_empty() {
+            return Ok(Some((Vec::new(), Vec::new())));
+        }
+        let facts = self.read_supplier_facts(&tenant, Some((&businesses, &partners))).await?;
+        // Whatever was asked for and is not live any more (merged, deleted, no longer a
+        // supplying partner) leaves the index.
+        let removed = businesses
+            .iter()
+            .map(|b| SupplierRef::Business(BusinessId::from_uuid(*b)))
+            .chain(partners.iter().map(|p| SupplierRef::Partner(PartnerId::from_uuid(*p))))
+            .filter(|r| !facts.iter().any(|f| f.id == *r))
+            .collect();
+        Ok(Some((facts, removed)))
+    }
+
+    async fn read_supplier_facts(
+        &self,
+        tenant: &RegionCode,
+        only: Option<(&[Uuid], &[Uuid])>,
+    ) -> Result<Vec<SupplierFacts>> {
+        let t = tenant.as_str();
+        let among = |col: Expr| match only {
+            None => Cond::all(),
+            Some((businesses, _)) => Cond::all().add(col.is_in(businesses.iter().copied())),
+        };
         let mut out: Vec<SupplierFacts> = Vec::new();
         let mut at: HashMap<Uuid, usize> = HashMap::new();
         let mut after: Option<Uuid> = None;
@@ -82,6 +205,7 @@ impl Store {
                 .from(B::Table)
                 .and_where(Expr::col(B::TenantCode).eq(t))
                 .and_where(Expr::col(B::Status).eq("active"))
+                .cond_where(among(Expr::col(B::Id)))
                 .order_by(B::Id, Order::Asc)
                 .limit(BATCH)
                 .to_owned();
@@ -125,7 +249,8 @@ impl Store {
                     .column(UmkmBusinessKbli::BusinessId)
                     .expr_as(Expr::col(UmkmBusinessKbli::Code), "value")
                     .from(UmkmBusinessKbli::Table)
-                    .and_where(Expr::col(UmkmBusinessKbli::TenantCode).eq(t)),
+                    .and_where(Expr::col(UmkmBusinessKbli::TenantCode).eq(t))
+                    .cond_where(among(Expr::col(UmkmBusinessKbli::BusinessId))),
             )
             .await?;
         for c in kbli {
@@ -138,7 +263,8 @@ impl Store {
                 Query::select()
                     .columns([UmkmPermits::BusinessId, UmkmPermits::Kind, UmkmPermits::Expires])
                     .from(UmkmPermits::Table)
-                    .and_where(Expr::col(UmkmPermits::TenantCode).eq(t)),
+                    .and_where(Expr::col(UmkmPermits::TenantCode).eq(t))
+                    .cond_where(among(Expr::col(UmkmPermits::BusinessId))),
             )
             .await?;
         for p in permits {
@@ -159,6 +285,8 @@ impl Store {
                     ])
                     .from(CatalogueProducts::Table)
                     .and_where(Expr::col(CatalogueProducts::TenantCode).eq(t))
+                    .cond_where(among(Expr::col(CatalogueProducts::BusinessId)))
+                    .cond_where(among(Expr::col(CatalogueProducts::BusinessId)))
                     .and_where(Expr::col(CatalogueProducts::Status).ne("ditarik")),
             )
             .await?;
@@ -190,6 +318,8 @@ impl Store {
                     .expr_as(Expr::col(ChannelEntries::Id).count(), "n")
                     .from(ChannelEntries::Table)
                     .and_where(Expr::col(ChannelEntries::TenantCode).eq(t))
+                    .cond_where(among(Expr::col(ChannelEntries::BusinessId)))
+                    .cond_where(among(Expr::col(ChannelEntries::BusinessId)))
                     .group_by_col(ChannelEntries::BusinessId),
             )
             .await?;
@@ -204,6 +334,7 @@ impl Store {
             name: String,
             region_code: Option<String>,
             kbli_code: Option<String>,
+            nib: Option<String>,
             sector: Option<String>,
             description: Option<String>,
             active: bool,
@@ -216,12 +347,21 @@ impl Store {
                         Partners::Name,
                         Partners::RegionCode,
                         Partners::KbliCode,
+                        Partners::Nib,
                         Partners::Sector,
                         Partners::Description,
                         Partners::Active,
                     ])
                     .from(Partners::Table)
                     .and_where(Expr::col(Partners::TenantCode).eq(t))
+                    .cond_where(match only {
+                        None => Cond::all(),
+                        Some((_, partners)) => Cond::all().add(Expr::col(Partners::Id).is_in(partners.iter().copied())),
+                    })
+                    .cond_where(match only {
+                        None => Cond::all(),
+                        Some((_, partners)) => Cond::all().add(Expr::col(Partners::Id).is_in(partners.iter().copied())),
+                    })
                     .and_where(Expr::col(Partners::Kind).is_in(SUPPLYING_PARTNERS.iter().map(|k| k.slug()))),
             )
             .await?;
@@ -236,8 +376,14 @@ impl Store {
                 kbli: p.kbli_code.and_then(|c| KbliCode::parse(&c).ok()).into_iter().collect(),
                 categories: Vec::new(),
                 text: format!("{} {}", p.sector.unwrap_or_default(), p.description.unwrap_or_default()),
-                // A partner's permits are not in the registry: it passes no permit filter.
-                permits: Vec::new(),
+                // A partner's permits are not in the registry: only its NIB (on its profile)
+                // passes a permit filter.
+                permits: p
+                    .nib
+                    .filter(|n| !n.is_empty())
+                    .map(|_| HeldPermit { kind: PermitKind::Nib, expires: None })
+                    .into_iter()
+                    .collect(),
                 capacity_per_month: None,
                 curated_products: 0,
                 channels: 0,

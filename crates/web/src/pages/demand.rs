@@ -3,10 +3,10 @@
 //! deal's value counts as captured locally. The store decides who sees and does what
 //! (`sinergi_store::demand`); these pages show it.
 //!
-//! The ranking comes from each Pemda's [`SupplyIndex`] in memory, kept by [`SupplyIndexes`]: it
-//! is rebuilt from the store when the Pemda's latest audited write is newer than the index
-//! (every write is audited), in the background while the previous index answers, so no request
-//! waits for a rebuild once the first index exists.
+//! The ranking comes from each Pemda's [`SupplyIndex`] in memory, kept by [`SupplyIndexes`]: when
+//! the Pemda's latest audited write is newer than the index (every write is audited), the
+//! suppliers changed since are read again and upserted (milliseconds), or, when many changed,
+//! the index is rebuilt in the background while the previous one answers.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -44,10 +44,16 @@ const NOTIFY_DEFAULT: usize = 5;
 // ---------------------------------------------------------------------------------------------
 // The supplier index of each Pemda
 
-/// One Pemda's index and the store version it was built from.
+/// One Pemda's index and the store version it is current with.
 pub struct TenantSupply {
-    pub index: SupplyIndex,
-    version: i64,
+    pub index: std::sync::RwLock<SupplyIndex>,
+    version: std::sync::atomic::AtomicI64,
+}
+
+impl TenantSupply {
+    fn version(&self) -> i64 {
+        self.version.load(std::sync::atomic::Ordering::Acquire)
+    }
 }
 
 /// Every Pemda's supplier index.
@@ -78,8 +84,25 @@ impl SupplyIndexes {
     ) -> AppResult<Arc<TenantSupply>> {
         let version = store.supply_version(&system(), tenant).await?;
         match self.cached(tenant) {
-            Some(index) if index.version >= version => Ok(index),
+            Some(index) if index.version() >= version => Ok(index),
             Some(stale) => {
+                if let Ok(_guard) = self.building.try_lock() {
+                    // A second of slack: a write's audit time and its rows' times are taken
+                    // apart by milliseconds; reading a supplier twice is harmless.
+                    let since = stale.version() - 1_000;
+                    if let Some((upserts, removed)) = store.supplier_facts_changed(&system(), tenant, since).await? {
+                        let mut index = stale.index.write().unwrap_or_else(|p| p.into_inner());
+                        for r in removed {
+                            index.remove(r);
+                        }
+                        for f in upserts {
+                            index.upsert(f);
+                        }
+                        drop(index);
+                        stale.version.store(version, std::sync::atomic::Ordering::Release);
+                        return Ok(stale);
+                    }
+                }
                 if self.building.try_lock().is_ok() {
                     let (this, store, tenant) = (Arc::clone(self), store.clone(), tenant.clone());
                     tokio::spawn(async move {
@@ -100,7 +123,7 @@ impl SupplyIndexes {
         // The version is read before the facts: a write in between makes the index look older
         // than it is (one more rebuild), never newer.
         let version = store.supply_version(&system(), tenant).await?;
-        if let Some(i) = self.cached(tenant).filter(|i| i.version >= version) {
+        if let Some(i) = self.cached(tenant).filter(|i| i.version() >= version) {
             return Ok(i);
         }
         let started = Instant::now();
@@ -109,7 +132,10 @@ impl SupplyIndexes {
             .await
             .map_err(|e| AppError::Internal(anyhow::anyhow!("supplier index: {e}")))?;
         tracing::info!(tenant = %tenant, suppliers = index.len(), ms = started.elapsed().as_millis() as u64, "supplier index built");
-        let built = Arc::new(TenantSupply { index, version });
+        let built = Arc::new(TenantSupply {
+            index: std::sync::RwLock::new(index),
+            version: std::sync::atomic::AtomicI64::new(version),
+        });
         self.tenants.lock().unwrap_or_else(|p| p.into_inner()).insert(tenant.as_str().to_owned(), Arc::clone(&built));
         Ok(built)
     }
@@ -132,7 +158,7 @@ pub fn query_of(d: &DemandRow) -> DemandQuery {
 pub async fn ranked(state: &AppState, tenant: &RegionCode, d: &DemandRow) -> AppResult<Vec<SupplierMatch>> {
     let supply = state.supply_indexes.get(&state.store, tenant).await?;
     // The buyer never supplies itself (a cooperative may buy and sell).
-    let mut top = supply.index.top(&query_of(d), TOP + 1);
+    let mut top = supply.index.read().unwrap_or_else(|p| p.into_inner()).top(&query_of(d), TOP + 1);
     top.retain(|m| m.supplier != SupplierRef::Partner(d.buyer_id));
     top.truncate(TOP);
     Ok(top)
