@@ -1576,6 +1576,103 @@ async function labkesdaJourney(context, base) {
   }
 }
 
+// Issue 7: demand matching ------------------------------------------------------------------
+// SPPG Cikande's manager posts a demand for eggs; the local egg farms are ranked with their
+// reasons; the top ones are notified; H. Jaenudin's farm (its owner's login) offers; the kitchen
+// accepts; the deal shows in the value captured locally.
+const SPPG_USER = 'sppg-cikande@kabupaten-serang.demo.sinergi.id';
+const EGG_OWNER = 'telur-jaenudin@kabupaten-serang.demo.sinergi.id';
+const EGG_FARM = 'Peternakan Ayam Petelur H. Jaenudin';
+const DEMAND_TITLE = 'Telur ayam negeri segar';
+
+async function demandJourney(context, base) {
+  const label = 'demand journey';
+  let page = await freshPage(context, null);
+  try {
+    where = `${label} the kitchen posts`;
+    await loginAs(page, base, SPPG_USER, label);
+    await goto(page, base, '/permintaan', `${label} demands`);
+    await shot(page, 'demand-list-id');
+    await pressAndWaitForLoad(page, '[data-testid=demand-new]');
+    const deadline = new Date(Date.now() + 20 * 86400_000).toISOString().slice(0, 10);
+    await page.selectOption('#buyer_kind', 'sppg');
+    await page.fill('#title', DEMAND_TITLE);
+    await page.selectOption('#category', 'pertanian');
+    await page.fill('#kbli', '01462');
+    await page.fill('#description', 'Telur ayam segar ukuran sedang untuk 3.000 porsi sehari');
+    await page.fill('#quantity', '800');
+    await page.fill('#unit', 'kg');
+    await page.selectOption('#frequency', 'mingguan');
+    await page.selectOption('#region', '36.04.15.2001');
+    await page.check('input[name=permits][value=nib]');
+    await page.fill('#price_min', '26.000');
+    await page.fill('#price_max', '29.000');
+    await page.fill('#deadline', deadline);
+    await shot(page, 'demand-form-id');
+    await pressAndWaitForLoad(page, '[data-testid=demand-submit]');
+    const demandPath = pathname(page);
+    check(/^\/permintaan\/[0-9a-f-]{36}$/.test(demandPath), `${label}: the demand is posted`, page.url());
+
+    where = `${label} matching`;
+    const first = page.locator('[data-testid=match]').first();
+    const firstText = await first.innerText();
+    check(firstText.includes('desa yang sama') && firstText.includes('KBLI 01462'), `${label}: an egg farm of the same desa is ranked first, with its reasons`, firstText.slice(0, 300));
+    const top5 = await page.locator('[data-testid=match]').evaluateAll((els) => els.slice(0, 5).map((e) => e.innerText).join('\n'));
+    check(top5.includes(EGG_FARM), `${label}: H. Jaenudin's farm is among the top five`);
+    check(await page.locator('[data-testid=match]').count() >= 5, `${label}: several local egg producers are listed`);
+    await shot(page, 'demand-matches-id');
+    await pressAndWaitForLoad(page, '[data-testid=notify]');
+    check((await page.locator('[data-testid=notified]').innerText()).includes(EGG_FARM), `${label}: the top suppliers are notified`);
+    await shot(page, 'demand-notified-id');
+
+    where = `${label} the farm offers`;
+    await page.context().clearCookies();
+    await loginAs(page, base, EGG_OWNER, label);
+    await goto(page, base, '/permintaan', `${label} the owner's demands`);
+    check((await pageText(page)).includes(DEMAND_TITLE), `${label}: the owner sees the demand it was matched to`);
+    await shot(page, 'demand-owner-list-id');
+    await goto(page, base, demandPath, `${label} the demand`);
+    check(await page.locator('[data-testid=match]').count() === 0, `${label}: a supplier does not see its competitors`);
+    await page.fill('#price', '27.000');
+    await page.fill('#quantity', '800');
+    await page.fill('#delivery_on', deadline);
+    await page.fill('#note', 'Telur grade A, dikirim pagi');
+    await shot(page, 'demand-offer-form-id');
+    await pressAndWaitForLoad(page, '[data-testid=submit-offer]');
+    check((await page.locator('[data-testid=offers]').innerText()).includes('Rp 21.600.000'), `${label}: the offer is listed with its value`);
+
+    where = `${label} the kitchen accepts`;
+    await page.context().clearCookies();
+    await loginAs(page, base, SPPG_USER, label);
+    await goto(page, base, demandPath, `${label} the demand with its offer`);
+    await pressAndWaitForLoad(page, '[data-testid=accept-offer]');
+    const status = await page.locator('[data-testid=demand-status]').innerText();
+    check(status.includes('Sepakat'), `${label}: the deal is made`, status);
+    check((await page.locator('[data-testid=deal]').innerText()).includes('Rp 21.600.000'), `${label}: the deal's value is shown`);
+    await shot(page, 'demand-deal-id');
+
+    where = `${label} value captured`;
+    await page.context().clearCookies();
+    await loginAs(page, base, UMKM_OFFICER, label);
+    await goto(page, base, '/permintaan/nilai', `${label} value captured locally`);
+    const byKind = await page.locator('[data-testid=by-kind]').innerText();
+    check(byKind.includes('Dapur SPPG'), `${label}: the deal counts for SPPG kitchens`, byKind);
+    const total = await page.locator('[data-testid=value-total]').innerText();
+    check(total.includes('Rp 24.450.000'), `${label}: the total holds the demo's deal and this one`, total);
+    await shot(page, 'demand-value-id');
+    await pressAndWaitForLoad(page, '[data-testid=lang-en]');
+    check((await pageText(page)).includes('Value captured locally'), `${label}: the page in English`);
+    await shot(page, 'demand-value-en');
+    await pressAndWaitForLoad(page, '[data-testid=lang-id]');
+  } catch (e) {
+    fail(`${where}: ${firstLine(e)}`);
+    await failureShot(page, 'demand-journey');
+  } finally {
+    allowedStatuses = new Set();
+    await page.close().catch(() => {});
+  }
+}
+
 async function main() {
   fs.rmSync(SHOTS_DIR, { recursive: true, force: true });
   fs.mkdirSync(SHOTS_DIR, { recursive: true });
@@ -1612,6 +1709,8 @@ async function main() {
       ['catalogue', catalogueJourney],
       // Issue 7: the Labkesda
       ['labkesda', labkesdaJourney],
+      // Issue 7: demand matching
+      ['demand', demandJourney],
     ];
     if (!only) {
       await wrongPassword(context, s.base);

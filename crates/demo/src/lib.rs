@@ -11,6 +11,8 @@ pub mod markets;
 pub mod catalogue;
 // Issue 7: the Labkesda
 pub mod lab;
+// Issue 7: demand matching
+pub mod demand;
 
 use sinergi_domain::auth::{Email, NewPassword};
 use sinergi_domain::cooperation::agreement::{AgreementKind, DocumentKind, Stage};
@@ -611,13 +613,17 @@ pub fn demo_logins() -> Vec<DemoLogin> {
         email: markets::BANK_USER_EMAIL.to_owned(),
         name: markets::BANK_USER_NAME.to_owned(),
     });
-    // Issue 7: the Labkesda's verifying officer and a factory's HSE officer in Kota Serang.
-    for (role, email, name) in [
-        (Role::LabOfficer, lab::VERIFIER_EMAIL, lab::VERIFIER_NAME),
-        (Role::Partner, lab::FACTORY_USER_EMAIL, lab::FACTORY_USER_NAME),
+    // Issue 7: the Labkesda's verifying officer and a factory's HSE officer in Kota Serang;
+    // for demand matching, SPPG Cikande's kitchen manager and an egg farm's owner in Kabupaten
+    // Serang.
+    for (tenant, role, email, name) in [
+        ("Kota Serang", Role::LabOfficer, lab::VERIFIER_EMAIL, lab::VERIFIER_NAME),
+        ("Kota Serang", Role::Partner, lab::FACTORY_USER_EMAIL, lab::FACTORY_USER_NAME),
+        ("Kabupaten Serang", Role::Partner, demand::SPPG_USER_EMAIL, demand::SPPG_USER_NAME),
+        ("Kabupaten Serang", Role::UmkmOwner, demand::EGG_OWNER_EMAIL, demand::EGG_OWNER_NAME),
     ] {
         out.push(DemoLogin {
-            tenant: Some("Kota Serang".to_owned()),
+            tenant: Some(tenant.to_owned()),
             role,
             email: email.to_owned(),
             name: name.to_owned(),
@@ -786,6 +792,9 @@ pub async fn load_with(store: &Store, options: DemoOptions) -> Result<DemoReport
             report.users_created += 1;
             // Catalogue (issue 6, part 5): after the registry and the owner's business.
             catalogue::load(store, &system, &tenant.code, &owner).await?;
+            // Issue 7: demand matching, over the registry, channels and catalogue above.
+            demand::load(store, &system, &tenant.code, hash.clone()).await?;
+            report.users_created += 2;
         }
         // Issue 7: the Labkesda of Kota Serang, its catalogue, customers and orders.
         if pemda.slug == "kota-serang" {
@@ -1998,8 +2007,9 @@ mod tests {
     fn one_login_per_role_per_pemda() {
         let logins = demo_logins();
         // One per role per Pemda, the platform's operator, Bank BJB's KUR analyst, and (issue
-        // 7) the Labkesda's verifying officer and a factory's HSE officer in Kota Serang.
-        assert_eq!(logins.len(), 1 + 4 * 7 + 1 + 2);
+        // 7) the Labkesda's verifying officer and a factory's HSE officer in Kota Serang, SPPG
+        // Cikande's manager and an egg farm's owner in Kabupaten Serang.
+        assert_eq!(logins.len(), 1 + 4 * 7 + 1 + 4);
         for p in &PEMDA {
             for role in Role::TENANT_ROLES {
                 assert!(logins.iter().any(|l| l.email == demo_email(role, p.slug)), "{} {}", p.slug, role);

@@ -9,9 +9,10 @@ store_tests! {
         let small = DemoOptions { umkm_generated: 500 };
         let first = load_with(&store, small).await.expect("load");
         assert_eq!(first.tenants_created, 4);
-        // One per role per Pemda, the operator, Bank BJB's KUR analyst (markets), and the
-        // Labkesda's verifying officer and a factory's HSE officer (issue 7).
-        assert_eq!(first.users_created, 32);
+        // One per role per Pemda, the operator, Bank BJB's KUR analyst (markets), and (issue 7)
+        // the Labkesda's verifying officer, a factory's HSE officer, SPPG Cikande's manager and
+        // an egg farm's owner.
+        assert_eq!(first.users_created, 34);
         assert!(first.agencies_created >= 36);
         assert!(first.needs_created >= 10);
         assert_eq!(first.meetings_created, 4, "Tangsel's mapping meeting, the Serang meeting and CSR forum, Kota Tangerang's FGD");
@@ -34,7 +35,7 @@ store_tests! {
         assert_eq!(imports.len(), 2);
         let system = Actor::system("t");
         let users = store.users(&system, &UserFilter::default()).await.expect("users");
-        assert_eq!(users.len(), 32);
+        assert_eq!(users.len(), 34);
         // Issue 7: Kota Serang's Labkesda has orders in every state of its workflow, and its
         // payments from Kabupaten Serang's industries are the cooperation's PAD.
         let kota_lab = sinergi_domain::Actor { role: sinergi_domain::Role::LabOfficer, scope: sinergi_domain::Scope::Tenant(sinergi_domain::RegionCode::parse("36.73").expect("code")), ..Actor::system("t") };

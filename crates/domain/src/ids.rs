@@ -209,3 +209,12 @@ typed_id!(
     /// A sample taken or received for an order.
     LabSampleId
 );
+// Issue 7: demand matching.
+typed_id!(
+    /// A buyer's demand (permintaan) for goods or services that local suppliers may offer.
+    DemandId
+);
+typed_id!(
+    /// A supplier's offer (penawaran) answering a demand.
+    DemandOfferId
+);

@@ -45,3 +45,5 @@ pub use ids::{GalleryId, ProductId};
 // Issue 7: the Labkesda (regional laboratory).
 pub mod lab;
 pub use ids::{LabOrderId, LabPackageId, LabParameterId, LabSampleId};
+// Issue 7: demand matching
+pub use ids::{DemandId, DemandOfferId};

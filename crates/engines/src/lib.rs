@@ -4,3 +4,5 @@ pub mod er;
 pub mod matching;
 pub mod registry_search;
 pub mod text;
+// Issue 7: demand matching
+pub mod supply;

@@ -174,7 +174,7 @@ fn mask_bit(n: u32) -> u64 {
 
 /// The edit distance between `a` and `b` counting a transposition as one edit, or `None` when
 /// it exceeds `max`.
-fn bounded_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+pub(crate) fn bounded_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
@@ -204,7 +204,7 @@ fn bounded_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
 }
 
 /// How many edits a word of this length may carry and still be found.
-fn allowed_edits(len: usize) -> usize {
+pub(crate) fn allowed_edits(len: usize) -> usize {
     match len {
         0..=3 => 0,
         4..=6 => 1,

@@ -57,3 +57,5 @@ pub fn ms_to_datetime(ms: i64) -> time::OffsetDateTime {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
+// Issue 7: demand matching
+pub mod demand;

@@ -59,6 +59,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 18, name: "programme_imports", statements: programme_imports },
     // Issue 7: the Labkesda
     Migration { version: 19, name: "labkesda", statements: labkesda },
+    // Issue 7: demand matching
+    Migration { version: 20, name: "demand", statements: demand },
 ];
 
 /// What `sinergi check` reports.
@@ -2408,6 +2410,108 @@ fn labkesda() -> Vec<Ddl> {
             LabTransitions::Table,
             LabTransitions::TenantCode,
             LabTransitions::OrderId,
+        ),
+    ]
+}
+
+// Issue 7: demand matching.
+/// Buyers' demands, the suppliers notified of each (with the score and reasons they were
+/// ranked by, kept as shown), and the suppliers' offers. The deal is the accepted offer and its
+/// value, on the demand itself: one deal per demand.
+fn demand() -> Vec<Ddl> {
+    let text = |c: &mut ColumnDef| c.text().not_null().to_owned();
+    let demands = Table::create()
+        .table(Demands::Table)
+        .col(text(&mut ColumnDef::new(Demands::TenantCode)))
+        .col(ColumnDef::new(Demands::Id).uuid().not_null())
+        .col(ColumnDef::new(Demands::BuyerId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(Demands::BuyerKind)))
+        .col(text(&mut ColumnDef::new(Demands::Title)))
+        .col(ColumnDef::new(Demands::Category).text().null())
+        .col(ColumnDef::new(Demands::Kbli).text().null())
+        .col(text(&mut ColumnDef::new(Demands::Description)))
+        .col(ColumnDef::new(Demands::Quantity).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(Demands::Unit)))
+        .col(text(&mut ColumnDef::new(Demands::Frequency)))
+        .col(text(&mut ColumnDef::new(Demands::RegionCode)))
+        // Permit slugs joined by commas: a short closed list, read whole with the demand.
+        .col(text(&mut ColumnDef::new(Demands::Permits)))
+        .col(ColumnDef::new(Demands::PriceMin).big_integer().null())
+        .col(ColumnDef::new(Demands::PriceMax).big_integer().null())
+        .col(text(&mut ColumnDef::new(Demands::Deadline)))
+        .col(text(&mut ColumnDef::new(Demands::Status)))
+        .col(ColumnDef::new(Demands::AcceptedOfferId).uuid().null())
+        .col(ColumnDef::new(Demands::DealValue).big_integer().null())
+        .col(ColumnDef::new(Demands::DealOn).text().null())
+        .col(text(&mut ColumnDef::new(Demands::CreatedBy)))
+        .col(ColumnDef::new(Demands::CreatedAt).big_integer().not_null())
+        .col(ColumnDef::new(Demands::UpdatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(Demands::TenantCode).col(Demands::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(Demands::Table, (Demands::TenantCode, Demands::BuyerId))
+                .to(Partners::Table, (Partners::TenantCode, Partners::Id)),
+        )
+        .to_owned();
+    let suppliers = Table::create()
+        .table(DemandSuppliers::Table)
+        .col(text(&mut ColumnDef::new(DemandSuppliers::TenantCode)))
+        .col(ColumnDef::new(DemandSuppliers::DemandId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(DemandSuppliers::SupplierKind)))
+        .col(ColumnDef::new(DemandSuppliers::SupplierId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(DemandSuppliers::SupplierName)))
+        .col(ColumnDef::new(DemandSuppliers::Rank).integer().not_null())
+        .col(ColumnDef::new(DemandSuppliers::Score).integer().not_null())
+        .col(text(&mut ColumnDef::new(DemandSuppliers::Reasons)))
+        .col(ColumnDef::new(DemandSuppliers::NotifiedAt).big_integer().not_null())
+        .primary_key(
+            Index::create()
+                .col(DemandSuppliers::TenantCode)
+                .col(DemandSuppliers::DemandId)
+                .col(DemandSuppliers::SupplierKind)
+                .col(DemandSuppliers::SupplierId),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(DemandSuppliers::Table, (DemandSuppliers::TenantCode, DemandSuppliers::DemandId))
+                .to(Demands::Table, (Demands::TenantCode, Demands::Id)),
+        )
+        .to_owned();
+    let offers = Table::create()
+        .table(DemandOffers::Table)
+        .col(text(&mut ColumnDef::new(DemandOffers::TenantCode)))
+        .col(ColumnDef::new(DemandOffers::Id).uuid().not_null())
+        .col(ColumnDef::new(DemandOffers::DemandId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(DemandOffers::SupplierKind)))
+        .col(ColumnDef::new(DemandOffers::SupplierId).uuid().not_null())
+        .col(text(&mut ColumnDef::new(DemandOffers::SupplierName)))
+        .col(ColumnDef::new(DemandOffers::Price).big_integer().not_null())
+        .col(ColumnDef::new(DemandOffers::Quantity).big_integer().not_null())
+        .col(text(&mut ColumnDef::new(DemandOffers::DeliveryOn)))
+        .col(ColumnDef::new(DemandOffers::Note).text().null())
+        .col(text(&mut ColumnDef::new(DemandOffers::Status)))
+        .col(text(&mut ColumnDef::new(DemandOffers::CreatedBy)))
+        .col(ColumnDef::new(DemandOffers::CreatedAt).big_integer().not_null())
+        .primary_key(Index::create().col(DemandOffers::TenantCode).col(DemandOffers::Id))
+        .foreign_key(
+            ForeignKey::create()
+                .from(DemandOffers::Table, (DemandOffers::TenantCode, DemandOffers::DemandId))
+                .to(Demands::Table, (Demands::TenantCode, Demands::Id)),
+        )
+        .to_owned();
+    vec![
+        Ddl::Table(demands),
+        Ddl::Table(suppliers),
+        Ddl::Table(offers),
+        tenant_index("demands_buyer", Demands::Table, Demands::TenantCode, Demands::BuyerId),
+        tenant_index("demand_offers_demand", DemandOffers::Table, DemandOffers::TenantCode, DemandOffers::DemandId),
+        Ddl::Index(
+            Index::create()
+                .name("demand_suppliers_supplier")
+                .table(DemandSuppliers::Table)
+                .col(DemandSuppliers::TenantCode)
+                .col(DemandSuppliers::SupplierId)
+                .to_owned(),
         ),
     ]
 }

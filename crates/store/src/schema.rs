@@ -1180,3 +1180,64 @@ pub(crate) enum LabTransitions {
     ActorLabel,
     Reason,
 }
+
+// Issue 7: demand matching.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Demands {
+    Table,
+    TenantCode,
+    Id,
+    BuyerId,
+    BuyerKind,
+    Title,
+    Category,
+    Kbli,
+    Description,
+    Quantity,
+    Unit,
+    Frequency,
+    RegionCode,
+    Permits,
+    PriceMin,
+    PriceMax,
+    Deadline,
+    Status,
+    AcceptedOfferId,
+    DealValue,
+    DealOn,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DemandSuppliers {
+    Table,
+    TenantCode,
+    DemandId,
+    SupplierKind,
+    SupplierId,
+    SupplierName,
+    Rank,
+    Score,
+    Reasons,
+    NotifiedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DemandOffers {
+    Table,
+    TenantCode,
+    Id,
+    DemandId,
+    SupplierKind,
+    SupplierId,
+    SupplierName,
+    Price,
+    Quantity,
+    DeliveryOn,
+    Note,
+    Status,
+    CreatedBy,
+    CreatedAt,
+}

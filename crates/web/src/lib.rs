@@ -55,6 +55,9 @@ pub struct AppState {
     // Catalogue (issue 6, part 5)
     /// Each Pemda's curated products in memory, for the public catalogue.
     pub catalogue_index: Arc<pages::catalogue_public::CatalogueIndex>,
+    // Issue 7: demand matching
+    /// Each Pemda's supplier index, for ranking suppliers against a demand.
+    pub supply_indexes: Arc<pages::demand::SupplyIndexes>,
 }
 
 impl AppState {
@@ -69,6 +72,8 @@ impl AppState {
             registries: Arc::new(sinergi_umkm::Registries::default()),
             // Catalogue (issue 6, part 5)
             catalogue_index: Arc::new(pages::catalogue_public::CatalogueIndex::default()),
+            // Issue 7: demand matching
+            supply_indexes: Arc::new(pages::demand::SupplyIndexes::default()),
         }
     }
 }

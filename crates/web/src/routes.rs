@@ -33,6 +33,8 @@ use crate::pages::{channels, financing};
 use crate::pages::{catalogue, catalogue_public};
 // Issue 7: the Labkesda
 use crate::pages::{lab, lab_report};
+// Issue 7: demand matching
+use crate::pages::demand;
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -441,6 +443,20 @@ fn table() -> Routes {
         .get("/api/v1/lab/orders/{lab_order_id}/results", lab_o, api::lab::results)
         .get("/api/v1/lab/revenue", Access::Permission(Permission::ViewLab), api::lab::revenue)
         .get("/api/v1/public/lab-certificates/{code}", Public, api::lab::verify_certificate)
+        // Issue 7: demand matching. Open to every logged-in user: the store shows each its
+        // share (the Pemda's people all, a buyer its own, a supplier what it was notified of).
+        .get("/permintaan", User, demand::list)
+        .get("/permintaan/baru", User, demand::new_form)
+        .post("/permintaan", User, demand::create)
+        .get("/permintaan.xlsx", User, demand::export)
+        .get("/permintaan/nilai", umkm_r, demand::value)
+        .get("/permintaan/{demand_id}", User, demand::show)
+        .post("/permintaan/{demand_id}/beritahu", User, demand::notify)
+        .post("/permintaan/{demand_id}/penawaran", User, demand::offer)
+        .post("/permintaan/{demand_id}/terima", User, demand::accept)
+        .post("/permintaan/{demand_id}/tutup", User, demand::close)
+        .get("/api/v1/demands", User, api::demand::list_demands)
+        .get("/api/v1/demands/{demand_id}/matches", User, api::demand::demand_matches)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -62,6 +62,8 @@ struct Victim {
     gallery_id: String,
     // Issue 7: the Labkesda
     lab_order_id: String,
+    // Issue 7: demand matching
+    demand_id: String,
 }
 
 fn fill(path: &str, v: &Victim) -> String {
@@ -107,6 +109,8 @@ fn fill(path: &str, v: &Victim) -> String {
             "gallery_id" => v.gallery_id.clone(),
             // Issue 7: the Labkesda
             "lab_order_id" => v.lab_order_id.clone(),
+            // Issue 7: demand matching
+            "demand_id" => v.demand_id.clone(),
             other => {
                 panic!("route {path} has a parameter {{{other}}} the walk does not know: add a victim value for it")
             }
@@ -610,6 +614,8 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
     let (product_id, gallery_id) = catalogue_victims(&app, &admin, &umkm.0).await;
     // Issue 7: the Labkesda
     let lab_order_id = lab_victims(&app, &admin, partner.id).await;
+    // Issue 7: demand matching
+    let demand_id = demand_victim(&app, &admin).await;
     let victim = Victim {
         lab_order_id,
         programme_id: programme.0,
@@ -621,6 +627,7 @@ async fn no_route_lets_another_tenant_or_a_lesser_role_through() {
         referral_id: markets.2,
         product_id,
         gallery_id,
+        demand_id,
         business_id: umkm.0,
         review_id: umkm.1,
         merge_id: umkm.2,
@@ -829,4 +836,32 @@ async fn lab_victims(app: &TestApp, admin: &sinergi_store::users::User, partner:
         .await
         .expect("victim order");
     order.to_string()
+}
+
+// Issue 7: demand matching ------------------------------------------------------------------
+
+/// Kota Serang's demand for eggs under a secret title, posted by its admin for its Bank BJB
+/// partner (any partner may buy), and notified to its best supplier.
+async fn demand_victim(app: &TestApp, admin: &sinergi_store::users::User) -> String {
+    use sinergi_domain::market::demand::DemandForm;
+    let tenant = admin.tenant.clone().expect("tenant");
+    let actor = admin.actor();
+    let partners = app.store.partners(&actor, &Default::default()).await.expect("partners");
+    let buyer = partners.iter().find(|p| p.name.contains("Bank BJB")).expect("Kota Serang's Bank BJB").id;
+    let deadline = time::OffsetDateTime::now_utc().date() + time::Duration::days(30);
+    let draft = DemandForm {
+        buyer_kind: "lainnya".into(),
+        title: MARKERS[0].into(),
+        category: "makanan".into(),
+        description: MARKERS[0].into(),
+        quantity: "10".into(),
+        unit: "kg".into(),
+        frequency: "sekali".into(),
+        region: "36.73.01".into(),
+        deadline: deadline.to_string(),
+        ..Default::default()
+    }
+    .parse(time::OffsetDateTime::now_utc().date())
+    .expect("victim demand");
+    app.store.create_demand(&actor, &tenant, Some(buyer), draft).await.expect("victim demand").to_string()
 }

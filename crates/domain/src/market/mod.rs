@@ -13,3 +13,5 @@ pub use kitchen::{
     KitchenSupply, MAX_SHARE_PERCENT, MIN_SUPPLIERS, Nearness, SUPPLY_KBLI_PREFIXES, kitchen_supply, nearness,
     supplies_kitchens,
 };
+// Issue 7: demand matching
+pub mod demand;

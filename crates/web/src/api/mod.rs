@@ -16,6 +16,8 @@ pub mod markets;
 pub mod catalogue;
 // Issue 7: the Labkesda
 pub mod lab;
+// Issue 7: demand matching
+pub mod demand;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -101,6 +103,8 @@ impl Modify for BearerAuth {
         catalogue::public_catalogue,
         // Issue 7: the Labkesda
         lab::catalogue, lab::orders, lab::results, lab::revenue, lab::verify_certificate,
+        // Issue 7: demand matching
+        demand::list_demands, demand::demand_matches,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -119,6 +123,8 @@ impl Modify for BearerAuth {
         (name = "catalogue", description = "The public catalogue of curated UMKM products: search by words, category, kecamatan and permit."),
         // Issue 7: the Labkesda
         (name = "lab", description = "The regional laboratory (Labkesda): catalogue and tariffs, orders, results against quality standards, retribution revenue, and the public check of a certificate."),
+        // Issue 7: demand matching
+        (name = "demand", description = "Buyers' demands and the local suppliers ranked for each, with the reasons (hard filters: active, permits valid at the deadline, capacity; soft scores: KBLI, category, words, nearness, curation, channels, past deals)."),
     )
 )]
 pub struct ApiDoc;

@@ -38,6 +38,8 @@ pub mod catalogue_public;
 // Issue 7: the Labkesda
 pub mod lab;
 pub mod lab_report;
+// Issue 7: demand matching
+pub mod demand;
 
 use std::collections::HashMap;
 
@@ -121,6 +123,10 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     // Issue 7: the Labkesda: the Pemda's users see the laboratory; a company orders tests.
     if (Permission::ViewLab.allows(role) && role != Role::PlatformAdmin) || role == Role::Partner {
         items.push(("/lab/order", "nav-lab"));
+    }
+    // Issue 7: demand matching: every Pemda user; the store shows each its share.
+    if role != Role::PlatformAdmin {
+        items.push(("/permintaan", "nav-demand"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));

@@ -1,0 +1,834 @@
+//! Demand → local suppliers (issue 7): the top suppliers for a buyer's demand among up to a
+//! million, with the reasons for each, in milliseconds (see `bench/matching.md`).
+//!
+//! Suppliers are the registry's UMKM and the partners that supply (cooperatives, BUMD). A
+//! partner declares what it supplies on its registry profile: its KBLI code and the words of
+//! its sector and description; a business by its KBLI codes, its products (registry text and
+//! catalogue entries) and the catalogue categories of those products.
+//!
+//! **Hard filters** (a supplier failing one is never listed): active; every required permit held
+//! and valid on the demand's deadline; monthly capacity at least the monthly quantity, where the
+//! capacity is known. **Soft scores**, additive, each with a [`Reason`] whose points sum to the
+//! score: KBLI agreement at 5/4/3/2 digits, the same category, words in common after Indonesian
+//! normalisation (stems, old spellings folded) with one or two typos forgiven, nearness by region
+//! (same desa, kecamatan, kab/kota, province), curated catalogue products, channel history, past
+//! deals. A supplier must agree on *what* (KBLI, category or words) to be listed at all: a
+//! neighbour selling something else is no match however near.
+//!
+//! **Ties** are broken by the supplier id, ascending: ids are UUID v7, so among equals the
+//! supplier registered first comes first, and a ranking never changes between two calls.
+//!
+//! Candidates come from posting lists (words, KBLI golongan pokok, category), so a query scores
+//! only suppliers that agree on something, never the whole registry. [`SupplyIndex::upsert`] and
+//! [`SupplyIndex::remove`] keep the index current after a write; a replaced supplier leaves a
+//! tombstone until the next build.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use sinergi_domain::market::catalogue::Category;
+use sinergi_domain::umkm::PermitKind;
+use sinergi_domain::{BusinessId, KbliCode, KbliLevel, PartnerId, RegionCode};
+use time::Date;
+
+use crate::er::normalize::fold_spelling;
+use crate::registry_search::{allowed_edits, bounded_distance};
+use crate::text::words_with_originals;
+
+/// Who supplies: a business of the registry or a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
+pub enum SupplierRef {
+    Business(BusinessId),
+    Partner(PartnerId),
+}
+
+impl SupplierRef {
+    pub fn uuid(&self) -> uuid::Uuid {
+        match self {
+            SupplierRef::Business(b) => b.as_uuid(),
+            SupplierRef::Partner(p) => p.as_uuid(),
+        }
+    }
+
+    /// "umkm" or "mitra", as stored.
+    pub fn kind_slug(&self) -> &'static str {
+        match self {
+            SupplierRef::Business(_) => "umkm",
+            SupplierRef::Partner(_) => "mitra",
+        }
+    }
+
+    pub fn from_parts(kind: &str, id: uuid::Uuid) -> Option<SupplierRef> {
+        match kind {
+            "umkm" => Some(SupplierRef::Business(BusinessId::from_uuid(id))),
+            "mitra" => Some(SupplierRef::Partner(PartnerId::from_uuid(id))),
+            _ => None,
+        }
+    }
+}
+
+/// A permit a supplier holds and until when (`None`: no expiry, as a NIB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldPermit {
+    pub kind: PermitKind,
+    pub expires: Option<Date>,
+}
+
+/// What matching knows of one supplier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplierFacts {
+    pub id: SupplierRef,
+    pub name: String,
+    pub active: bool,
+    /// The most precise place known: desa, else kecamatan, else kab/kota.
+    pub region: Option<RegionCode>,
+    pub kbli: Vec<KbliCode>,
+    pub categories: Vec<Category>,
+    /// Products, sector, description: the words it is found by.
+    pub text: String,
+    pub permits: Vec<HeldPermit>,
+    /// What it can deliver a month, when known (the largest of its catalogue products').
+    pub capacity_per_month: Option<i64>,
+    pub curated_products: u16,
+    /// Channels (retail pipelines, SPPG kitchens) it has joined.
+    pub channels: u16,
+    pub past_deals: u16,
+}
+
+/// How near the supplier is to the delivery place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Nearness {
+    Province,
+    Regency,
+    Kecamatan,
+    Desa,
+}
+
+/// A demand as matching sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandQuery {
+    pub kbli: Option<KbliCode>,
+    pub category: Option<Category>,
+    /// Title and description.
+    pub text: String,
+    pub region: Option<RegionCode>,
+    pub permits: Vec<PermitKind>,
+    /// The quantity a month the supplier must manage (see [`monthly`]).
+    pub monthly_quantity: Option<i64>,
+    /// Permits must be valid on this day (the deadline or the delivery date).
+    pub on: Date,
+}
+
+/// One reason a supplier ranks where it does; its points add up to the score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Reason {
+    /// Its KBLI code shares this many leading digits with the demand's (2 to 5), or the same
+    /// kategori letter (`digits` 1).
+    Kbli {
+        code: String,
+        digits: u8,
+    },
+    Category {
+        category: Category,
+    },
+    /// Words of the demand found among its words as typed, and those found with a typo.
+    Words {
+        exact: Vec<String>,
+        near: Vec<String>,
+    },
+    Near {
+        nearness: Nearness,
+    },
+    Curated {
+        products: u16,
+    },
+    Channels {
+        count: u16,
+    },
+    PastDeals {
+        count: u16,
+    },
+    /// A required permit, valid on the day (no points: a hard filter, shown for trust).
+    PermitValid {
+        permit: PermitKind,
+        until: Option<Date>,
+    },
+    /// Its monthly capacity covers the demand (no points: a hard filter).
+    Capacity {
+        per_month: i64,
+    },
+}
+
+impl Reason {
+    pub fn points(&self) -> u32 {
+        match self {
+            Reason::Kbli { digits, .. } => match digits {
+                5 => 8,
+                4 => 6,
+                3 => 4,
+                2 => 2,
+                _ => 1,
+            },
+            Reason::Category { .. } => 3,
+            Reason::Words { exact, near } => 2 * exact.len() as u32 + near.len() as u32,
+            Reason::Near { nearness } => match nearness {
+                Nearness::Desa => 6,
+                Nearness::Kecamatan => 4,
+                Nearness::Regency => 2,
+                Nearness::Province => 1,
+            },
+            Reason::Curated { .. } => 2,
+            Reason::Channels { count } => u32::from(*count).min(2),
+            Reason::PastDeals { count } => u32::from(*count).min(3),
+            Reason::PermitValid { .. } | Reason::Capacity { .. } => 0,
+        }
+    }
+}
+
+/// One supplier in a ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SupplierMatch {
+    pub supplier: SupplierRef,
+    pub name: String,
+    pub score: u32,
+    pub reasons: Vec<Reason>,
+}
+
+/// The quantity a month of `quantity` delivered at `per` (sekali, harian, mingguan, bulanan):
+/// what a supplier's monthly capacity is compared with.
+pub fn monthly(quantity: i64, frequency: sinergi_domain::market::demand::Frequency) -> i64 {
+    use sinergi_domain::market::demand::Frequency::*;
+    match frequency {
+        Once | Monthly => quantity,
+        // 26 working days, 4⅓ weeks a month.
+        Daily => quantity.saturating_mul(26),
+        Weekly => (quantity.saturating_mul(13) + 2) / 3,
+    }
+}
+
+/// The catalogue category a KBLI code's golongan pokok belongs to, so that a business the
+/// catalogue does not list yet still meets a demand by category.
+pub fn category_of_kbli(code: &KbliCode) -> Option<Category> {
+    let two: u8 = code.prefix(2)?.parse().ok()?;
+    Some(match two {
+        1 | 2 => Category::Pertanian,
+        3 => Category::Perikanan,
+        10 | 56 => Category::Makanan,
+        11 => Category::Minuman,
+        13..=15 => Category::Fesyen,
+        16 | 31 | 32 => Category::Kerajinan,
+        _ => return None,
+    })
+}
+
+/// Words beyond this many in a demand are ignored.
+const MAX_QUERY_WORDS: usize = 12;
+/// Words shorter than this are matched exactly (a typo in "teh" is another word).
+const MIN_FUZZY_LEN: usize = 5;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Row {
+    /// Interned province, kab/kota, kecamatan, desa (0: unknown).
+    region: [u32; 4],
+    kbli_start: u32,
+    token_start: u32,
+    permit_start: u32,
+    capacity: i64,
+    curated: u16,
+    channels: u16,
+    deals: u16,
+    categories: u8,
+    kbli_len: u8,
+    token_len: u8,
+    permit_len: u8,
+    alive: bool,
+}
+
+/// Count a reason's points, and keep the reason when the reasons are written out.
+fn add(r: Reason, score: &mut u32, out: &mut Option<Vec<Reason>>) {
+    *score += r.points();
+    if let Some(o) = out.as_mut() {
+        o.push(r);
+    }
+}
+
+/// The supplier index of one Pemda (or of a benchmark's million).
+#[derive(Debug, Default)]
+pub struct SupplyIndex {
+    ids: Vec<SupplierRef>,
+    names: Vec<Box<str>>,
+    rows: Vec<Row>,
+    slot_of: FxHashMap<SupplierRef, u32>,
+    /// KBLI codes as (digits, value) in one arena.
+    kbli: Vec<(u8, u32)>,
+    tokens: Vec<u32>,
+    permits: Vec<HeldPermit>,
+    regions: FxHashMap<String, u32>,
+    vocabulary: Vec<Box<str>>,
+    word_id: FxHashMap<Box<str>, u32>,
+    postings: Vec<Vec<u32>>,
+    /// Slots by golongan pokok (the first two digits of a KBLI code).
+    by_kbli2: Vec<Vec<u32>>,
+    by_category: Vec<Vec<u32>>,
+    live: usize,
+}
+
+/// A text's comparable words: stems with old and regional spellings folded, each with the
+/// word as written.
+fn terms(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (stem, original) in words_with_originals(text) {
+        let folded = fold_spelling(&stem);
+        if !out.iter().any(|(s, _)| *s == folded) {
+            out.push((folded, original));
+        }
+    }
+    out
+}
+
+fn category_bit(c: Category) -> u8 {
+    1 << Category::ALL.iter().position(|x| *x == c).unwrap_or(0)
+}
+
+fn kbli_parts(code: &KbliCode) -> Option<(u8, u32)> {
+    if code.level() == KbliLevel::Kategori {
+        return None;
+    }
+    Some((code.as_str().len() as u8, code.as_str().parse().ok()?))
+}
+
+/// Leading digits two KBLI codes share (0 when fewer than 2).
+fn shared_digits(a: (u8, u32), b: (u8, u32)) -> u8 {
+    let (da, va) = a;
+    let (db, vb) = b;
+    let mut best = 0;
+    for d in 2..=da.min(db) {
+        if va / 10u32.pow(u32::from(da - d)) == vb / 10u32.pow(u32::from(db - d)) {
+            best = d;
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+fn region_levels(code: &RegionCode) -> [String; 4] {
+    let s = code.as_str();
+    let parts: Vec<&str> = s.split('.').collect();
+    std::array::from_fn(|i| if i < parts.len() { parts[..=i].join(".") } else { String::new() })
+}
+
+/// The query's words with the vocabulary ids that meet each: exactly, or within the edits its
+/// length allows.
+struct QueryWords {
+    originals: Vec<String>,
+    exact: FxHashMap<u32, usize>,
+    near: FxHashMap<u32, usize>,
+    /// Per vocabulary word: 0 when the query does not hold it, else 1 + the query word's
+    /// index, with [`NEAR_FLAG`] set when met by a typo. A table, not a map: every candidate's
+    /// every word is looked up.
+    table: Vec<u8>,
+}
+
+const NEAR_FLAG: u8 = 0x80;
+
+impl SupplyIndex {
+    pub fn build(facts: impl IntoIterator<Item = SupplierFacts>) -> SupplyIndex {
+        let mut index = SupplyIndex {
+            by_kbli2: vec![Vec::new(); 100],
+            by_category: vec![Vec::new(); Category::ALL.len()],
+            ..Default::default()
+        };
+        for f in facts {
+            index.upsert(f);
+        }
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Rows of suppliers since replaced or removed.
+    pub fn dead_rows(&self) -> usize {
+        self.rows.len() - self.live
+    }
+
+    /// Adds a supplier, or replaces what the index knew of it.
+    pub fn upsert(&mut self, f: SupplierFacts) {
+        if self.by_kbli2.is_empty() {
+            self.by_kbli2 = vec![Vec::new(); 100];
+            self.by_category = vec![Vec::new(); Category::ALL.len()];
+        }
+        self.remove(f.id);
+        let slot = self.rows.len() as u32;
+        let mut row = Row {
+            kbli_start: self.kbli.len() as u32,
+            token_start: self.tokens.len() as u32,
+            permit_start: self.permits.len() as u32,
+            capacity: f.capacity_per_month.unwrap_or(-1),
+            curated: f.curated_products,
+            channels: f.channels,
+            deals: f.past_deals,
+            alive: f.active,
+            ..Default::default()
+        };
+        if let Some(r) = &f.region {
+            for (i, level) in region_levels(r).into_iter().enumerate() {
+                if !level.is_empty() {
+                    let next = self.regions.len() as u32 + 1;
+                    row.region[i] = *self.regions.entry(level).or_insert(next);
+                }
+            }
+        }
+        let mut kbli2 = FxHashSet::default();
+        let mut categories = 0u8;
+        for c in &f.categories {
+            categories |= category_bit(*c);
+        }
+        for code in f.kbli.iter().take(255) {
+            let Some(parts) = kbli_parts(code) else { continue };
+            self.kbli.push(parts);
+            row.kbli_len += 1;
+            kbli2.insert(parts.1 / 10u32.pow(u32::from(parts.0 - 2)));
+            if let Some(c) = category_of_kbli(code) {
+                categories |= category_bit(c);
+            }
+        }
+        row.categories = categories;
+        for p in f.permits.iter().take(255) {
+            self.permits.push(*p);
+            row.permit_len += 1;
+        }
+        let mut seen = FxHashSet::default();
+        for (term, _) in terms(&format!("{} {}", f.name, f.text)).into_iter().take(255) {
+            let id = match self.word_id.get(term.as_str()) {
+                Some(id) => *id,
+                None => {
+                    let id = self.vocabulary.len() as u32;
+                    self.vocabulary.push(term.clone().into());
+                    self.word_id.insert(term.into(), id);
+                    self.postings.push(Vec::new());
+                    id
+                }
+            };
+            if seen.insert(id) {
+                self.tokens.push(id);
+                row.token_len += 1;
+                if f.active {
+                    self.postings[id as usize].push(slot);
+                }
+            }
+        }
+        if f.active {
+            for k in kbli2 {
+                self.by_kbli2[k as usize % 100].push(slot);
+            }
+            for (i, c) in Category::ALL.iter().enumerate() {
+                if categories & category_bit(*c) != 0 {
+                    self.by_category[i].push(slot);
+                }
+            }
+            self.live += 1;
+        }
+        self.rows.push(row);
+        self.ids.push(f.id);
+        self.names.push(f.name.into());
+        self.slot_of.insert(f.id, slot);
+    }
+
+    /// Forgets a supplier; whether it was there.
+    pub fn remove(&mut self, id: SupplierRef) -> bool {
+        let Some(slot) = self.slot_of.remove(&id) else {
+            return false;
+        };
+        let row = &mut self.rows[slot as usize];
+        if row.alive {
+            row.alive = false;
+            self.live -= 1;
+        }
+        true
+    }
+
+    fn query_words(&self, text: &str) -> QueryWords {
+        let mut q = QueryWords {
+            originals: Vec::new(),
+            exact: FxHashMap::default(),
+            near: FxHashMap::default(),
+            table: Vec::new(),
+        };
+        for (i, (term, original)) in terms(text).into_iter().take(MAX_QUERY_WORDS).enumerate() {
+            q.originals.push(original);
+            if let Some(id) = self.word_id.get(term.as_str()) {
+                q.exact.insert(*id, i);
+            }
+            if term.len() < MIN_FUZZY_LEN {
+                continue;
+            }
+            let max = allowed_edits(term.len());
+            for (id, w) in self.vocabulary.iter().enumerate() {
+                if w.len().abs_diff(term.len()) > max || **w == *term {
+                    continue;
+                }
+                if bounded_distance(term.as_bytes(), w.as_bytes(), max).is_some() {
+                    q.near.entry(id as u32).or_insert(i);
+                }
+            }
+        }
+        if !q.exact.is_empty() || !q.near.is_empty() {
+            q.table = vec![0; self.vocabulary.len()];
+            for (id, i) in &q.near {
+                q.table[*id as usize] = (*i as u8 + 1) | NEAR_FLAG;
+            }
+            for (id, i) in &q.exact {
+                q.table[*id as usize] = *i as u8 + 1;
+            }
+        }
+        q
+    }
+
+    /// The top `limit` suppliers for a demand, best first, with their reasons.
+    pub fn top(&self, demand: &DemandQuery, limit: usize) -> Vec<SupplierMatch> {
+        let words = self.query_words(&demand.text);
+        let want_kbli = demand.kbli.as_ref().and_then(kbli_parts);
+        let want_section = demand.kbli.as_ref().filter(|k| k.level() == KbliLevel::Kategori).and_then(|k| k.section());
+        let want_region: [u32; 4] = match &demand.region {
+            Some(r) => {
+                let levels = region_levels(r);
+                std::array::from_fn(|i| self.regions.get(&levels[i]).copied().unwrap_or(u32::MAX))
+            }
+            None => [u32::MAX; 4],
+        };
+        let mut candidates: Vec<u32> = Vec::new();
+        for id in words.exact.keys().chain(words.near.keys()) {
+            candidates.extend_from_slice(&self.postings[*id as usize]);
+        }
+        if let Some((digits, value)) = want_kbli {
+            candidates.extend_from_slice(&self.by_kbli2[(value / 10u32.pow(u32::from(digits - 2))) as usize % 100]);
+        }
+        if let Some(letter) = want_section {
+            for two in 0..100u32 {
+                let same = KbliCode::parse(&format!("{two:02}")).ok().and_then(|c| c.section()) == Some(letter);
+                if same {
+                    candidates.extend_from_slice(&self.by_kbli2[two as usize]);
+                }
+            }
+        }
+        if let Some(c) = demand.category {
+            candidates.extend_from_slice(&self.by_category[Category::ALL.iter().position(|x| *x == c).unwrap_or(0)]);
+        }
+        // Each candidate once: a bit per row (125 KB at a million) rather than sorting the
+        // posting lists' union, which costs more than scoring it.
+        let mut seen = vec![0u64; self.rows.len().div_ceil(64)];
+        let mut scored: Vec<(u32, u32)> = Vec::new();
+        for slot in candidates {
+            let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+            if seen[word] & bit != 0 {
+                continue;
+            }
+            seen[word] |= bit;
+            if let Some(score) = self.score(slot, demand, &words, want_kbli, want_section, &want_region, None) {
+                scored.push((score, slot));
+            }
+        }
+        let order = |a: &(u32, u32), b: &(u32, u32)| {
+            b.0.cmp(&a.0).then_with(|| self.ids[a.1 as usize].uuid().cmp(&self.ids[b.1 as usize].uuid()))
+        };
+        if scored.len() > limit && limit > 0 {
+            scored.select_nth_unstable_by(limit - 1, order);
+            scored.truncate(limit);
+        }
+        scored.truncate(limit);
+        scored.sort_unstable_by(order);
+        scored
+            .into_iter()
+            .map(|(score, slot)| {
+                let mut reasons = Vec::new();
+                self.score(slot, demand, &words, want_kbli, want_section, &want_region, Some(&mut reasons));
+                SupplierMatch {
+                    supplier: self.ids[slot as usize],
+                    name: self.names[slot as usize].to_string(),
+                    score,
+                    reasons,
+                }
+            })
+            .collect()
+    }
+
+    /// The supplier's score for the demand, or `None` when a hard filter fails or nothing
+    /// agrees on what is wanted; the reasons are written out when asked for.
+    #[allow(clippy::too_many_arguments)] // the query prepared once, passed per candidate
+    fn score(
+        &self,
+        slot: u32,
+        demand: &DemandQuery,
+        words: &QueryWords,
+        want_kbli: Option<(u8, u32)>,
+        want_section: Option<char>,
+        want_region: &[u32; 4],
+        reasons: Option<&mut Vec<Reason>>,
+    ) -> Option<u32> {
+        let row = &self.rows[slot as usize];
+        if !row.alive {
+            return None;
+        }
+        // Hard filters first: they are cheap and most often decisive.
+        let permits = &self.permits[row.permit_start as usize..(row.permit_start + u32::from(row.permit_len)) as usize];
+        for want in &demand.permits {
+            if !permits.iter().any(|p| p.kind == *want && p.expires.is_none_or(|e| e >= demand.on)) {
+                return None;
+            }
+        }
+        if let Some(need) = demand.monthly_quantity
+            && row.capacity >= 0
+            && row.capacity < need
+        {
+            return None;
+        }
+        // What: KBLI, category, words. Points are added as they are found; the reasons are
+        // written out only for the few suppliers shown (the same points, see `Reason::points`).
+        let mut out: Option<Vec<Reason>> = reasons.is_some().then(Vec::new);
+        let mut score = 0u32;
+        let mut agrees = false;
+        let codes = &self.kbli[row.kbli_start as usize..(row.kbli_start + u32::from(row.kbli_len)) as usize];
+        if let Some(want) = want_kbli
+            && let Some((parts, digits)) =
+                codes.iter().map(|c| (*c, shared_digits(*c, want))).filter(|(_, d)| *d >= 2).max_by_key(|(_, d)| *d)
+        {
+            agrees = true;
+            // The code's text is made only for the suppliers shown.
+            let r = Reason::Kbli { code: String::new(), digits };
+            match out.as_mut() {
+                Some(_) => {
+                    let code = format!("{:0width$}", parts.1, width = parts.0 as usize);
+                    add(Reason::Kbli { code, digits }, &mut score, &mut out);
+                }
+                None => score += r.points(),
+            }
+        } else if let Some(letter) = want_section
+            && let Some(c) = codes.iter().find(|c| {
+                let s = format!("{:0width$}", c.1, width = c.0 as usize);
+                KbliCode::parse(&s).ok().and_then(|k| k.section()) == Some(letter)
+            })
+        {
+            agrees = true;
+            add(
+                Reason::Kbli { code: format!("{:0width$}", c.1, width = c.0 as usize), digits: 1 },
+                &mut score,
+                &mut out,
+            );
+        }
+        if let Some(c) = demand.category
+            && row.categories & category_bit(c) != 0
+        {
+            agrees = true;
+            add(Reason::Category { category: c }, &mut score, &mut out);
+        }
+        if !words.table.is_empty() {
+            let tokens = &self.tokens[row.token_start as usize..(row.token_start + u32::from(row.token_len)) as usize];
+            // Bit i: the query's word i, met exactly or by a typo.
+            let (mut exact, mut near) = (0u16, 0u16);
+            for t in tokens {
+                let hit = words.table[*t as usize];
+                if hit == 0 {
+                    continue;
+                }
+                let bit = 1u16 << ((hit & !NEAR_FLAG) - 1);
+                if hit & NEAR_FLAG == 0 { exact |= bit } else { near |= bit }
+            }
+            near &= !exact;
+            if exact | near != 0 {
+                agrees = true;
+                match out.as_mut() {
+                    Some(_) => {
+                        let name = |m: u16| {
+                            (0..words.originals.len())
+                                .filter(|i| m & (1 << i) != 0)
+                                .map(|i| words.originals[i].clone())
+                                .collect::<Vec<_>>()
+                        };
+                        add(Reason::Words { exact: name(exact), near: name(near) }, &mut score, &mut out);
+                    }
+                    None => score += 2 * exact.count_ones() + near.count_ones(),
+                }
+            }
+        }
+        if !agrees {
+            return None;
+        }
+        // Where, and track record.
+        let nearness = [Nearness::Desa, Nearness::Kecamatan, Nearness::Regency, Nearness::Province]
+            .into_iter()
+            .zip([3usize, 2, 1, 0])
+            .find(|(_, i)| row.region[*i] != 0 && row.region[*i] == want_region[*i])
+            .map(|(n, _)| n);
+        if let Some(nearness) = nearness {
+            add(Reason::Near { nearness }, &mut score, &mut out);
+        }
+        if row.curated > 0 {
+            add(Reason::Curated { products: row.curated }, &mut score, &mut out);
+        }
+        if row.channels > 0 {
+            add(Reason::Channels { count: row.channels }, &mut score, &mut out);
+        }
+        if row.deals > 0 {
+            add(Reason::PastDeals { count: row.deals }, &mut score, &mut out);
+        }
+        if let (Some(reasons), Some(mut out)) = (reasons, out) {
+            for want in &demand.permits {
+                if let Some(p) = permits
+                    .iter()
+                    .filter(|p| p.kind == *want && p.expires.is_none_or(|e| e >= demand.on))
+                    .max_by_key(|p| p.expires.map_or(i32::MAX, |e| e.to_julian_day()))
+                {
+                    out.push(Reason::PermitValid { permit: p.kind, until: p.expires });
+                }
+            }
+            if let Some(need) = demand.monthly_quantity
+                && row.capacity >= need
+            {
+                out.push(Reason::Capacity { per_month: row.capacity });
+            }
+            *reasons = out;
+        }
+        Some(score)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    use super::*;
+
+    fn umkm(n: u128, name: &str, desa: &str, kbli: &[&str], text: &str) -> SupplierFacts {
+        SupplierFacts {
+            id: SupplierRef::Business(BusinessId::from_uuid(uuid::Uuid::from_u128(n))),
+            name: name.into(),
+            active: true,
+            region: RegionCode::parse(desa).ok(),
+            kbli: kbli.iter().filter_map(|k| KbliCode::parse(k).ok()).collect(),
+            categories: Vec::new(),
+            text: text.into(),
+            permits: vec![HeldPermit { kind: PermitKind::Nib, expires: None }],
+            capacity_per_month: None,
+            curated_products: 0,
+            channels: 0,
+            past_deals: 0,
+        }
+    }
+
+    fn eggs() -> DemandQuery {
+        DemandQuery {
+            kbli: KbliCode::parse("01462").ok(),
+            category: None,
+            text: "Telur ayam ras segar".into(),
+            region: RegionCode::parse("36.04.15.2001").ok(),
+            permits: vec![PermitKind::Nib],
+            monthly_quantity: Some(1_000),
+            on: date!(2026 - 12 - 31),
+        }
+    }
+
+    #[test]
+    fn local_egg_producers_come_first_with_reasons() {
+        let index = SupplyIndex::build([
+            umkm(1, "Peternakan Telur Berkah", "36.04.15.2001", &["01462"], "telur ayam"),
+            umkm(2, "Ternak Ayam Kibin", "36.04.16.2002", &["01462"], "telor ayam ras"),
+            umkm(3, "Keripik Sari", "36.04.15.2001", &["10794"], "keripik singkong"),
+            umkm(4, "Telur Jauh", "32.01.01.2001", &["01462"], "telur"),
+        ]);
+        let top = index.top(&eggs(), 10);
+        let names: Vec<_> = top.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Peternakan Telur Berkah", "Ternak Ayam Kibin", "Telur Jauh"]);
+        assert!(top[0].reasons.contains(&Reason::Near { nearness: Nearness::Desa }));
+        assert!(top[0].reasons.contains(&Reason::Kbli { code: "01462".into(), digits: 5 }));
+        // "telor" is one edit from "telur".
+        assert!(top[1].reasons.iter().any(|r| matches!(r, Reason::Words { near, .. } if near == &["telur"])));
+        assert!(top[1].reasons.contains(&Reason::Near { nearness: Nearness::Regency }));
+    }
+
+    #[test]
+    fn hard_filters_and_incremental_writes() {
+        let mut a = umkm(1, "Telur Halal", "36.04.15.2001", &["01462"], "telur");
+        a.permits.push(HeldPermit { kind: PermitKind::Halal, expires: Some(date!(2026 - 06 - 30)) });
+        let mut b = umkm(2, "Telur Kecil", "36.04.15.2001", &["01462"], "telur");
+        b.capacity_per_month = Some(100);
+        let mut index = SupplyIndex::build([a.clone(), b]);
+        assert_eq!(index.top(&eggs(), 5).len(), 1, "capacity 100 < 1,000 a month");
+        let mut halal = eggs();
+        halal.permits.push(PermitKind::Halal);
+        assert!(index.top(&halal, 5).is_empty(), "halal expired before the deadline");
+        a.permits[1].expires = Some(date!(2027 - 06 - 30));
+        index.upsert(a.clone());
+        assert_eq!(index.top(&halal, 5).len(), 1);
+        assert_eq!(index.len(), 2);
+        assert!(index.remove(a.id));
+        assert!(index.top(&halal, 5).is_empty());
+        assert_eq!(index.len(), 1);
+    }
+
+    #[test]
+    fn monthly_quantities() {
+        use sinergi_domain::market::demand::Frequency;
+        assert_eq!(monthly(100, Frequency::Daily), 2_600);
+        assert_eq!(monthly(300, Frequency::Weekly), 1_300);
+        assert_eq!(monthly(7, Frequency::Once), 7);
+    }
+
+    fn arb_supplier() -> impl Strategy<Value = SupplierFacts> {
+        let words = prop::sample::subsequence(vec!["telur", "ayam", "sayur", "bayam", "beras", "tahu", "telor"], 0..4);
+        (
+            1u128..400,
+            prop::sample::select(vec!["36.04.15.2001", "36.04.15.2002", "36.04.16.2001", "36.73.01.1001"]),
+            prop::sample::select(vec!["01462", "01461", "01130", "10794", "47211"]),
+            words,
+            any::<bool>(),
+            prop::option::of(0i64..3_000),
+            prop::option::of(0i32..800),
+            0u16..4,
+        )
+            .prop_map(|(n, desa, kbli, words, active, cap, halal_days, deals)| {
+                let mut f = umkm(n, &format!("Usaha {n}"), desa, &[kbli], &words.join(" "));
+                f.active = active;
+                f.capacity_per_month = cap;
+                f.past_deals = deals;
+                if let Some(d) = halal_days {
+                    f.permits.push(HeldPermit {
+                        kind: PermitKind::Halal,
+                        expires: Some(date!(2026 - 01 - 01) + time::Duration::days(i64::from(d))),
+                    });
+                }
+                f
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn rankings_keep_their_promises(suppliers in prop::collection::vec(arb_supplier(), 1..60)) {
+            let index = SupplyIndex::build(suppliers.clone());
+            let mut q = eggs();
+            q.permits.push(PermitKind::Halal);
+            q.category = Some(Category::Pertanian);
+            let top = index.top(&q, 20);
+            let latest: FxHashMap<SupplierRef, &SupplierFacts> = suppliers.iter().map(|s| (s.id, s)).collect();
+            for w in top.windows(2) {
+                prop_assert!(w[0].score > w[1].score || (w[0].score == w[1].score && w[0].supplier.uuid() < w[1].supplier.uuid()));
+            }
+            for m in &top {
+                let f = latest[&m.supplier];
+                prop_assert!(f.active);
+                prop_assert!(f.capacity_per_month.is_none_or(|c| c >= 1_000));
+                prop_assert!(f.permits.iter().any(|p| p.kind == PermitKind::Halal && p.expires.is_none_or(|e| e >= q.on)));
+                prop_assert_eq!(m.reasons.iter().map(Reason::points).sum::<u32>(), m.score);
+            }
+        }
+    }
+}
