@@ -622,12 +622,7 @@ pub fn demo_logins() -> Vec<DemoLogin> {
         ("Kabupaten Serang", Role::Partner, demand::SPPG_USER_EMAIL, demand::SPPG_USER_NAME),
         ("Kabupaten Serang", Role::UmkmOwner, demand::EGG_OWNER_EMAIL, demand::EGG_OWNER_NAME),
     ] {
-        out.push(DemoLogin {
-            tenant: Some(tenant.to_owned()),
-            role,
-            email: email.to_owned(),
-            name: name.to_owned(),
-        });
+        out.push(DemoLogin { tenant: Some(tenant.to_owned()), role, email: email.to_owned(), name: name.to_owned() });
     }
     out
 }
