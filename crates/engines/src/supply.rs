@@ -271,8 +271,68 @@ pub struct SupplyIndex {
     postings: Vec<Vec<u32>>,
     /// Slots by golongan pokok (the first two digits of a KBLI code).
     by_kbli2: Vec<Vec<u32>>,
+    /// Slots by a KBLI prefix of 3, 4 or 5 digits ([`prefix_key`]): the precise agreements,
+    /// short lists read before the long ones.
+    by_kbli_prefix: FxHashMap<u64, Vec<u32>>,
     by_category: Vec<Vec<u32>>,
+    /// Slots by interned kecamatan and desa: the near suppliers, whose places add points.
+    by_place: FxHashMap<u32, Vec<u32>>,
+    /// Slots with curated products, channels or past deals (the rare ones with a track
+    /// record), with the points that record earns.
+    tracked: Vec<(u32, u8)>,
     live: usize,
+}
+
+/// The most nearness adds to a supplier outside the delivery's kecamatan (same kab/kota).
+const FAR_MAX: u8 = 2;
+
+/// The points a row's track record earns, as [`Reason::points`] counts them.
+fn track_points(row: &Row) -> u8 {
+    let curated = if row.curated > 0 { Reason::Curated { products: row.curated }.points() } else { 0 };
+    let channels = Reason::Channels { count: row.channels }.points();
+    let deals = Reason::PastDeals { count: row.deals }.points();
+    (curated + channels + deals) as u8
+}
+
+fn prefix_key(digits: u8, value: u32) -> u64 {
+    (u64::from(digits) << 32) | u64::from(value)
+}
+
+/// What a query has learnt of one slot from the posting lists, to bound its score before its
+/// row is read: KBLI points (the best level found), word points (2 exact, 1 near, per list:
+/// an upper bound), nearness points, and its track record's points.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Seen {
+    kbli: u8,
+    words: u8,
+    near: u8,
+    track: u8,
+}
+
+impl Seen {
+    fn is_empty(&self) -> bool {
+        *self == Seen::default()
+    }
+}
+
+/// The worst of the best so far sorts greatest: a lower score, or the same score and a later id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ranked {
+    score: u32,
+    id: uuid::Uuid,
+    slot: u32,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.score.cmp(&self.score).then_with(|| self.id.cmp(&other.id))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// A text's comparable words: stems with old and regional spellings folded, each with the
@@ -392,11 +452,15 @@ impl SupplyIndex {
         for c in &f.categories {
             categories |= category_bit(*c);
         }
+        let mut prefixes = FxHashSet::default();
         for code in f.kbli.iter().take(255) {
             let Some(parts) = kbli_parts(code) else { continue };
             self.kbli.push(parts);
             row.kbli_len += 1;
             kbli2.insert(parts.1 / 10u32.pow(u32::from(parts.0 - 2)));
+            for d in 3..=parts.0 {
+                prefixes.insert(prefix_key(d, parts.1 / 10u32.pow(u32::from(parts.0 - d))));
+            }
             if let Some(c) = category_of_kbli(code) {
                 categories |= category_bit(c);
             }
@@ -429,6 +493,18 @@ impl SupplyIndex {
         if f.active {
             for k in kbli2 {
                 self.by_kbli2[k as usize % 100].push(slot);
+            }
+            for k in prefixes {
+                self.by_kbli_prefix.entry(k).or_default().push(slot);
+            }
+            for place in [row.region[2], row.region[3]] {
+                if place != 0 {
+                    self.by_place.entry(place).or_default().push(slot);
+                }
+            }
+            let track = track_points(&row);
+            if track > 0 {
+                self.tracked.push((slot, track));
             }
             for (i, c) in Category::ALL.iter().enumerate() {
                 if categories & category_bit(*c) != 0 {
@@ -494,7 +570,20 @@ impl SupplyIndex {
     }
 
     /// The top `limit` suppliers for a demand, best first, with their reasons.
+    ///
+    /// A demand for eggs with a category names hundreds of thousands of suppliers at a million,
+    /// and reading each one's row is what costs (cache misses, not arithmetic). So the short
+    /// posting lists are read first (KBLI at 3 to 5 digits, the words, the kecamatan and desa
+    /// of delivery, the suppliers with a track record), which bounds each slot's score from
+    /// above without its row; slots are then scored best bound first, and scoring stops when no
+    /// bound left can reach the `limit`-th best score. The long lists (the category, KBLI at 2
+    /// digits or by kategori) can only bring slots seen in none of the short lists, whose bound
+    /// is small, so they are read only when the best so far do not already beat it. The result
+    /// is exactly the exhaustive ranking's (a property test checks it).
     pub fn top(&self, demand: &DemandQuery, limit: usize) -> Vec<SupplierMatch> {
+        if limit == 0 {
+            return Vec::new();
+        }
         let words = self.query_words(&demand.text);
         let want_kbli = demand.kbli.as_ref().and_then(kbli_parts);
         let want_section = demand.kbli.as_ref().filter(|k| k.level() == KbliLevel::Kategori).and_then(|k| k.section());
@@ -505,50 +594,124 @@ impl SupplyIndex {
             }
             None => [u32::MAX; 4],
         };
-        let mut candidates: Vec<u32> = Vec::new();
-        for id in words.exact.keys().chain(words.near.keys()) {
-            candidates.extend_from_slice(&self.postings[*id as usize]);
-        }
+
+        // The short lists, into what each slot is known to score at most.
+        let mut seen = vec![Seen::default(); self.rows.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut mark = |slot: u32, f: &dyn Fn(&mut Seen)| {
+            let s = &mut seen[slot as usize];
+            if s.is_empty() {
+                touched.push(slot);
+            }
+            f(s);
+        };
         if let Some((digits, value)) = want_kbli {
-            candidates.extend_from_slice(&self.by_kbli2[(value / 10u32.pow(u32::from(digits - 2))) as usize % 100]);
-        }
-        if let Some(letter) = want_section {
-            for two in 0..100u32 {
-                let same = KbliCode::parse(&format!("{two:02}")).ok().and_then(|c| c.section()) == Some(letter);
-                if same {
-                    candidates.extend_from_slice(&self.by_kbli2[two as usize]);
+            for d in (3..=digits).rev() {
+                let points = Reason::Kbli { code: String::new(), digits: d }.points() as u8;
+                let key = prefix_key(d, value / 10u32.pow(u32::from(digits - d)));
+                for slot in self.by_kbli_prefix.get(&key).into_iter().flatten() {
+                    mark(*slot, &|s| s.kbli = s.kbli.max(points));
                 }
             }
         }
-        if let Some(c) = demand.category {
-            candidates.extend_from_slice(&self.by_category[Category::ALL.iter().position(|x| *x == c).unwrap_or(0)]);
-        }
-        // Each candidate once: a bit per row (125 KB at a million) rather than sorting the
-        // posting lists' union, which costs more than scoring it.
-        let mut seen = vec![0u64; self.rows.len().div_ceil(64)];
-        let mut scored: Vec<(u32, u32)> = Vec::new();
-        for slot in candidates {
-            let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
-            if seen[word] & bit != 0 {
-                continue;
-            }
-            seen[word] |= bit;
-            if let Some(score) = self.score(slot, demand, &words, want_kbli, want_section, &want_region, None) {
-                scored.push((score, slot));
+        for (ids, points) in [(&words.exact, 2u8), (&words.near, 1)] {
+            for id in ids.keys() {
+                for slot in &self.postings[*id as usize] {
+                    mark(*slot, &|s| s.words = s.words.saturating_add(points));
+                }
             }
         }
-        let order = |a: &(u32, u32), b: &(u32, u32)| {
-            b.0.cmp(&a.0).then_with(|| self.ids[a.1 as usize].uuid().cmp(&self.ids[b.1 as usize].uuid()))
+        for (level, points) in [(2usize, 4u8), (3, 6)] {
+            for slot in self.by_place.get(&want_region[level]).into_iter().flatten() {
+                mark(*slot, &|s| s.near = s.near.max(points));
+            }
+        }
+        for (slot, points) in &self.tracked {
+            mark(*slot, &|s| s.track = *points);
+        }
+
+        // What the long lists may add to any slot.
+        let late_kbli = match want_kbli {
+            Some(_) => Reason::Kbli { code: String::new(), digits: 2 }.points() as u8,
+            None if want_section.is_some() => Reason::Kbli { code: String::new(), digits: 1 }.points() as u8,
+            None => 0,
         };
-        if scored.len() > limit && limit > 0 {
-            scored.select_nth_unstable_by(limit - 1, order);
-            scored.truncate(limit);
+        let late_category =
+            if demand.category.is_some() { Reason::Category { category: Category::Lainnya }.points() as u8 } else { 0 };
+        let far = if demand.region.is_some() { FAR_MAX } else { 0 };
+        let bound = |s: &Seen| -> u32 {
+            let kbli = s.kbli.max(late_kbli);
+            let near = if s.near > 0 { s.near } else { far };
+            u32::from(kbli) + u32::from(s.words) + u32::from(late_category) + u32::from(near) + u32::from(s.track)
+        };
+
+        // Best bound first (a counting sort: bounds are small numbers).
+        let mut by_bound: Vec<Vec<u32>> = Vec::new();
+        for slot in &touched {
+            let b = bound(&seen[*slot as usize]) as usize;
+            if by_bound.len() <= b {
+                by_bound.resize_with(b + 1, Vec::new);
+            }
+            by_bound[b].push(*slot);
         }
-        scored.truncate(limit);
-        scored.sort_unstable_by(order);
-        scored
+        let mut best: std::collections::BinaryHeap<Ranked> = std::collections::BinaryHeap::with_capacity(limit + 1);
+        let beaten = |best: &std::collections::BinaryHeap<Ranked>, bound: u32| {
+            best.len() == limit && best.peek().is_some_and(|worst| bound < worst.score)
+        };
+        let consider = |slot: u32, best: &mut std::collections::BinaryHeap<Ranked>| {
+            if let Some(score) = self.score(slot, demand, &words, want_kbli, want_section, &want_region, None) {
+                best.push(Ranked { score, id: self.ids[slot as usize].uuid(), slot });
+                if best.len() > limit {
+                    best.pop();
+                }
+            }
+        };
+        'short: for (b, slots) in by_bound.iter().enumerate().rev() {
+            if beaten(&best, b as u32) {
+                break 'short;
+            }
+            for slot in slots {
+                consider(*slot, &mut best);
+            }
+        }
+
+        // The long lists: only slots seen in none of the short lists are new, and they can
+        // score no more than the long lists' points, nearness within the kab/kota, no record.
+        let untouched_bound = u32::from(late_kbli) + u32::from(late_category) + u32::from(far);
+        if !beaten(&best, untouched_bound) {
+            let mut long: Vec<&[u32]> = Vec::new();
+            if let Some((digits, value)) = want_kbli {
+                long.push(&self.by_kbli2[(value / 10u32.pow(u32::from(digits - 2))) as usize % 100]);
+            }
+            if let Some(letter) = want_section {
+                for two in 0..100u32 {
+                    if KbliCode::parse(&format!("{two:02}")).ok().and_then(|c| c.section()) == Some(letter) {
+                        long.push(&self.by_kbli2[two as usize]);
+                    }
+                }
+            }
+            if let Some(c) = demand.category {
+                long.push(&self.by_category[Category::ALL.iter().position(|x| *x == c).unwrap_or(0)]);
+            }
+            for list in long {
+                for slot in list {
+                    let s = &mut seen[*slot as usize];
+                    if !s.is_empty() {
+                        continue;
+                    }
+                    // Seen now (no record has 255 points), so a slot in two long lists is
+                    // scored once.
+                    s.track = u8::MAX;
+                    consider(*slot, &mut best);
+                }
+            }
+        }
+
+        let mut ranked = best.into_sorted_vec();
+        ranked.truncate(limit);
+        ranked
             .into_iter()
-            .map(|(score, slot)| {
+            .map(|Ranked { score, slot, .. }| {
                 let mut reasons = Vec::new();
                 self.score(slot, demand, &words, want_kbli, want_section, &want_region, Some(&mut reasons));
                 SupplierMatch {
@@ -559,6 +722,29 @@ impl SupplyIndex {
                 }
             })
             .collect()
+    }
+
+    /// Every agreeing supplier scored, no list skipped: what [`SupplyIndex::top`] must equal.
+    #[cfg(test)]
+    fn top_exhaustive(&self, demand: &DemandQuery, limit: usize) -> Vec<(SupplierRef, u32)> {
+        let words = self.query_words(&demand.text);
+        let want_kbli = demand.kbli.as_ref().and_then(kbli_parts);
+        let want_section = demand.kbli.as_ref().filter(|k| k.level() == KbliLevel::Kategori).and_then(|k| k.section());
+        let want_region: [u32; 4] = match &demand.region {
+            Some(r) => {
+                let levels = region_levels(r);
+                std::array::from_fn(|i| self.regions.get(&levels[i]).copied().unwrap_or(u32::MAX))
+            }
+            None => [u32::MAX; 4],
+        };
+        let mut all: Vec<(u32, uuid::Uuid, SupplierRef)> = (0..self.rows.len() as u32)
+            .filter_map(|slot| {
+                let score = self.score(slot, demand, &words, want_kbli, want_section, &want_region, None)?;
+                Some((score, self.ids[slot as usize].uuid(), self.ids[slot as usize]))
+            })
+            .collect();
+        all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        all.into_iter().take(limit).map(|(score, _, id)| (id, score)).collect()
     }
 
     /// The supplier's score for the demand, or `None` when a hard filter fails or nothing
@@ -829,6 +1015,42 @@ mod tests {
                 prop_assert!(f.permits.iter().any(|p| p.kind == PermitKind::Halal && p.expires.is_none_or(|e| e >= q.on)));
                 prop_assert_eq!(m.reasons.iter().map(Reason::points).sum::<u32>(), m.score);
             }
+        }
+
+        /// The pruned ranking is the exhaustive one, whatever the demand names: KBLI at 5 or 2
+        /// digits or a kategori, a category or none, a place or none, words with typos, and a
+        /// limit smaller or larger than the field, over suppliers with and without records.
+        #[test]
+        fn pruning_never_changes_the_ranking(
+            suppliers in prop::collection::vec(arb_supplier(), 1..80),
+            tracked in prop::collection::vec((0u16..3, 0u16..3), 80),
+            kbli in prop::sample::select(vec![Some("01462"), Some("0146"), Some("01"), Some("A"), Some("10794"), None]),
+            category in prop::sample::select(vec![None, Some(Category::Pertanian), Some(Category::Makanan)]),
+            region in prop::sample::select(vec![None, Some("36.04.15.2001"), Some("36.04.16"), Some("36.73.01.1001")]),
+            text in prop::sample::select(vec!["telur ayam", "telor", "sayur bayam segar", "", "beras tahu"]),
+            limit in 1usize..25,
+        ) {
+            let suppliers: Vec<SupplierFacts> = suppliers
+                .into_iter()
+                .zip(tracked)
+                .map(|(mut f, (curated, channels))| {
+                    f.curated_products = curated;
+                    f.channels = channels;
+                    f
+                })
+                .collect();
+            let index = SupplyIndex::build(suppliers);
+            let q = DemandQuery {
+                kbli: kbli.and_then(|k| KbliCode::parse(k).ok()),
+                category,
+                text: text.into(),
+                region: region.and_then(|r| RegionCode::parse(r).ok()),
+                permits: vec![],
+                monthly_quantity: None,
+                on: date!(2026 - 12 - 31),
+            };
+            let pruned: Vec<(SupplierRef, u32)> = index.top(&q, limit).into_iter().map(|m| (m.supplier, m.score)).collect();
+            prop_assert_eq!(pruned, index.top_exhaustive(&q, limit));
         }
     }
 }
