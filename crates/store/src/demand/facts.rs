@@ -77,6 +77,33 @@ impl Store {
         self.read_supplier_facts(&tenant, None).await
     }
 
+    /// The ids in `id` of the tenant's rows of `table` whose `at` is after `since_ms`: one
+    /// table's share of what changed.
+    async fn changed_ids<T: sea_query::Iden + Copy + 'static>(
+        &self,
+        table: T,
+        id: T,
+        tenant_col: T,
+        at: T,
+        tenant: &str,
+        since_ms: i64,
+    ) -> Result<Vec<Uuid>> {
+        #[derive(sqlx::FromRow)]
+        struct IdRow {
+            id: Uuid,
+        }
+        let rows: Vec<IdRow> = self
+            .fetch_all(
+                Query::select()
+                    .expr_as(Expr::col(id), "id")
+                    .from(table)
+                    .and_where(Expr::col(tenant_col).eq(tenant))
+                    .and_where(Expr::col(at).gt(since_ms)),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
     /// The suppliers changed since `since_ms` (businesses, their permits and products, channel
     /// entries, partners, deals), as facts to upsert and as suppliers to remove (no longer live);
     /// `None` when more changed than is worth reading one by one (rebuild instead). What keeps a
@@ -94,51 +121,52 @@ impl Store {
             id: Uuid,
         }
         let ids = |rows: Vec<IdRow>| rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
-        let mut businesses: Vec<Uuid> = ids(self
-            .fetch_all(
-                Query::select()
-                    .expr_as(Expr::col(UmkmBusinesses::Id), "id")
-                    .from(UmkmBusinesses::Table)
-                    .and_where(Expr::col(UmkmBusinesses::TenantCode).eq(t))
-                    .and_where(Expr::col(UmkmBusinesses::UpdatedAt).gt(since_ms)),
+        let mut businesses = self
+            .changed_ids(
+                UmkmBusinesses::Table,
+                UmkmBusinesses::Id,
+                UmkmBusinesses::TenantCode,
+                UmkmBusinesses::UpdatedAt,
+                t,
+                since_ms,
             )
-            .await?);
-        businesses.extend(ids(self
-            .fetch_all(
-                Query::select()
-                    .expr_as(Expr::col(UmkmPermits::BusinessId), "id")
-                    .from(UmkmPermits::Table)
-                    .and_where(Expr::col(UmkmPermits::TenantCode).eq(t))
-                    .and_where(Expr::col(UmkmPermits::CreatedAt).gt(since_ms)),
+            .await?;
+        businesses.extend(
+            self.changed_ids(
+                UmkmPermits::Table,
+                UmkmPermits::BusinessId,
+                UmkmPermits::TenantCode,
+                UmkmPermits::CreatedAt,
+                t,
+                since_ms,
             )
-            .await?));
-        businesses.extend(ids(self
-            .fetch_all(
-                Query::select()
-                    .expr_as(Expr::col(CatalogueProducts::BusinessId), "id")
-                    .from(CatalogueProducts::Table)
-                    .and_where(Expr::col(CatalogueProducts::TenantCode).eq(t))
-                    .and_where(Expr::col(CatalogueProducts::UpdatedAt).gt(since_ms)),
+            .await?,
+        );
+        businesses.extend(
+            self.changed_ids(
+                CatalogueProducts::Table,
+                CatalogueProducts::BusinessId,
+                CatalogueProducts::TenantCode,
+                CatalogueProducts::UpdatedAt,
+                t,
+                since_ms,
             )
-            .await?));
-        businesses.extend(ids(self
-            .fetch_all(
-                Query::select()
-                    .expr_as(Expr::col(ChannelEntries::BusinessId), "id")
-                    .from(ChannelEntries::Table)
-                    .and_where(Expr::col(ChannelEntries::TenantCode).eq(t))
-                    .and_where(Expr::col(ChannelEntries::UpdatedAt).gt(since_ms)),
+            .await?,
+        );
+        businesses.extend(
+            self.changed_ids(
+                ChannelEntries::Table,
+                ChannelEntries::BusinessId,
+                ChannelEntries::TenantCode,
+                ChannelEntries::UpdatedAt,
+                t,
+                since_ms,
             )
-            .await?));
-        let mut partners: Vec<Uuid> = ids(self
-            .fetch_all(
-                Query::select()
-                    .expr_as(Expr::col(Partners::Id), "id")
-                    .from(Partners::Table)
-                    .and_where(Expr::col(Partners::TenantCode).eq(t))
-                    .and_where(Expr::col(Partners::UpdatedAt).gt(since_ms)),
-            )
-            .await?);
+            .await?,
+        );
+        let mut partners = self
+            .changed_ids(Partners::Table, Partners::Id, Partners::TenantCode, Partners::UpdatedAt, t, since_ms)
+            .await?;
         // A deal counts for its supplier: the suppliers of demands decided since.
         let dealt: Vec<IdRow> = self
             .fetch_all(
