@@ -230,10 +230,13 @@ async fn run() -> anyhow::Result<()> {
     }
 }
 
-/// Read each Pemda's UMKM registry into its list's search index and its entity-resolution index
-/// in the background, so the first list and the first import after a start do not wait.
+/// Read each Pemda's UMKM registry into its list's search index and its entity-resolution index,
+/// then its suppliers into the demand-matching index, in the background, so the first list, the
+/// first import and the first ranking after a start do not wait. On two cores this takes minutes
+/// at a million businesses; "supplier indexes ready" in the log says it is over.
 fn warm_registries(state: &AppState) {
     let registries = state.registries.clone();
+    let supply = state.supply_indexes.clone();
     let store = state.store.clone();
     tokio::spawn(async move {
         let system = Actor::system("registry warm-up");
@@ -243,10 +246,10 @@ fn warm_registries(state: &AppState) {
         };
         // The list's search indexes first, in their own task: lists are read far more often
         // than files are imported, and read from SQL (slowly) until their index is ready.
-        let (searches, search_store, codes) =
-            (registries.clone(), store.clone(), tenants.iter().map(|t| t.code.clone()).collect::<Vec<_>>());
+        let codes: Vec<_> = tenants.iter().map(|t| t.code.clone()).collect();
+        let (searches, search_store, search_codes) = (registries.clone(), store.clone(), codes.clone());
         tokio::spawn(async move {
-            for code in codes {
+            for code in search_codes {
                 if let Err(e) = searches.search().warm(&search_store, &code).await {
                     tracing::warn!(tenant = %code, error = %e, "registry search warm-up failed");
                 }
@@ -259,6 +262,14 @@ fn warm_registries(state: &AppState) {
             }
         }
         tracing::info!("UMKM registries ready");
+        // After the registries, not beside them: on a small server the builds would only slow
+        // each other, and the lists matter first.
+        for t in codes {
+            if let Err(e) = supply.rebuild(&store, &t).await {
+                tracing::warn!(tenant = %t, error = ?e, "supplier index warm-up failed");
+            }
+        }
+        tracing::info!("supplier indexes ready");
     });
 }
 

@@ -277,6 +277,9 @@ pub struct SupplyIndex {
     by_category: Vec<Vec<u32>>,
     /// Slots by interned kecamatan and desa: the near suppliers, whose places add points.
     by_place: FxHashMap<u32, Vec<u32>>,
+    /// Slots by permit held (valid or not: the day is checked when scored). A demand that
+    /// requires a permit only ever lists its holders.
+    by_permit: FxHashMap<PermitKind, Vec<u32>>,
     /// Slots with curated products, channels or past deals (the rare ones with a track
     /// record), with the points that record earns.
     tracked: Vec<(u32, u8)>,
@@ -307,11 +310,14 @@ struct Seen {
     words: u8,
     near: u8,
     track: u8,
+    /// Holds the demand's rarest required permit (see [`SupplyIndex::top`]).
+    holder: bool,
 }
 
 impl Seen {
+    /// Met in no list yet.
     fn is_empty(&self) -> bool {
-        *self == Seen::default()
+        self.kbli == 0 && self.words == 0 && self.near == 0 && self.track == 0
     }
 }
 
@@ -466,9 +472,11 @@ impl SupplyIndex {
             }
         }
         row.categories = categories;
+        let mut held = FxHashSet::default();
         for p in f.permits.iter().take(255) {
             self.permits.push(*p);
             row.permit_len += 1;
+            held.insert(p.kind);
         }
         let mut seen = FxHashSet::default();
         for (term, _) in terms(&format!("{} {}", f.name, f.text)).into_iter().take(255) {
@@ -501,6 +509,9 @@ impl SupplyIndex {
                 if place != 0 {
                     self.by_place.entry(place).or_default().push(slot);
                 }
+            }
+            for kind in held {
+                self.by_permit.entry(kind).or_default().push(slot);
             }
             let track = track_points(&row);
             if track > 0 {
@@ -579,7 +590,8 @@ impl SupplyIndex {
     /// bound left can reach the `limit`-th best score. The long lists (the category, KBLI at 2
     /// digits or by kategori) can only bring slots seen in none of the short lists, whose bound
     /// is small, so they are read only when the best so far do not already beat it. The result
-    /// is exactly the exhaustive ranking's (a property test checks it).
+    /// is exactly the exhaustive ranking's (a property test checks it). When the demand requires
+    /// permits, only the holders of the rarest of them are taken from any list.
     pub fn top(&self, demand: &DemandQuery, limit: usize) -> Vec<SupplierMatch> {
         if limit == 0 {
             return Vec::new();
@@ -595,11 +607,31 @@ impl SupplyIndex {
             None => [u32::MAX; 4],
         };
 
-        // The short lists, into what each slot is known to score at most.
         let mut seen = vec![Seen::default(); self.rows.len()];
+        // A required permit is a hard filter, and a rare one (a P-IRT, a BPOM MD) would leave
+        // the bounds below useless: the best-bounded suppliers of a snack demand are mostly
+        // without one, and each would be read to learn it. So the holders of the rarest
+        // required permit are marked first, and the lists pass over everyone else.
+        let gated = !demand.permits.is_empty();
+        if gated {
+            let rarest = demand
+                .permits
+                .iter()
+                .map(|p| self.by_permit.get(p).map_or(&[][..], Vec::as_slice))
+                .min_by_key(|l| l.len())
+                .unwrap_or(&[]);
+            for slot in rarest {
+                seen[*slot as usize].holder = true;
+            }
+        }
+
+        // The short lists, into what each slot is known to score at most.
         let mut touched: Vec<u32> = Vec::new();
         let mut mark = |slot: u32, f: &dyn Fn(&mut Seen)| {
             let s = &mut seen[slot as usize];
+            if gated && !s.holder {
+                return;
+            }
             if s.is_empty() {
                 touched.push(slot);
             }
@@ -696,7 +728,7 @@ impl SupplyIndex {
             for list in long {
                 for slot in list {
                     let s = &mut seen[*slot as usize];
-                    if !s.is_empty() {
+                    if !s.is_empty() || (gated && !s.holder) {
                         continue;
                     }
                     // Seen now (no record has 255 points), so a slot in two long lists is
@@ -979,9 +1011,9 @@ mod tests {
             any::<bool>(),
             prop::option::of(0i64..3_000),
             prop::option::of(0i32..800),
-            0u16..4,
+            (0u16..4, any::<bool>()),
         )
-            .prop_map(|(n, desa, kbli, words, active, cap, halal_days, deals)| {
+            .prop_map(|(n, desa, kbli, words, active, cap, halal_days, (deals, nib))| {
                 let mut f = umkm(n, &format!("Usaha {n}"), desa, &[kbli], &words.join(" "));
                 f.active = active;
                 f.capacity_per_month = cap;
@@ -991,6 +1023,9 @@ mod tests {
                         kind: PermitKind::Halal,
                         expires: Some(date!(2026 - 01 - 01) + time::Duration::days(i64::from(d))),
                     });
+                }
+                if nib {
+                    f.permits.push(HeldPermit { kind: PermitKind::Nib, expires: None });
                 }
                 f
             })
@@ -1018,8 +1053,9 @@ mod tests {
         }
 
         /// The pruned ranking is the exhaustive one, whatever the demand names: KBLI at 5 or 2
-        /// digits or a kategori, a category or none, a place or none, words with typos, and a
-        /// limit smaller or larger than the field, over suppliers with and without records.
+        /// digits or a kategori, a category or none, a place or none, words with typos, required
+        /// permits or none, and a limit smaller or larger than the field, over suppliers with and
+        /// without records.
         #[test]
         fn pruning_never_changes_the_ranking(
             suppliers in prop::collection::vec(arb_supplier(), 1..80),
@@ -1028,6 +1064,7 @@ mod tests {
             category in prop::sample::select(vec![None, Some(Category::Pertanian), Some(Category::Makanan)]),
             region in prop::sample::select(vec![None, Some("36.04.15.2001"), Some("36.04.16"), Some("36.73.01.1001")]),
             text in prop::sample::select(vec!["telur ayam", "telor", "sayur bayam segar", "", "beras tahu"]),
+            permits in prop::sample::select(vec![vec![], vec![PermitKind::Halal], vec![PermitKind::Nib, PermitKind::Halal], vec![PermitKind::Sni]]),
             limit in 1usize..25,
         ) {
             let suppliers: Vec<SupplierFacts> = suppliers
@@ -1045,7 +1082,7 @@ mod tests {
                 category,
                 text: text.into(),
                 region: region.and_then(|r| RegionCode::parse(r).ok()),
-                permits: vec![],
+                permits,
                 monthly_quantity: None,
                 on: date!(2026 - 12 - 31),
             };
