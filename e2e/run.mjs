@@ -1567,6 +1567,18 @@ async function labkesdaJourney(context, base) {
     await pressAndWaitForLoad(page, '[data-testid=lab-agreement-link]');
     check((await pageText(page)).includes(number), `${label}: the payment is the cooperation's PAD outcome`, number);
     await shot(page, 'lab-agreement-outcome-id');
+
+    where = `${label} money kept local`;
+    await goto(page, base, '/nilai-lokal', `${label} money kept local`);
+    check((await page.locator('[data-testid=local-cooperation]').innerText()) !== 'Rp 0', `${label}: the partner Pemda's share is counted`);
+    await pressAndWaitForLoad(page, '[data-testid=local-months] tbody tr:first-child a');
+    const lines = await page.locator('[data-testid=local-payments]').innerText();
+    check(lines.includes(number) && lines.includes('Kerja sama'), `${label}: this month's lines hold the payment, marked as the cooperation's`, lines);
+    await shot(page, 'local-value-id');
+    await pressAndWaitForLoad(page, '[data-testid=lang-en]');
+    check((await pageText(page)).includes('Money kept local'), `${label}: money kept local in English`);
+    await shot(page, 'local-value-en');
+    await pressAndWaitForLoad(page, '[data-testid=lang-id]');
   } catch (e) {
     fail(`${where}: ${firstLine(e)}`);
     await failureShot(page, 'labkesda-journey');
@@ -1664,6 +1676,10 @@ async function demandJourney(context, base) {
     check((await pageText(page)).includes('Value captured locally'), `${label}: the page in English`);
     await shot(page, 'demand-value-en');
     await pressAndWaitForLoad(page, '[data-testid=lang-id]');
+    await goto(page, base, '/nilai-lokal', `${label} money kept local`);
+    check((await page.locator('[data-testid=local-deals]').innerText()).includes('Rp 24.450.000'), `${label}: the deals count as money kept local`);
+    check((await page.locator('[data-testid=local-payments]').innerText()).includes(EGG_FARM), `${label}: the deal's line names the farm`);
+    await shot(page, 'local-value-deals-id');
   } catch (e) {
     fail(`${where}: ${firstLine(e)}`);
     await failureShot(page, 'demand-journey');

@@ -19,6 +19,9 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::FileConfig;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "sinergi", version, about = "Sinergi: kerja sama daerah, CSR dan UMKM")]
 struct Cli {

@@ -267,6 +267,8 @@ pub struct SupplyIndex {
     permits: Vec<HeldPermit>,
     regions: FxHashMap<String, u32>,
     vocabulary: Vec<Box<str>>,
+    /// Each vocabulary word's [`letter_set`].
+    vocabulary_letters: Vec<u64>,
     word_id: FxHashMap<Box<str>, u32>,
     postings: Vec<Vec<u32>>,
     /// Slots by golongan pokok (the first two digits of a KBLI code).
@@ -321,6 +323,12 @@ impl Seen {
     }
 }
 
+thread_local! {
+    /// Each thread's [`Seen`] per slot, kept between queries and left all default after each:
+    /// at a million suppliers a fresh table is megabytes to allocate and zero per ranking.
+    static SEEN: std::cell::RefCell<Vec<Seen>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The worst of the best so far sorts greatest: a lower score, or the same score and a later id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Ranked {
@@ -352,6 +360,14 @@ fn terms(text: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// A word's letters as a set, each byte folded into one of 64 buckets. One edit changes at most
+/// two buckets (a substitution drops one letter and adds another), so two words whose sets
+/// differ in more than twice the edits allowed cannot be within them: the vocabulary scan for
+/// typos skips most words without computing a distance.
+fn letter_set(w: &str) -> u64 {
+    w.bytes().fold(0, |m, b| m | 1u64 << (b & 63))
 }
 
 fn category_bit(c: Category) -> u8 {
@@ -485,6 +501,7 @@ impl SupplyIndex {
                 None => {
                     let id = self.vocabulary.len() as u32;
                     self.vocabulary.push(term.clone().into());
+                    self.vocabulary_letters.push(letter_set(&term));
                     self.word_id.insert(term.into(), id);
                     self.postings.push(Vec::new());
                     id
@@ -559,8 +576,12 @@ impl SupplyIndex {
                 continue;
             }
             let max = allowed_edits(term.len());
+            let letters = letter_set(&term);
             for (id, w) in self.vocabulary.iter().enumerate() {
-                if w.len().abs_diff(term.len()) > max || **w == *term {
+                if w.len().abs_diff(term.len()) > max
+                    || (self.vocabulary_letters[id] ^ letters).count_ones() as usize > 2 * max
+                    || **w == *term
+                {
                     continue;
                 }
                 if bounded_distance(term.as_bytes(), w.as_bytes(), max).is_some() {
@@ -607,22 +628,24 @@ impl SupplyIndex {
             None => [u32::MAX; 4],
         };
 
-        let mut seen = vec![Seen::default(); self.rows.len()];
+        // The thread's table from the last query, all default again (see `SEEN`).
+        let mut seen = SEEN.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        if seen.len() < self.rows.len() {
+            seen.resize(self.rows.len(), Seen::default());
+        }
         // A required permit is a hard filter, and a rare one (a P-IRT, a BPOM MD) would leave
         // the bounds below useless: the best-bounded suppliers of a snack demand are mostly
         // without one, and each would be read to learn it. So the holders of the rarest
         // required permit are marked first, and the lists pass over everyone else.
         let gated = !demand.permits.is_empty();
-        if gated {
-            let rarest = demand
-                .permits
-                .iter()
-                .map(|p| self.by_permit.get(p).map_or(&[][..], Vec::as_slice))
-                .min_by_key(|l| l.len())
-                .unwrap_or(&[]);
-            for slot in rarest {
-                seen[*slot as usize].holder = true;
-            }
+        let rarest = demand
+            .permits
+            .iter()
+            .map(|p| self.by_permit.get(p).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|l| l.len())
+            .unwrap_or(&[]);
+        for slot in rarest {
+            seen[*slot as usize].holder = true;
         }
 
         // The short lists, into what each slot is known to score at most.
@@ -710,6 +733,7 @@ impl SupplyIndex {
         // The long lists: only slots seen in none of the short lists are new, and they can
         // score no more than the long lists' points, nearness within the kab/kota, no record.
         let untouched_bound = u32::from(late_kbli) + u32::from(late_category) + u32::from(far);
+        let mut late: Vec<u32> = Vec::new();
         if !beaten(&best, untouched_bound) {
             let mut long: Vec<&[u32]> = Vec::new();
             if let Some((digits, value)) = want_kbli {
@@ -734,10 +758,16 @@ impl SupplyIndex {
                     // Seen now (no record has 255 points), so a slot in two long lists is
                     // scored once.
                     s.track = u8::MAX;
+                    late.push(*slot);
                     consider(*slot, &mut best);
                 }
             }
         }
+
+        for slot in touched.iter().chain(&late).chain(rarest) {
+            seen[*slot as usize] = Seen::default();
+        }
+        SEEN.with(|s| *s.borrow_mut() = seen);
 
         let mut ranked = best.into_sorted_vec();
         ranked.truncate(limit);
@@ -1032,6 +1062,29 @@ mod tests {
     }
 
     proptest! {
+        /// The letter sets never turn away a word within the edits allowed.
+        #[test]
+        fn letter_sets_never_hide_a_typo(
+            a in "[a-z]{5,9}",
+            edits in prop::collection::vec((0u8..3, 0usize..9, prop::char::range('a', 'z')), 0..=2),
+        ) {
+            // `b` is `a` with up to two insertions, deletions or substitutions.
+            let mut b: Vec<char> = a.chars().collect();
+            for (op, at, c) in edits {
+                let at = at % b.len();
+                match op {
+                    0 => b.insert(at, c),
+                    1 if b.len() > 1 => { b.remove(at); }
+                    _ => b[at] = c,
+                }
+            }
+            let b: String = b.into_iter().collect();
+            let max = allowed_edits(a.len());
+            if bounded_distance(a.as_bytes(), b.as_bytes(), max).is_some() {
+                prop_assert!((letter_set(&a) ^ letter_set(&b)).count_ones() as usize <= 2 * max, "{} {}", a, b);
+            }
+        }
+
         #[test]
         fn rankings_keep_their_promises(suppliers in prop::collection::vec(arb_supplier(), 1..60)) {
             let index = SupplyIndex::build(suppliers.clone());

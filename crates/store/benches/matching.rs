@@ -214,6 +214,17 @@ fn demands() -> Vec<Demand> {
             500,
         ),
         demand("crafts souvenir", None, Some(Category::Kerajinan), "souvenir anyaman bambu", "36.73.01.2001", &[], 100),
+        // The demo's factory canteen as posted: a long description whose common words
+        // ("makanan", "untuk") touch most food suppliers, and a P-IRT most of them lack.
+        demand(
+            "demo canteen, long text + P-IRT",
+            Some("10794"),
+            Some(Category::Makanan),
+            "Keripik dan makanan ringan untuk kantin karyawan Makanan ringan kemasan (keripik, emping, rengginang) untuk kantin 2.500 karyawan.",
+            "36.04.15.2001",
+            &[Pirt],
+            2_167,
+        ),
     ]
 }
 

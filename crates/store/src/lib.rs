@@ -59,3 +59,5 @@ pub fn ms_to_datetime(ms: i64) -> time::OffsetDateTime {
 }
 // Issue 7: demand matching
 pub mod demand;
+// Issue 7: money kept local (the Labkesda's PAD and the deals)
+pub mod local_value;

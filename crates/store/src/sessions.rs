@@ -6,7 +6,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sinergi_domain::{Actor, Permission, TokenId, UserId};
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::{Change, RecordType, record};
 use crate::db::Tx;
-use crate::schema::{Sessions, Users};
+use crate::schema::{Sessions, Tenants, Users};
 use crate::users::{User, UserRow};
 use crate::{Result, Store, StoreError, now_ms};
 
@@ -82,13 +82,26 @@ pub struct ApiToken {
     pub expires_at_ms: i64,
 }
 
+/// A session with its user and the user's tenant's state, read at once.
+#[derive(sqlx::FromRow)]
+struct SessionUserRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    session_id: Uuid,
+    session_kind: String,
+    session_csrf_token: String,
+    session_created_at: i64,
+    session_last_seen_at: i64,
+    session_expires_at: i64,
+    tenant_active: Option<bool>,
+}
+
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     id: Uuid,
     user_id: Uuid,
     kind: String,
     label: Option<String>,
-    csrf_token: String,
     created_at: i64,
     last_seen_at: i64,
     expires_at: i64,
@@ -111,7 +124,6 @@ fn select() -> sea_query::SelectStatement {
             Sessions::UserId,
             Sessions::Kind,
             Sessions::Label,
-            Sessions::CsrfToken,
             Sessions::CreatedAt,
             Sessions::LastSeenAt,
             Sessions::ExpiresAt,
@@ -206,46 +218,84 @@ impl Store {
     /// sessions slide their idle expiry forward, at most once a minute to spare the writes.
     pub async fn session(&self, token: &str, policy: &SessionPolicy) -> Result<Option<SessionInfo>> {
         let now = now_ms();
-        let row: Option<SessionRow> =
-            self.fetch_optional(select().and_where(Expr::col(Sessions::TokenHash).eq(digest(token)))).await?;
-        let Some(row) = row else { return Ok(None) };
-        if row.expires_at <= now {
+        // One read for the session, its user and the user's tenant: this runs before every
+        // request, and each query is a round trip to the database's thread.
+        let u = |c: Users| (Users::Table, c);
+        let s = |c: Sessions| Expr::col((Sessions::Table, c));
+        let joined: Option<SessionUserRow> = self
+            .fetch_optional(
+                Query::select()
+                    .columns([
+                        u(Users::Id),
+                        u(Users::TenantCode),
+                        u(Users::AgencyId),
+                        u(Users::PartnerId),
+                        u(Users::Email),
+                        u(Users::Name),
+                        u(Users::Role),
+                        u(Users::Locale),
+                        u(Users::Active),
+                        u(Users::CreatedAt),
+                        u(Users::UpdatedAt),
+                        u(Users::PasswordHash),
+                    ])
+                    .expr_as(s(Sessions::Id), Alias::new("session_id"))
+                    .expr_as(s(Sessions::Kind), Alias::new("session_kind"))
+                    .expr_as(s(Sessions::CsrfToken), Alias::new("session_csrf_token"))
+                    .expr_as(s(Sessions::CreatedAt), Alias::new("session_created_at"))
+                    .expr_as(s(Sessions::LastSeenAt), Alias::new("session_last_seen_at"))
+                    .expr_as(s(Sessions::ExpiresAt), Alias::new("session_expires_at"))
+                    .expr_as(Expr::col((Tenants::Table, Tenants::Active)), Alias::new("tenant_active"))
+                    .from(Sessions::Table)
+                    .inner_join(
+                        Users::Table,
+                        Expr::col((Users::Table, Users::Id)).equals((Sessions::Table, Sessions::UserId)),
+                    )
+                    .left_join(
+                        Tenants::Table,
+                        Expr::col((Tenants::Table, Tenants::Code)).equals((Users::Table, Users::TenantCode)),
+                    )
+                    .and_where(s(Sessions::TokenHash).eq(digest(token)))
+                    .and_where(s(Sessions::RevokedAt).is_null()),
+            )
+            .await?;
+        let Some(joined) = joined else { return Ok(None) };
+        let SessionUserRow {
+            user,
+            session_id: id,
+            session_kind,
+            session_csrf_token: csrf_token,
+            session_created_at: created_at,
+            session_last_seen_at: last_seen_at,
+            session_expires_at: mut expires,
+            tenant_active,
+        } = joined;
+        if expires <= now {
             return Ok(None);
         }
-        let user_row: Option<UserRow> =
-            self.fetch_optional(crate::users::select().and_where(Expr::col(Users::Id).eq(row.user_id))).await?;
-        let Some(user_row) = user_row else { return Ok(None) };
-        let (user, _) = user_row.split()?;
+        let (user, _) = user.split()?;
         if !user.active {
             return Ok(None);
         }
-        if let Some(t) = &user.tenant
-            && !self.tenant_active(t).await?
-        {
+        // A user of a tenant needs the tenant there and active; a platform user has none.
+        if user.tenant.is_some() && tenant_active != Some(true) {
             return Ok(None);
         }
-        let kind = if row.kind == "api" { SessionKind::Api } else { SessionKind::Web };
-        let mut expires = row.expires_at;
-        if now - row.last_seen_at > 60_000 {
+        let kind = if session_kind == "api" { SessionKind::Api } else { SessionKind::Web };
+        if now - last_seen_at > 60_000 {
             if kind == SessionKind::Web {
-                expires = std::cmp::Ord::min(now + policy.web_idle_ms, row.created_at + policy.web_absolute_ms);
+                expires = std::cmp::Ord::min(now + policy.web_idle_ms, created_at + policy.web_absolute_ms);
             }
             self.execute(
                 &Query::update()
                     .table(Sessions::Table)
                     .values([(Sessions::LastSeenAt, now.into()), (Sessions::ExpiresAt, expires.into())])
-                    .and_where(Expr::col(Sessions::Id).eq(row.id))
+                    .and_where(Expr::col(Sessions::Id).eq(id))
                     .to_owned(),
             )
             .await?;
         }
-        Ok(Some(SessionInfo {
-            id: TokenId::from_uuid(row.id),
-            kind,
-            csrf_token: row.csrf_token,
-            expires_at_ms: expires,
-            user,
-        }))
+        Ok(Some(SessionInfo { id: TokenId::from_uuid(id), kind, csrf_token, expires_at_ms: expires, user }))
     }
 
     /// End a session or revoke a token: one's own, or (for an admin) one of a user they manage.

@@ -223,6 +223,14 @@ store_tests! {
         let funnel = store.demand_funnel(&admin, &kab()).await.unwrap();
         assert_eq!((funnel.demands, funnel.with_offers, funnel.deals, funnel.value), (1, 1, 1, 33_000_000));
         assert!(matches!(store.demand_funnel(&owner, &kab()).await, Err(StoreError::Forbidden)));
+        // Money kept local: the deal's line names the buyer and the farm that supplies.
+        let kept = store.money_kept_local(&admin, &kab(), None).await.expect("kept local");
+        assert_eq!((kept.totals.deals, kept.totals.deal_count, kept.totals.retribution), (33_000_000, 1, 0));
+        assert_eq!(kept.lines.len(), 1);
+        assert_eq!(kept.lines[0].record_id, id.as_uuid());
+        assert_eq!(kept.lines[0].payee.as_deref(), Some(done.offers[0].supplier_name.as_str()));
+        assert_eq!(kept.lines[0].payer, done.demand.buyer_name);
+        assert!(matches!(store.money_kept_local(&owner, &kab(), None).await, Err(StoreError::Forbidden)));
         // The deal counts for the farm next time.
         let facts = store.supplier_facts(&Actor::system("supply"), &kab()).await.unwrap();
         assert_eq!(facts.iter().find(|f| f.id == supplier).unwrap().past_deals, 1);

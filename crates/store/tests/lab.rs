@@ -267,6 +267,21 @@ store_tests! {
             .await
             .expect("pay");
         assert!(!counted);
+        // Money kept local: October's three payments, the partner Pemda's two apart, each line
+        // behind the sum; the year filter; only the Pemda's own people read it.
+        let kept = store.money_kept_local(&admin, kota, Some(2026)).await.expect("kept local");
+        assert_eq!(kept.agreement.as_ref().map(|a| a.0), Some(s.agreement));
+        let october = kept.months.iter().find(|m| m.month == "2026-10").expect("october");
+        assert_eq!((october.lab_orders, october.retribution, october.retribution_cooperation), (3, 3 * total, 2 * total));
+        assert_eq!(kept.totals.total(), 3 * total);
+        let lines: Vec<(&str, bool)> = kept.lines.iter().map(|l| (l.payer.as_str(), l.in_cooperation)).collect();
+        assert_eq!(lines, [("PT Kibin Kimia", true), ("PT Kibin Kimia", true), ("CV Serang Kota", false)]);
+        assert!(kept.lines[0].reference.ends_with("STS-B"), "newest first, with the invoice");
+        assert_eq!(kept.years, [2026]);
+        assert!(store.money_kept_local(&admin, kota, Some(2025)).await.expect("2025").lines.is_empty());
+        assert!(matches!(store.money_kept_local(&owner, kota, None).await, Err(StoreError::Forbidden)));
+        assert!(matches!(store.money_kept_local(&company, kota, None).await, Err(StoreError::Forbidden)));
+        assert!(store.money_kept_local(&tangerang, kota, None).await.is_err(), "another Pemda reads nothing");
         // Bad catalogue input is refused and nothing is written.
         let bad = store
             .add_lab_package(&s.officer, kota, NewLabPackage {

@@ -227,6 +227,19 @@ store_tests! {
             .expect("deactivate");
         assert!(store.session(&vs.token, &policy).await.expect("lookup").is_none());
 
+        // A Pemda switched off takes its users' sessions with it, and gives them back.
+        let set_active = |active: bool| {
+            let store = store.clone();
+            async move {
+                let update = TenantUpdate { name: "Kota Serang".into(), active, dormancy: None, csr_windows: None };
+                store.update_tenant(&platform(), &code("36.73"), update).await.expect("tenant")
+            }
+        };
+        set_active(false).await;
+        assert!(store.session(&web.token, &policy).await.expect("lookup").is_none(), "an inactive Pemda");
+        set_active(true).await;
+        assert!(store.session(&web.token, &policy).await.expect("lookup").is_some());
+
         let other = store.create_session(&kota, SessionKind::Web, None, &policy).await.expect("s");
         store.set_password(&kota.actor(), kota.id, hash, Some(web.id)).await.expect("password");
         assert!(store.session(&web.token, &policy).await.expect("lookup").is_some());

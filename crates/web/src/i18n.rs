@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
-use sinergi_domain::format::{Locale, format_datetime, format_number, format_rupiah};
+use sinergi_domain::format::{Locale, format_date, format_datetime, format_number, format_rupiah};
 use unic_langid::{LanguageIdentifier, langid};
 
 static_loader! {
@@ -87,6 +87,25 @@ impl Tr {
 
     pub fn number(&self, n: i64) -> String {
         format_number(n, self.locale)
+    }
+
+    /// "17 Desember 2025".
+    pub fn date(&self, d: time::Date) -> String {
+        format_date(d, self.locale)
+    }
+
+    /// A stored month ("2026-11") as officials write it: "November 2026". Anything else is
+    /// shown as it is.
+    pub fn month(&self, ym: &str) -> String {
+        let parsed = ym
+            .split_once('-')
+            .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u8>().ok()?)))
+            .and_then(|(y, m)| time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, 1).ok());
+        match parsed {
+            // "1 November 2026" without the day.
+            Some(d) => self.date(d).split_once(' ').map(|(_, rest)| rest.to_owned()).unwrap_or_default(),
+            None => ym.to_owned(),
+        }
     }
 
     /// A stored millisecond timestamp as "17 Desember 2025 16.25 WIB".

@@ -35,6 +35,8 @@ use crate::pages::{catalogue, catalogue_public};
 use crate::pages::{lab, lab_report};
 // Issue 7: demand matching
 use crate::pages::demand;
+// Issue 7: money kept local
+use crate::pages::local_value;
 
 /// One route as the walk test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -427,6 +429,8 @@ fn table() -> Routes {
         // the steps are the lab officers'. Anyone verifies a certificate.
         .get("/lab/katalog", lab_o, lab::catalogue)
         .post("/lab/katalog/tarif", Access::Permission(Permission::ManageLab), lab::set_tariff)
+        .post("/lab/katalog/parameter", Access::Permission(Permission::ManageLab), lab::add_parameter)
+        .post("/lab/katalog/paket", Access::Permission(Permission::ManageLab), lab::add_package)
         .post("/lab/pengaturan", Access::Permission(Permission::ManageLab), lab::set_settings)
         .get("/lab/order", lab_o, lab::orders)
         .get("/lab/order/baru", lab_o, lab::new_order)
@@ -457,6 +461,12 @@ fn table() -> Routes {
         .post("/permintaan/{demand_id}/tutup", User, demand::close)
         .get("/api/v1/demands", User, api::demand::list_demands)
         .get("/api/v1/demands/{demand_id}/matches", User, api::demand::demand_matches)
+        // Issue 7: money kept local: the Pemda's own people (the laboratory's revenue and the
+        // deals are both theirs to read).
+        .get("/nilai-lokal", Access::Permission(Permission::ViewLab), local_value::page)
+        .get("/nilai-lokal.xlsx", Access::Permission(Permission::ViewLab), local_value::xlsx)
+        .get("/nilai-lokal.pdf", Access::Permission(Permission::ViewLab), local_value::pdf)
+        .get("/api/v1/local-value", Access::Permission(Permission::ViewLab), api::local_value::local_value)
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -7,6 +7,9 @@
 
 mod common;
 
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
 use common::{Session, TestApp};
 use reqwest::StatusCode;
 use sinergi_domain::auth::Email;
@@ -193,6 +196,63 @@ async fn a_factory_order_runs_from_the_portal_to_a_verified_certificate() {
     }
     assert_eq!(app.get(Some(&factory), "/lab/dasbor").send().await.expect("dash").status(), StatusCode::FORBIDDEN);
 
+    // Money kept local: November opens onto the payment, marked as the cooperation's; the
+    // XLSX and the PDF hold the same line; the factory may not read the Pemda's figures; the
+    // Kabupaten's page holds its own deals, not the Kota's laboratory.
+    let html = app
+        .get(Some(&viewer), "/nilai-lokal?tahun=2026&bulan=2026-11")
+        .send()
+        .await
+        .expect("kept")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("Rincian November 2026"), "the month's lines are open");
+    let row = html.split("<tr>").find(|r| r.contains("STS/LAB/2026/9001")).expect("the payment's line");
+    assert!(row.contains(&o.row.number) && row.contains("local-cooperation-badge"), "{row}");
+    let xlsx = app.get(Some(&viewer), "/nilai-lokal.xlsx?tahun=2026").send().await.expect("xlsx");
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(xlsx.bytes().await.expect("bytes").to_vec())).expect("xlsx");
+    let payments = book.worksheet_range("Rincian").expect("payments sheet");
+    let line = payments
+        .rows()
+        .find(|r| r.iter().any(|c| c.to_string().contains("STS/LAB/2026/9001")))
+        .expect("the payment in the XLSX");
+    assert!(line.iter().any(|c| *c == "Kerja sama"), "{line:?}");
+    let pdf =
+        app.get(Some(&viewer), "/nilai-lokal.pdf?tahun=2026").send().await.expect("pdf").bytes().await.expect("bytes");
+    let text = sinergi_io::pdf::testing::read(&pdf).expect("a readable PDF").text();
+    assert!(text.contains("STS/LAB/2026/9001") && text.contains("Uang tetap di daerah"), "{text}");
+    assert_eq!(app.get(Some(&factory), "/nilai-lokal").send().await.expect("kept").status(), StatusCode::FORBIDDEN);
+    let admin_token = app
+        .store
+        .create_session(&admin.user, SessionKind::Api, None, &SessionPolicy::default())
+        .await
+        .expect("token")
+        .token;
+    let api = |path: &'static str, token: String| {
+        let request = app.http.get(app.url(path)).bearer_auth(token);
+        async move { request.send().await.expect("api") }
+    };
+    let kept: serde_json::Value =
+        api("/api/v1/local-value?year=2026", admin_token.clone()).await.json().await.expect("json");
+    let payment = kept["payments"]
+        .as_array()
+        .expect("payments")
+        .iter()
+        .find(|p| p["reference"].as_str().is_some_and(|r| r.contains("STS/LAB/2026/9001")))
+        .expect("the payment in the API");
+    assert_eq!(
+        (payment["source"].as_str(), payment["in_cooperation"].as_bool()),
+        (Some("lab-retribution"), Some(true))
+    );
+    assert!(kept["totals"]["retribution_cooperation"].as_i64().is_some_and(|v| v >= 500_000));
+    assert_eq!(api("/api/v1/local-value?year=3000", admin_token).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let kab = app.session(Role::UmkmOfficer, "kabupaten-serang").await;
+    let html = app.get(Some(&kab), "/nilai-lokal").send().await.expect("kept").text().await.expect("body");
+    assert!(html.contains("Sayur bayam dan kangkung") && !html.contains("STS/LAB/2026/9001"), "each Pemda its own");
+
     // The API: the factory's token sees its own company's orders only; results with verdicts;
     // the public check; the paths in the OpenAPI document.
     let token = app
@@ -235,4 +295,97 @@ async fn a_factory_order_runs_from_the_portal_to_a_verified_certificate() {
     {
         assert!(doc.contains(path), "{path} in the OpenAPI document");
     }
+}
+
+/// The lab officer adds a parameter and a package on the catalogue page: every bad field is
+/// named at once and nothing is written; a good one shows in the catalogue, its audit trail
+/// written; a package mixing media is refused; a company cannot add anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lab_adds_parameters_and_packages_from_the_catalogue_page() {
+    let app = TestApp::start().await;
+    let officer = app.session(Role::LabOfficer, "kota-serang").await;
+    let before = app.store.lab_catalogue(&officer.user.actor(), &kota()).await.expect("catalogue");
+
+    let bad = [
+        ("medium", "air-limbah"),
+        ("name", ""),
+        ("unit", "mg/L"),
+        ("method", "SNI 6989.2:2019"),
+        ("limit_min", "50"),
+        ("limit_max", "10"),
+        ("legal_basis", "Permen LHK P.68/2016"),
+        ("tariff", "seratus ribu"),
+        ("tariff_basis", "Perda Kota Serang No. 5 Tahun 2024"),
+        ("turnaround_days", "14"),
+    ];
+    let r = app.post_form(Some(&officer), "/lab/katalog/parameter", &bad).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    for id in ["name-error", "limit_max-error", "tariff-error"] {
+        assert!(html.contains(id), "{id} is shown next to its field");
+    }
+    assert!(html.contains("seratus ribu"), "what was typed is kept");
+    let after = app.store.lab_catalogue(&officer.user.actor(), &kota()).await.expect("catalogue");
+    assert_eq!(after.parameters.len(), before.parameters.len(), "nothing written");
+
+    let good: Vec<(&str, &str)> = bad
+        .iter()
+        .map(|(k, v)| match *k {
+            "name" => (*k, "Fenol"),
+            "limit_min" => (*k, ""),
+            "limit_max" => (*k, "100"),
+            "tariff" => (*k, "Rp 125.000"),
+            _ => (*k, *v),
+        })
+        .collect();
+    let r = app.post_form(Some(&officer), "/lab/katalog/parameter", &good).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let catalogue = app.store.lab_catalogue(&officer.user.actor(), &kota()).await.expect("catalogue");
+    let cod = catalogue.parameters.iter().find(|p| p.name == "Fenol").expect("phenol added");
+    assert_eq!((cod.tariff, cod.limit.max()), (125_000, Some(100.0)));
+    let html = app.get(Some(&officer), "/lab/katalog").send().await.expect("page").text().await.expect("body");
+    assert!(html.contains("Fenol") && html.contains("Rp 125.000"));
+
+    // A package of the new parameter; then one that mixes media is refused at its field.
+    let air = catalogue.parameters.iter().find(|p| p.medium != Medium::Wastewater).expect("another medium");
+    let package = |params: Vec<String>| {
+        let mut fields = vec![
+            ("medium".to_owned(), "air-limbah".to_owned()),
+            ("name".to_owned(), "Paket fenol".to_owned()),
+            ("tariff".to_owned(), "150.000".to_owned()),
+            ("tariff_basis".to_owned(), "Perda Kota Serang No. 5 Tahun 2024".to_owned()),
+            ("turnaround_days".to_owned(), "10".to_owned()),
+        ];
+        fields.extend(params.into_iter().map(|p| ("parameter".to_owned(), p)));
+        fields
+    };
+    let send = |fields: Vec<(String, String)>| {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        app.post_form(Some(&officer), "/lab/katalog/paket", &pairs).send()
+    };
+    let r = send(package(vec![cod.id.to_string(), air.id.to_string()])).await.expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("parameters-error"));
+    let r = send(package(vec![cod.id.to_string()])).await.expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let catalogue = app.store.lab_catalogue(&officer.user.actor(), &kota()).await.expect("catalogue");
+    assert!(catalogue.packages.iter().any(|p| p.name == "Paket fenol" && p.parameters == vec![cod.id]));
+    let admin = app.session(Role::RegionAdmin, "kota-serang").await;
+    let trail: Vec<String> = app
+        .store
+        .audit_events(&admin.user.actor(), &Default::default())
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        trail.contains(&"lab_add_parameter".to_owned()) && trail.contains(&"lab_add_package".to_owned()),
+        "{trail:?}"
+    );
+
+    // A company's user may order, not add.
+    let factory = login(&app, sinergi_demo::lab::FACTORY_USER_EMAIL).await;
+    let r = app.post_form(Some(&factory), "/lab/katalog/parameter", &good).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }

@@ -32,7 +32,7 @@ use crate::reminders::{NewMail, enqueue_mail};
 use crate::schema::*;
 use crate::{Result, Store, StoreError, now_ms};
 
-pub use report::{DemandFunnel, ValueRow};
+pub use report::{DealLine, DemandFunnel, ValueRow};
 
 /// A demand as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -417,11 +417,15 @@ async fn read_notified(tx: &mut Tx, tenant: &RegionCode, demand: DemandId) -> Re
 async fn find_demand(tx: &mut Tx, actor: &Actor, tenant: &RegionCode, id: DemandId) -> Result<DemandDetail> {
     // Looked up in the Pemda first, then in the actor's share: a wrong id, or one the actor
     // may not see (whatever its role), is "not found", never "forbidden".
-    if read_demands(tx, tenant, &Reader::Officer, Some(id)).await?.is_empty() {
+    let Some(found) = read_demands(tx, tenant, &Reader::Officer, Some(id)).await?.pop() else {
         return Err(StoreError::NotFound);
-    }
+    };
     let reader = reader(tx, actor, tenant).await.map_err(|_| StoreError::NotFound)?;
-    let demand = read_demands(tx, tenant, &reader, Some(id)).await?.pop().ok_or(StoreError::NotFound)?;
+    // The Pemda's own people see the whole Pemda: the first read is theirs already.
+    let demand = match reader {
+        Reader::Officer => found,
+        _ => read_demands(tx, tenant, &reader, Some(id)).await?.pop().ok_or(StoreError::NotFound)?,
+    };
     let may_decide = decides_for(actor, demand.buyer_id);
     let mut notified = read_notified(tx, tenant, id).await?;
     let mut offers = read_offers(tx, tenant, id).await?;

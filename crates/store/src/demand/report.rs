@@ -7,7 +7,7 @@ use sea_query::{Expr, ExprTrait};
 use serde::Serialize;
 use sinergi_domain::Actor;
 use sinergi_domain::RegionCode;
-use sinergi_domain::market::demand::{BuyerKind, DemandStatus};
+use sinergi_domain::market::demand::{BuyerKind, DemandStatus, OfferStatus};
 
 use super::{DemandRow, own_tenant, read_demands, reader};
 use crate::schema::*;
@@ -21,6 +21,15 @@ pub struct ValueRow {
     pub buyer_kind: BuyerKind,
     pub deals: i64,
     pub value: i64,
+}
+
+/// One deal: the demand, its value and day, and who supplies it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DealLine {
+    pub demand: DemandRow,
+    pub on: time::Date,
+    pub value: i64,
+    pub supplier: String,
 }
 
 /// How many demands were posted, received an offer, and ended in a deal.
@@ -90,6 +99,42 @@ impl Store {
             }
         }
         Ok(f)
+    }
+
+    /// Every deal of the Pemda with the supplier of the accepted offer, newest deal first: the
+    /// lines behind "value captured locally".
+    pub async fn demand_deals(&self, actor: &Actor, tenant: &RegionCode) -> Result<Vec<DealLine>> {
+        let tenant = own_tenant(actor, tenant)?;
+        internal(actor)?;
+        let rows = self.all_demands(actor, &tenant).await?;
+        #[derive(sqlx::FromRow)]
+        struct Accepted {
+            id: uuid::Uuid,
+            supplier_name: String,
+        }
+        let accepted: std::collections::HashMap<uuid::Uuid, String> = self
+            .fetch_all::<Accepted, _>(
+                sea_query::Query::select()
+                    .columns([DemandOffers::Id, DemandOffers::SupplierName])
+                    .from(DemandOffers::Table)
+                    .and_where(Expr::col(DemandOffers::TenantCode).eq(tenant.as_str()))
+                    .and_where(Expr::col(DemandOffers::Status).eq(OfferStatus::Accepted.slug())),
+            )
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.supplier_name))
+            .collect();
+        let mut out: Vec<DealLine> = rows
+            .into_iter()
+            .filter(|d| d.status == DemandStatus::Deal)
+            .filter_map(|d| {
+                let (on, value) = (d.deal_on?, d.deal_value?);
+                let supplier = d.accepted_offer.and_then(|o| accepted.get(&o.as_uuid()).cloned()).unwrap_or_default();
+                Some(DealLine { on, value, supplier, demand: d })
+            })
+            .collect();
+        out.sort_by(|a, b| b.on.cmp(&a.on).then_with(|| a.demand.title.cmp(&b.demand.title)));
+        Ok(out)
     }
 
     async fn all_demands(&self, actor: &Actor, tenant: &RegionCode) -> Result<Vec<DemandRow>> {

@@ -27,7 +27,7 @@ pub use orders::{
     CertificateResult, CustodyRow, LabCertificateView, LabOrder, LabOrderFilter, LabOrderLine, LabOrderRow,
     NewLabOrder, Payment, ResultRow, SampleRow, TransitionRow,
 };
-pub use report::{LabReport, MonthRevenue, ParameterVerdicts, RevenueRow, Turnaround};
+pub use report::{LabPayment, LabPayments, LabReport, MonthRevenue, ParameterVerdicts, RevenueRow, Turnaround};
 
 /// One parameter of the catalogue, with its quality standard and tariff.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1415,7 +1415,7 @@ async fn insert_custody(
 
 /// The regions of the agreement's other parties: the partner Pemda's own code, and the region
 /// of each partner that is another Pemda.
-async fn party_regions(tx: &mut Tx, tenant: &RegionCode, agreement: Uuid) -> Result<Vec<String>> {
+pub(super) async fn party_regions(tx: &mut Tx, tenant: &RegionCode, agreement: Uuid) -> Result<Vec<String>> {
     #[derive(sqlx::FromRow)]
     struct P {
         party_tenant_code: Option<String>,

@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
 use sinergi_domain::lab::{Medium, OrderStatus, Verdict, median_p90};
-use sinergi_domain::{Actor, LabParameterId, Permission, RegionCode};
+use sinergi_domain::{Actor, AgreementId, LabOrderId, LabParameterId, Permission, RegionCode};
+use time::Date;
 use uuid::Uuid;
 
 use super::lab_tenant;
 use crate::schema::*;
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthRevenue {
@@ -229,5 +230,116 @@ impl Store {
         verdicts.sort_by(|a, b| (b.fail, b.pass).cmp(&(a.fail, a.pass)).then_with(|| a.name.cmp(&b.name)));
         report.verdicts = verdicts;
         Ok(report)
+    }
+}
+
+/// One paid order, as "money kept local" counts it (see [`crate::local_value`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabPayment {
+    pub order_id: LabOrderId,
+    pub number: String,
+    pub invoice: String,
+    pub paid_on: Date,
+    pub amount: i64,
+    pub customer: String,
+    /// The customer's kab/kota code, as ordered.
+    pub customer_region: Option<String>,
+    /// The customer is in a partner Pemda of the agreement the lab serves: the payment is on
+    /// that agreement's PAD outcome too.
+    pub in_cooperation: bool,
+}
+
+/// The lab's paid orders and the agreement they count towards.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LabPayments {
+    /// The agreement named in the lab's settings, with its title.
+    pub agreement: Option<(AgreementId, String)>,
+    pub payments: Vec<LabPayment>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Paid {
+    id: Uuid,
+    number: String,
+    invoice_number: Option<String>,
+    paid_on: Option<String>,
+    paid_amount: Option<i64>,
+    customer_region: Option<String>,
+    customer_name: String,
+}
+
+impl Store {
+    /// Every paid order of the tenant's lab, newest payment first.
+    pub async fn lab_payments(&self, actor: &Actor, tenant: &RegionCode) -> Result<LabPayments> {
+        let tenant = lab_tenant(actor, Permission::ViewLab, tenant)?;
+        let mut tx = self.begin_read().await?;
+        let agreement = match super::read_settings(&mut tx, &tenant).await?.agreement_id {
+            None => None,
+            Some(id) => {
+                #[derive(sqlx::FromRow)]
+                struct T {
+                    title: String,
+                }
+                let t: Option<T> = tx
+                    .fetch_optional(
+                        Query::select()
+                            .column(Agreements::Title)
+                            .from(Agreements::Table)
+                            .and_where(Expr::col(Agreements::TenantCode).eq(tenant.as_str()))
+                            .and_where(Expr::col(Agreements::Id).eq(id.as_uuid())),
+                    )
+                    .await?;
+                t.map(|t| (id, t.title))
+            }
+        };
+        let partners = match &agreement {
+            Some((id, _)) => super::orders::party_regions(&mut tx, &tenant, id.as_uuid()).await?,
+            None => Vec::new(),
+        };
+        let rows: Vec<Paid> = tx
+            .fetch_all(
+                Query::select()
+                    .columns([
+                        (LabOrders::Table, LabOrders::Id),
+                        (LabOrders::Table, LabOrders::Number),
+                        (LabOrders::Table, LabOrders::InvoiceNumber),
+                        (LabOrders::Table, LabOrders::PaidOn),
+                        (LabOrders::Table, LabOrders::PaidAmount),
+                        (LabOrders::Table, LabOrders::CustomerRegion),
+                    ])
+                    .expr_as(Expr::col((Partners::Table, Partners::Name)), sea_query::Alias::new("customer_name"))
+                    .from(LabOrders::Table)
+                    .inner_join(
+                        Partners::Table,
+                        Expr::col((Partners::Table, Partners::TenantCode))
+                            .equals((LabOrders::Table, LabOrders::TenantCode))
+                            .and(
+                                Expr::col((Partners::Table, Partners::Id))
+                                    .equals((LabOrders::Table, LabOrders::PartnerId)),
+                            ),
+                    )
+                    .and_where(Expr::col((LabOrders::Table, LabOrders::TenantCode)).eq(tenant.as_str()))
+                    .and_where(Expr::col((LabOrders::Table, LabOrders::PaidOn)).is_not_null()),
+            )
+            .await?;
+        let iso = time::format_description::well_known::Iso8601::DATE;
+        let mut payments = Vec::with_capacity(rows.len());
+        for r in rows {
+            let (Some(paid_on), Some(amount)) = (r.paid_on, r.paid_amount) else { continue };
+            let paid_on = Date::parse(&paid_on, &iso).map_err(|_| StoreError::Corrupt("lab payment date".into()))?;
+            let in_cooperation = r.customer_region.as_ref().is_some_and(|c| partners.contains(c));
+            payments.push(LabPayment {
+                order_id: LabOrderId::from_uuid(r.id),
+                number: r.number,
+                invoice: r.invoice_number.unwrap_or_default(),
+                paid_on,
+                amount,
+                customer: r.customer_name,
+                customer_region: r.customer_region,
+                in_cooperation,
+            });
+        }
+        payments.sort_by(|a, b| b.paid_on.cmp(&a.paid_on).then_with(|| b.number.cmp(&a.number)));
+        Ok(LabPayments { agreement, payments })
     }
 }

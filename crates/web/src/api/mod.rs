@@ -18,6 +18,8 @@ pub mod catalogue;
 pub mod lab;
 // Issue 7: demand matching
 pub mod demand;
+// Issue 7: money kept local
+pub mod local_value;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -105,6 +107,8 @@ impl Modify for BearerAuth {
         lab::catalogue, lab::orders, lab::results, lab::revenue, lab::verify_certificate,
         // Issue 7: demand matching
         demand::list_demands, demand::demand_matches,
+        // Issue 7: money kept local
+        local_value::local_value,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

@@ -762,18 +762,6 @@ struct ValuePage {
     rows: Vec<(String, String, String, String)>,
 }
 
-fn month_label(tr: Tr, month: &str) -> String {
-    let parsed = month
-        .split_once('-')
-        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u8>().ok()?)))
-        .and_then(|(y, m)| time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, 1).ok());
-    match parsed {
-        // "1 November 2026" without the day: the month and year as officials write them.
-        Some(d) => format_date(d, tr.locale).split_once(' ').map(|(_, rest)| rest.to_owned()).unwrap_or_default(),
-        None => month.to_owned(),
-    }
-}
-
 pub async fn value(State(state): State<AppState>, auth: Authed) -> AppResult<Response> {
     let tr = auth.ctx.tr();
     let tenant = tenant_of(&auth.actor)?;
@@ -806,13 +794,11 @@ pub async fn value(State(state): State<AppState>, auth: Authed) -> AppResult<Res
             (tr.t("demand-funnel-offers"), format!("{} ({})", tr.number(f.with_offers), pct(f.with_offers, f.demands))),
             (tr.t("demand-funnel-deals"), format!("{} ({})", tr.number(f.deals), pct(f.deals, f.demands))),
         ],
-        by_month: by_month.iter().map(|(m, n, v)| (month_label(tr, m), tr.number(*n), tr.rupiah(*v))).collect(),
+        by_month: by_month.iter().map(|(m, n, v)| (tr.month(m), tr.number(*n), tr.rupiah(*v))).collect(),
         by_kind: by_kind.iter().map(|(k, n, v)| (buyer_kind_label(tr, *k), tr.number(*n), tr.rupiah(*v))).collect(),
         rows: rows
             .iter()
-            .map(|r| {
-                (month_label(tr, &r.month), buyer_kind_label(tr, r.buyer_kind), tr.number(r.deals), tr.rupiah(r.value))
-            })
+            .map(|r| (tr.month(&r.month), buyer_kind_label(tr, r.buyer_kind), tr.number(r.deals), tr.rupiah(r.value)))
             .collect(),
     };
     Ok(render(&page))
@@ -866,7 +852,7 @@ pub async fn export(State(state): State<AppState>, auth: Authed) -> AppResult<Re
             .iter()
             .map(|r| {
                 vec![
-                    Value::Text(month_label(tr, &r.month)),
+                    Value::Text(tr.month(&r.month)),
                     Value::Text(buyer_kind_label(tr, r.buyer_kind)),
                     Value::Number(r.deals as f64),
                     Value::Rupiah(r.value),

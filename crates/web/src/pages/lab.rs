@@ -109,6 +109,13 @@ struct CataloguePage {
     agreement: String,
     errors: FormErrors,
     saved: bool,
+    forms: CatalogueForms,
+    /// Every medium (slug, label), for the add forms.
+    media_choices: Vec<(String, String)>,
+    /// Every parameter (id, medium slug, "name (unit) — medium"), for a new package.
+    parameter_choices: Vec<(String, String, String)>,
+    /// The new parameter's text fields: (name, label key, value typed, input mode).
+    parameter_fields: Vec<(&'static str, &'static str, String, &'static str)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -117,7 +124,13 @@ pub struct SavedQuery {
     disimpan: String,
 }
 
-async fn catalogue_page(state: &AppState, auth: &Authed, errors: FormErrors, saved: bool) -> AppResult<Response> {
+async fn catalogue_page(
+    state: &AppState,
+    auth: &Authed,
+    errors: FormErrors,
+    saved: bool,
+    forms: CatalogueForms,
+) -> AppResult<Response> {
     let tr = auth.ctx.tr();
     let tenant = tenant_of(&auth.actor)?;
     let c = state.store.lab_catalogue(&auth.actor, &tenant).await?;
@@ -175,6 +188,20 @@ async fn catalogue_page(state: &AppState, auth: &Authed, errors: FormErrors, sav
     } else {
         (Vec::new(), String::new())
     };
+    let parameter_fields = {
+        let f = &forms.parameter;
+        vec![
+            ("name", "lab-parameter", f.name.clone(), "text"),
+            ("unit", "lab-unit", f.unit.clone(), "text"),
+            ("method", "lab-method", f.method.clone(), "text"),
+            ("limit_min", "lab-limit-min", f.limit_min.clone(), "decimal"),
+            ("limit_max", "lab-limit-max", f.limit_max.clone(), "decimal"),
+            ("legal_basis", "lab-legal-basis", f.legal_basis.clone(), "text"),
+            ("tariff", "lab-tariff", f.tariff.clone(), "numeric"),
+            ("tariff_basis", "lab-tariff-basis", f.tariff_basis.clone(), "text"),
+            ("turnaround_days", "lab-turnaround-days", f.turnaround_days.clone(), "numeric"),
+        ]
+    };
     let page = CataloguePage {
         shell: Shell::new(&auth.ctx, "lab-catalogue-title"),
         media,
@@ -184,6 +211,20 @@ async fn catalogue_page(state: &AppState, auth: &Authed, errors: FormErrors, sav
         agreement,
         errors,
         saved,
+        forms,
+        parameter_fields,
+        media_choices: Medium::ALL.iter().map(|m| (m.slug().to_owned(), medium_label(tr, *m))).collect(),
+        parameter_choices: c
+            .parameters
+            .iter()
+            .map(|p| {
+                (
+                    p.id.to_string(),
+                    p.medium.slug().to_owned(),
+                    format!("{} ({}) — {}", p.name, p.unit, medium_label(tr, p.medium)),
+                )
+            })
+            .collect(),
     };
     Ok(if page.errors.is_empty() { render(&page) } else { render_invalid(&page) })
 }
@@ -193,7 +234,7 @@ pub async fn catalogue(
     auth: Authed,
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
-    catalogue_page(&state, &auth, FormErrors::default(), !q.disimpan.is_empty()).await
+    catalogue_page(&state, &auth, FormErrors::default(), !q.disimpan.is_empty(), CatalogueForms::default()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -239,7 +280,7 @@ pub async fn set_tariff(
         Err(e) => {
             let mut errors = FormErrors::default();
             errors.absorb(tr, e)?;
-            catalogue_page(&state, &auth, errors, false).await
+            catalogue_page(&state, &auth, errors, false, CatalogueForms::default()).await
         }
     }
 }
@@ -270,7 +311,7 @@ pub async fn set_settings(
         Err(e) => {
             let mut errors = FormErrors::default();
             errors.absorb(tr, e)?;
-            catalogue_page(&state, &auth, errors, false).await
+            catalogue_page(&state, &auth, errors, false, CatalogueForms::default()).await
         }
     }
 }
@@ -1021,5 +1062,294 @@ pub(crate) fn locale_keys(wanted: &mut Vec<String>) {
         "lab-backdate",
     ] {
         wanted.push(format!("audit-action-{action}"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// New parameters and packages for the catalogue
+
+/// A parameter as typed on the catalogue page.
+#[derive(Deserialize, Default, Clone)]
+pub struct ParameterForm {
+    #[serde(default)]
+    pub medium: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub limit_min: String,
+    #[serde(default)]
+    pub limit_max: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub tariff: String,
+    #[serde(default)]
+    pub tariff_basis: String,
+    #[serde(default)]
+    pub turnaround_days: String,
+}
+
+/// A package as typed: its medium, name, the parameters it holds, tariff and turnaround.
+#[derive(Deserialize, Default, Clone)]
+pub struct PackageForm {
+    #[serde(default)]
+    pub medium: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub parameter: Vec<String>,
+    #[serde(default)]
+    pub tariff: String,
+    #[serde(default)]
+    pub tariff_basis: String,
+    #[serde(default)]
+    pub turnaround_days: String,
+}
+
+/// What the catalogue's add forms hold when shown again with their errors.
+#[derive(Default, Clone)]
+pub struct CatalogueForms {
+    pub parameter: ParameterForm,
+    pub package: PackageForm,
+    pub open_parameter: bool,
+    pub open_package: bool,
+}
+
+/// Collects each field's error, so a form is answered with all of them at once.
+struct Errors(Vec<FieldError>);
+
+impl Errors {
+    fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        r.map_err(|e| self.0.push(e)).ok()
+    }
+
+    fn text(&mut self, field: &'static str, value: &str) {
+        if value.trim().is_empty() {
+            self.0.push(FieldError::new(field, "required"));
+        }
+    }
+}
+
+fn medium_field(s: &str) -> Result<Medium, FieldError> {
+    s.trim().parse().map_err(|_| FieldError::new("medium", "invalid-choice"))
+}
+
+fn tariff_field(s: &str) -> Result<i64, FieldError> {
+    rupiah_field(s, "tariff")?.ok_or(FieldError::new("tariff", "required"))
+}
+
+fn days_field(s: &str) -> Result<u32, FieldError> {
+    match s.trim() {
+        "" => Err(FieldError::new("turnaround_days", "required")),
+        t => match t.parse::<u32>() {
+            Ok(d) if (1..=365).contains(&d) => Ok(d),
+            Ok(_) => Err(FieldError::new("turnaround_days", "out-of-range")),
+            Err(_) => Err(FieldError::new("turnaround_days", "invalid-number")),
+        },
+    }
+}
+
+fn bound_field(field: &'static str, s: &str) -> Result<Option<f64>, FieldError> {
+    if s.trim().is_empty() { Ok(None) } else { parse_value(field, s).map(Some) }
+}
+
+impl ParameterForm {
+    /// The parameter, or every field's error.
+    pub fn parse(&self) -> Result<sinergi_store::lab::NewLabParameter, Vec<FieldError>> {
+        let mut e = Errors(Vec::new());
+        let medium = e.take(medium_field(&self.medium));
+        e.text("name", &self.name);
+        e.text("unit", &self.unit);
+        e.text("method", &self.method);
+        let min = e.take(bound_field("limit_min", &self.limit_min));
+        let max = e.take(bound_field("limit_max", &self.limit_max));
+        let limit = match (min, max) {
+            (Some(min), Some(max)) => {
+                e.take(Limit::new(min, max).map_err(|_| FieldError::new("limit_max", "lab-limit-inverted")))
+            }
+            _ => None,
+        };
+        // A standard needs the regulation that sets it; "no standard" needs none.
+        if limit.is_some_and(|l| l != Limit::None) {
+            e.text("legal_basis", &self.legal_basis);
+        }
+        let tariff = e.take(tariff_field(&self.tariff));
+        e.text("tariff_basis", &self.tariff_basis);
+        let days = e.take(days_field(&self.turnaround_days));
+        match (medium, limit, tariff, days) {
+            (Some(medium), Some(limit), Some(tariff), Some(turnaround_days)) if e.0.is_empty() => {
+                Ok(sinergi_store::lab::NewLabParameter {
+                    medium,
+                    name: self.name.trim().to_owned(),
+                    unit: self.unit.trim().to_owned(),
+                    method: self.method.trim().to_owned(),
+                    limit,
+                    legal_basis: self.legal_basis.trim().to_owned(),
+                    tariff,
+                    tariff_basis: self.tariff_basis.trim().to_owned(),
+                    turnaround_days,
+                })
+            }
+            _ => Err(e.0),
+        }
+    }
+}
+
+impl PackageForm {
+    /// The package, or every field's error. That its parameters are of its medium is the
+    /// store's to check: it knows them.
+    pub fn parse(&self) -> Result<sinergi_store::lab::NewLabPackage, Vec<FieldError>> {
+        let mut e = Errors(Vec::new());
+        let medium = e.take(medium_field(&self.medium));
+        e.text("name", &self.name);
+        let parameters: Vec<LabParameterId> = match self.parameter.iter().map(|p| p.parse()).collect() {
+            Ok(ids) => ids,
+            Err(_) => {
+                e.0.push(FieldError::new("parameters", "invalid-choice"));
+                Vec::new()
+            }
+        };
+        if self.parameter.is_empty() {
+            e.0.push(FieldError::new("parameters", "required"));
+        }
+        let tariff = e.take(tariff_field(&self.tariff));
+        e.text("tariff_basis", &self.tariff_basis);
+        let days = e.take(days_field(&self.turnaround_days));
+        match (medium, tariff, days) {
+            (Some(medium), Some(tariff), Some(turnaround_days)) if e.0.is_empty() => {
+                Ok(sinergi_store::lab::NewLabPackage {
+                    medium,
+                    name: self.name.trim().to_owned(),
+                    parameters,
+                    tariff,
+                    tariff_basis: self.tariff_basis.trim().to_owned(),
+                    turnaround_days,
+                })
+            }
+            _ => Err(e.0),
+        }
+    }
+}
+
+/// The catalogue again with the form's errors next to their fields and what was typed kept.
+async fn refused(state: &AppState, auth: &Authed, errs: Vec<FieldError>, forms: CatalogueForms) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let mut errors = FormErrors::default();
+    for e in &errs {
+        errors.add(tr, e);
+    }
+    catalogue_page(state, auth, errors, false, forms).await
+}
+
+pub async fn add_parameter(
+    State(state): State<AppState>,
+    auth: Authed,
+    Form(form): Form<ParameterForm>,
+) -> AppResult<Response> {
+    let tenant = tenant_of(&auth.actor)?;
+    let forms = CatalogueForms { parameter: form.clone(), open_parameter: true, ..Default::default() };
+    let new = match form.parse() {
+        Ok(new) => new,
+        Err(errs) => return refused(&state, &auth, errs, forms).await,
+    };
+    let medium = new.medium;
+    match state.store.add_lab_parameter(&auth.actor, &tenant, new).await {
+        Ok(_) => Ok(see_other(&format!("/lab/katalog?disimpan=1#{}", medium.slug()))),
+        Err(StoreError::Invalid(e)) => refused(&state, &auth, vec![e], forms).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn add_package(
+    State(state): State<AppState>,
+    auth: Authed,
+    Form(form): Form<PackageForm>,
+) -> AppResult<Response> {
+    let tenant = tenant_of(&auth.actor)?;
+    let forms = CatalogueForms { package: form.clone(), open_package: true, ..Default::default() };
+    let new = match form.parse() {
+        Ok(new) => new,
+        Err(errs) => return refused(&state, &auth, errs, forms).await,
+    };
+    match state.store.add_lab_package(&auth.actor, &tenant, new).await {
+        Ok(_) => Ok(see_other("/lab/katalog?disimpan=1")),
+        Err(StoreError::Invalid(e)) => refused(&state, &auth, vec![e], forms).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(r: Result<impl std::fmt::Debug, Vec<FieldError>>) -> Vec<(&'static str, &'static str)> {
+        r.expect_err("refused").iter().map(|e| (e.field, e.reason)).collect()
+    }
+
+    #[test]
+    fn a_parameter_form_names_every_bad_field_at_once() {
+        let form = ParameterForm {
+            medium: "lumpur".into(),
+            limit_min: "9".into(),
+            limit_max: "6".into(),
+            tariff: "seratus".into(),
+            turnaround_days: "0".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            fields(form.parse()),
+            [
+                ("medium", "invalid-choice"),
+                ("name", "required"),
+                ("unit", "required"),
+                ("method", "required"),
+                ("limit_max", "lab-limit-inverted"),
+                ("tariff", "invalid-amount"),
+                ("tariff_basis", "required"),
+                ("turnaround_days", "out-of-range"),
+            ]
+        );
+        let good = ParameterForm {
+            medium: "air-limbah".into(),
+            name: "COD".into(),
+            unit: "mg/L".into(),
+            method: "SNI 6989.2:2019".into(),
+            limit_max: "100,5".into(),
+            legal_basis: "Permen LHK P.68/2016".into(),
+            tariff: "Rp 125.000".into(),
+            tariff_basis: "Perda Kota Serang".into(),
+            turnaround_days: "14".into(),
+            ..Default::default()
+        };
+        let p = good.parse().expect("parsed");
+        assert_eq!((p.limit, p.tariff, p.turnaround_days), (Limit::Max { max: 100.5 }, 125_000, 14));
+        // A standard needs its regulation; no standard needs none.
+        assert_eq!(
+            fields(ParameterForm { legal_basis: " ".into(), ..good.clone() }.parse()),
+            [("legal_basis", "required")]
+        );
+        let none = ParameterForm { limit_max: String::new(), legal_basis: String::new(), ..good };
+        assert_eq!(none.parse().expect("no standard").limit, Limit::None);
+    }
+
+    #[test]
+    fn a_package_needs_parameters_that_are_ids() {
+        let form = PackageForm {
+            medium: "air-limbah".into(),
+            name: "Paket".into(),
+            tariff: "1".into(),
+            tariff_basis: "Perda".into(),
+            turnaround_days: "7".into(),
+            ..Default::default()
+        };
+        assert_eq!(fields(form.parse()), [("parameters", "required")]);
+        let bad = PackageForm { parameter: vec!["bukan-id".into()], ..form.clone() };
+        assert_eq!(fields(bad.parse()), [("parameters", "invalid-choice")]);
+        let ok = PackageForm { parameter: vec![LabParameterId::new().to_string()], ..form };
+        assert_eq!(ok.parse().expect("parsed").parameters.len(), 1);
     }
 }

@@ -49,19 +49,7 @@ struct DashboardPage {
     agreement: Option<(String, String, String)>,
 }
 
-fn month_label(tr: Tr, ym: &str) -> String {
-    let parsed = ym.split_once('-').and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u8>().ok()?)));
-    match parsed.and_then(|(y, m)| time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, 1).ok()) {
-        Some(d) => {
-            let full = sinergi_domain::format::format_date(d, tr.locale);
-            // "1 Oktober 2026" → "Oktober 2026".
-            full.split_once(' ').map(|(_, rest)| rest.to_owned()).unwrap_or(full)
-        }
-        None => ym.to_owned(),
-    }
-}
-
-fn region_label(code: &str) -> String {
+pub(crate) fn region_label(code: &str) -> String {
     sinergi_domain::RegionCode::parse(code)
         .ok()
         .and_then(|c| sinergi_reference::region(&c).map(|r| r.name.clone()))
@@ -92,7 +80,7 @@ fn lines(tr: Tr, r: &LabReport) -> Lines {
             .by_month
             .iter()
             .map(|m| BarLine {
-                label: month_label(tr, &m.month),
+                label: tr.month(&m.month),
                 orders: m.orders,
                 amount: tr.rupiah(m.amount),
                 value: m.amount,

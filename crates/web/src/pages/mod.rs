@@ -40,6 +40,8 @@ pub mod lab;
 pub mod lab_report;
 // Issue 7: demand matching
 pub mod demand;
+// Issue 7: money kept local
+pub mod local_value;
 
 use std::collections::HashMap;
 
@@ -127,6 +129,9 @@ fn nav_for(tr: Tr, role: Role, path: &str) -> Vec<NavItem> {
     // Issue 7: demand matching: every Pemda user; the store shows each its share.
     if role != Role::PlatformAdmin {
         items.push(("/permintaan", "nav-demand"));
+    }
+    if Permission::ViewLab.allows(role) && role != Role::PlatformAdmin {
+        items.push(("/nilai-lokal", "nav-local-value"));
     }
     if Permission::ManageUsers.allows(role) {
         items.push(("/users", "nav-users"));
