@@ -438,6 +438,8 @@ fn table() -> Routes {
         .get("/lab/order/{lab_order_id}", lab_o, lab::order)
         .post("/lab/order/{lab_order_id}/langkah", lab_o, lab::step)
         .get("/lab/order/{lab_order_id}/sertifikat.pdf", lab_o, lab::certificate)
+        .get("/lab/order/{lab_order_id}/penawaran.pdf", lab_o, lab::quotation)
+        .post("/lab/order/{lab_order_id}/serah-terima", Access::Permission(Permission::ManageLab), lab::hand_over)
         .get("/lab/dasbor", Access::Permission(Permission::ViewLab), lab_report::dashboard)
         .get("/lab/dasbor.xlsx", Access::Permission(Permission::ViewLab), lab_report::dashboard_xlsx)
         .get("/lab/dasbor.pdf", Access::Permission(Permission::ViewLab), lab_report::dashboard_pdf)

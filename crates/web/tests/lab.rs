@@ -93,8 +93,15 @@ async fn a_factory_order_runs_from_the_portal_to_a_verified_certificate() {
     );
     assert_eq!(step(&app, &factory, &order, &[("step", "quote")]).await.0, StatusCode::FORBIDDEN);
 
-    // Quotation and payment; a wrong amount is refused next to its field.
+    // Quotation and payment; a wrong amount is refused next to its field. Before the quote
+    // there is no quotation to download; after it the factory downloads it with the Perda.
+    let quotation = format!("/lab/order/{order}/penawaran.pdf");
+    assert_eq!(app.get(Some(&factory), &quotation).send().await.expect("pdf").status(), StatusCode::NOT_FOUND);
     assert_eq!(step(&app, &officer, &order, &[("step", "quote")]).await.0, StatusCode::SEE_OTHER);
+    let pdf = app.get(Some(&factory), &quotation).send().await.expect("pdf");
+    assert_eq!(pdf.status(), StatusCode::OK);
+    let text = sinergi_io::pdf::testing::read(&pdf.bytes().await.expect("bytes")).expect("a readable PDF").text();
+    assert!(text.contains("Rp 550.000") && text.contains("Perda Kota Serang") && text.contains("STS"), "{text}");
     let (status, body) = step(
         &app,
         &officer,
@@ -129,6 +136,26 @@ async fn a_factory_order_runs_from_the_portal_to_a_verified_certificate() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // A sample handed on to the analyst: its chain of custody grows by one line; a hand-over
+    // to nobody is refused at its field; the factory cannot hand samples over.
+    let received =
+        app.store.lab_order(&officer.user.actor(), &kota(), order.parse().expect("id")).await.expect("order");
+    let sample = received.samples[0].id.to_string();
+    let hand = |s: &Session, to: &str| {
+        let fields = [("sample", sample.as_str()), ("to", to), ("note", "Lemari pendingin 4 °C")];
+        app.post_form(Some(s), &format!("/lab/order/{order}/serah-terima"), &fields).send()
+    };
+    let r = hand(&officer, " ").await.expect("hand over");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("to-error"));
+    assert_eq!(hand(&officer, "Dewi (analis)").await.expect("hand over").status(), StatusCode::SEE_OTHER);
+    assert_eq!(hand(&factory, "Siapa saja").await.expect("hand over").status(), StatusCode::FORBIDDEN);
+    let custody =
+        &app.store.lab_order(&officer.user.actor(), &kota(), order.parse().expect("id")).await.expect("order").samples
+            [0]
+        .custody;
+    assert_eq!(custody.last().map(|c| c.to.as_str()), Some("Dewi (analis)"));
 
     // Results: every parameter in one form; a wrong value is named next to its parameter and
     // nothing is written.

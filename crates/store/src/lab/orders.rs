@@ -1312,6 +1312,24 @@ impl Store {
             .and_where(Expr::col(LabSamples::TenantCode).eq(tenant.as_str()))
             .and_where(Expr::col(LabSamples::OrderId).eq(id.as_uuid()));
         tx.execute(&samples).await?;
+        // The chain of custody starts when the samples were received, not when the demo ran.
+        tx.execute(
+            Query::update()
+                .table(LabCustody::Table)
+                .value(LabCustody::At, ordered_at_ms + (until_ms - ordered_at_ms) / 2)
+                .and_where(Expr::col(LabCustody::TenantCode).eq(tenant.as_str()))
+                .and_where(
+                    Expr::col(LabCustody::SampleId).in_subquery(
+                        Query::select()
+                            .column(LabSamples::Id)
+                            .from(LabSamples::Table)
+                            .and_where(Expr::col(LabSamples::TenantCode).eq(tenant.as_str()))
+                            .and_where(Expr::col(LabSamples::OrderId).eq(id.as_uuid()))
+                            .to_owned(),
+                    ),
+                ),
+        )
+        .await?;
         audit(
             &mut tx,
             actor,

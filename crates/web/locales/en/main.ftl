@@ -2032,3 +2032,11 @@ lab-legal-basis = Basis of the standard (regulation)
 lab-turnaround-days = Turnaround (days)
 lab-form-has-errors = Check the marked fields in the form below.
 error-lab-limit-inverted = The standard's maximum must be at least its minimum.
+
+## Issue 7: sample hand-overs and the quotation
+lab-hand-over = Hand the sample over
+lab-hand-over-to = Handed to
+lab-quotation-download = Download the quotation (PDF)
+lab-quotation-title = Quotation for testing and retribution
+lab-quotation-payment = Pay the retribution of { $total } into the regional treasury through a receiving bank, quoting order number { $number }, then show the deposit slip (STS) to the Labkesda. Sampling is scheduled once the payment is recorded.
+lab-quotation-item = Test

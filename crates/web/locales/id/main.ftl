@@ -2032,3 +2032,11 @@ lab-legal-basis = Dasar baku mutu (peraturan)
 lab-turnaround-days = Lama pengujian (hari)
 lab-form-has-errors = Periksa isian yang ditandai di formulir di bawah.
 error-lab-limit-inverted = Baku mutu maksimum harus lebih besar atau sama dengan minimum.
+
+## Issue 7: sample hand-overs and the quotation
+lab-hand-over = Serah terima sampel
+lab-hand-over-to = Diserahkan kepada
+lab-quotation-download = Unduh surat penawaran (PDF)
+lab-quotation-title = Penawaran pengujian dan retribusi
+lab-quotation-payment = Bayar retribusi sebesar { $total } ke Kas Daerah melalui bank persepsi dengan menyebut nomor pesanan { $number }, lalu tunjukkan Surat Tanda Setoran (STS) kepada petugas Labkesda. Pengambilan sampel dijadwalkan setelah pembayaran tercatat.
+lab-quotation-item = Pengujian

@@ -603,6 +603,7 @@ pub struct InputView {
 }
 
 pub struct SampleView {
+    pub id: String,
     pub code: String,
     pub description: String,
     pub received: String,
@@ -632,6 +633,12 @@ struct OrderPage {
     errors: FormErrors,
     today: String,
     version: u32,
+    /// Lab officers hand samples on (to an analyst, to storage) while the order is open.
+    may_hand_over: bool,
+    /// The sample whose hand-over form was refused, to show its errors there.
+    handing_over: String,
+    /// Whether the quotation can be downloaded: the order has been quoted.
+    quoted: bool,
 }
 
 fn order_facts(tr: Tr, o: &LabOrder) -> Vec<(String, String)> {
@@ -724,6 +731,7 @@ async fn order_page(
         .samples
         .iter()
         .map(|s| SampleView {
+            id: s.id.to_string(),
             code: s.code.clone(),
             description: s.description.clone(),
             received: tr.datetime_ms(s.received_at_ms),
@@ -772,6 +780,9 @@ async fn order_page(
         errors,
         today: crate::jobs::today_wib().to_string(),
         version: o.version,
+        may_hand_over: auth.actor.can(Permission::ManageLab) && !o.row.status.is_final(),
+        handing_over: values.get("sample").cloned().unwrap_or_default(),
+        quoted: o.row.total.is_some(),
     };
     Ok(if page.errors.is_empty() && page.alert.is_none() { render(&page) } else { render_invalid(&page) })
 }
@@ -1352,4 +1363,83 @@ mod tests {
         let ok = PackageForm { parameter: vec![LabParameterId::new().to_string()], ..form };
         assert_eq!(ok.parse().expect("parsed").parameters.len(), 1);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sample hand-overs and the quotation
+
+#[derive(Deserialize, Default)]
+pub struct HandOverForm {
+    #[serde(default)]
+    sample: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// A sample handed on after its receipt (to the analyst, to cold storage): one more line in
+/// its chain of custody, from whoever held it last.
+pub async fn hand_over(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    Form(form): Form<HandOverForm>,
+) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let tenant = tenant_of(&auth.actor)?;
+    let id = lab_order_id(&id)?;
+    // Another Pemda's or another company's order is not found before any field is read.
+    state.store.lab_order(&auth.actor, &tenant, id).await?;
+    let sample: sinergi_domain::LabSampleId = form.sample.trim().parse().map_err(|_| AppError::NotFound)?;
+    let note = Some(form.note.as_str());
+    match state.store.hand_over_lab_sample(&auth.actor, &tenant, id, sample, &form.to, note).await {
+        Ok(()) => Ok(see_other(&format!("/lab/order/{id}#sampel"))),
+        Err(StoreError::Invalid(e)) => {
+            let mut errors = FormErrors::default();
+            errors.add(tr, &e);
+            let values = HashMap::from([
+                ("sample".to_owned(), form.sample),
+                ("to".to_owned(), form.to),
+                ("note".to_owned(), form.note),
+            ]);
+            order_page(&state, &auth, id, None, errors, values).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The quotation as a PDF for the company's finance office: each test with its tariff and the
+/// Perda that sets it, the total to pay as retribution, and how to pay it.
+pub async fn quotation(State(state): State<AppState>, auth: Authed, Path(id): Path<String>) -> AppResult<Response> {
+    let tr = auth.ctx.tr();
+    let tenant = tenant_of(&auth.actor)?;
+    let o = state.store.lab_order(&auth.actor, &tenant, lab_order_id(&id)?).await?;
+    // Registered but not yet quoted: there is nothing to pay yet.
+    let total = o.row.total.ok_or(AppError::NotFound)?;
+    let catalogue = state.store.lab_catalogue(&auth.actor, &tenant).await?;
+    let basis = |l: &sinergi_store::lab::LabOrderLine| {
+        l.package_id
+            .and_then(|p| catalogue.packages.iter().find(|x| x.id == p).map(|x| x.tariff_basis.clone()))
+            .or_else(|| l.parameter_id.and_then(|p| catalogue.parameter(p).map(|x| x.tariff_basis.clone())))
+            .unwrap_or_default()
+    };
+    let title = tr.t("lab-quotation-title");
+    let subtitle = format!("{} · {}", tr.t("lab-issuer"), o.row.number);
+    let mut doc = super::exports::pdf_document(&auth, Orientation::Portrait, &title, Some(&subtitle));
+    doc.key_values(&[
+        (tr.t("lab-order-number"), o.row.number.clone()),
+        (tr.t("lab-customer"), o.row.customer_name.clone()),
+        (tr.t("lab-medium"), medium_label(tr, o.row.medium)),
+        (tr.t("lab-location"), o.location.clone()),
+        (tr.t("lab-ordered"), tr.datetime_ms(o.row.ordered_at_ms)),
+    ]);
+    let (item, b, t) = (tr.t("lab-quotation-item"), tr.t("lab-tariff-basis"), tr.t("lab-tariff"));
+    let columns = [Column::new(&item, 2.4), Column::new(&b, 2.4), Column::new(&t, 1.2).right()];
+    let mut rows: Vec<Vec<String>> =
+        o.lines.iter().map(|l| vec![l.name.clone(), basis(l), tr.rupiah(l.tariff)]).collect();
+    rows.push(vec![tr.t("lab-total"), String::new(), tr.rupiah(total)]);
+    doc.table(&columns, &rows, &tr.t("empty-list"));
+    doc.paragraph(&tr.targs("lab-quotation-payment", &[("number", o.row.number.clone()), ("total", tr.rupiah(total))]));
+    Ok(download(doc.finish(), PDF, &format!("penawaran-uji-{}.pdf", o.row.number)))
 }
