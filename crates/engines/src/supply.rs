@@ -637,14 +637,15 @@ impl SupplyIndex {
         // the bounds below useless: the best-bounded suppliers of a snack demand are mostly
         // without one, and each would be read to learn it. So the holders of the rarest
         // required permit are marked first, and the lists pass over everyone else.
-        let gated = !demand.permits.is_empty();
-        let rarest = demand
-            .permits
-            .iter()
-            .map(|p| self.by_permit.get(p).map_or(&[][..], Vec::as_slice))
-            .min_by_key(|l| l.len())
-            .unwrap_or(&[]);
-        for slot in rarest {
+        // A permit most suppliers hold (an NIB) is left to the hard filter: marking hundreds of
+        // thousands of holders would cost more than the few rows it spares.
+        let rarest =
+            demand.permits.iter().map(|p| self.by_permit.get(p).map_or(&[][..], Vec::as_slice)).min_by_key(|l| l.len());
+        let (gated, holders): (bool, &[u32]) = match rarest {
+            Some(list) if list.len() <= self.rows.len() / 4 => (true, list),
+            _ => (false, &[]),
+        };
+        for slot in holders {
             seen[*slot as usize].holder = true;
         }
 
@@ -764,7 +765,7 @@ impl SupplyIndex {
             }
         }
 
-        for slot in touched.iter().chain(&late).chain(rarest) {
+        for slot in touched.iter().chain(&late).chain(holders) {
             seen[*slot as usize] = Seen::default();
         }
         SEEN.with(|s| *s.borrow_mut() = seen);

@@ -346,13 +346,17 @@ SELECT id, score FROM (
 ) s ORDER BY score DESC, id LIMIT 20";
 
 async fn pg_top(pool: &sqlx::PgPool, q: &DemandQuery) -> sqlx::Result<Vec<(i64, i32)>> {
-    let words: Vec<String> = q
-        .text
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() >= 3)
-        .map(str::to_owned)
-        .collect();
+    let words: Vec<String> =
+        q.text.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 3).map(str::to_owned).fold(
+            Vec::new(),
+            |mut words, w| {
+                // Each word counts once, as the engine counts it: "keripik … keripik" is one.
+                if !words.contains(&w) {
+                    words.push(w);
+                }
+                words
+            },
+        );
     let region = q.region.as_ref().map(|r| r.as_str().to_owned()).unwrap_or_default();
     let parts: Vec<&str> = region.split('.').collect();
     let level = |n: usize| if parts.len() >= n { parts[..n].join(".") } else { "-".into() };

@@ -221,32 +221,38 @@ impl OrderDb {
 }
 
 fn order_select() -> sea_query::SelectStatement {
+    with_customer(&[
+        LabOrders::Id,
+        LabOrders::Number,
+        LabOrders::PartnerId,
+        LabOrders::CustomerRegion,
+        LabOrders::Medium,
+        LabOrders::Status,
+        LabOrders::Version,
+        LabOrders::Location,
+        LabOrders::Note,
+        LabOrders::Total,
+        LabOrders::InvoiceNumber,
+        LabOrders::PaidOn,
+        LabOrders::PaidAmount,
+        LabOrders::SamplingOn,
+        LabOrders::SamplingStaff,
+        LabOrders::ResultsBy,
+        LabOrders::ResultsByLabel,
+        LabOrders::VerifiedBy,
+        LabOrders::VerifiedAt,
+        LabOrders::PublishedAt,
+        LabOrders::CertificateCode,
+        LabOrders::Reason,
+        LabOrders::OrderedAt,
+    ])
+}
+
+/// Orders with their company's name as `customer_name`: the order page, the dashboard and
+/// money kept local all read them so.
+pub(super) fn with_customer(columns: &[LabOrders]) -> sea_query::SelectStatement {
     Query::select()
-        .columns([
-            (LabOrders::Table, LabOrders::Id),
-            (LabOrders::Table, LabOrders::Number),
-            (LabOrders::Table, LabOrders::PartnerId),
-            (LabOrders::Table, LabOrders::CustomerRegion),
-            (LabOrders::Table, LabOrders::Medium),
-            (LabOrders::Table, LabOrders::Status),
-            (LabOrders::Table, LabOrders::Version),
-            (LabOrders::Table, LabOrders::Location),
-            (LabOrders::Table, LabOrders::Note),
-            (LabOrders::Table, LabOrders::Total),
-            (LabOrders::Table, LabOrders::InvoiceNumber),
-            (LabOrders::Table, LabOrders::PaidOn),
-            (LabOrders::Table, LabOrders::PaidAmount),
-            (LabOrders::Table, LabOrders::SamplingOn),
-            (LabOrders::Table, LabOrders::SamplingStaff),
-            (LabOrders::Table, LabOrders::ResultsBy),
-            (LabOrders::Table, LabOrders::ResultsByLabel),
-            (LabOrders::Table, LabOrders::VerifiedBy),
-            (LabOrders::Table, LabOrders::VerifiedAt),
-            (LabOrders::Table, LabOrders::PublishedAt),
-            (LabOrders::Table, LabOrders::CertificateCode),
-            (LabOrders::Table, LabOrders::Reason),
-            (LabOrders::Table, LabOrders::OrderedAt),
-        ])
+        .columns(columns.iter().map(|c| (LabOrders::Table, *c)))
         .expr_as(Expr::col((Partners::Table, Partners::Name)), sea_query::Alias::new("customer_name"))
         .from(LabOrders::Table)
         .inner_join(

@@ -117,30 +117,18 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let orders: Vec<O> = tx
             .fetch_all(
-                Query::select()
-                    .columns([
-                        (LabOrders::Table, LabOrders::Id),
-                        (LabOrders::Table, LabOrders::Status),
-                        (LabOrders::Table, LabOrders::PartnerId),
-                        (LabOrders::Table, LabOrders::CustomerRegion),
-                        (LabOrders::Table, LabOrders::PaidOn),
-                        (LabOrders::Table, LabOrders::PaidAmount),
-                        (LabOrders::Table, LabOrders::OrderedAt),
-                        (LabOrders::Table, LabOrders::PublishedAt),
-                        (LabOrders::Table, LabOrders::Version),
-                    ])
-                    .expr_as(Expr::col((Partners::Table, Partners::Name)), sea_query::Alias::new("customer_name"))
-                    .from(LabOrders::Table)
-                    .inner_join(
-                        Partners::Table,
-                        Expr::col((Partners::Table, Partners::TenantCode))
-                            .equals((LabOrders::Table, LabOrders::TenantCode))
-                            .and(
-                                Expr::col((Partners::Table, Partners::Id))
-                                    .equals((LabOrders::Table, LabOrders::PartnerId)),
-                            ),
-                    )
-                    .and_where(Expr::col((LabOrders::Table, LabOrders::TenantCode)).eq(tenant.as_str())),
+                super::orders::with_customer(&[
+                    LabOrders::Id,
+                    LabOrders::Status,
+                    LabOrders::PartnerId,
+                    LabOrders::CustomerRegion,
+                    LabOrders::PaidOn,
+                    LabOrders::PaidAmount,
+                    LabOrders::OrderedAt,
+                    LabOrders::PublishedAt,
+                    LabOrders::Version,
+                ])
+                .and_where(Expr::col((LabOrders::Table, LabOrders::TenantCode)).eq(tenant.as_str())),
             )
             .await?;
         let lines: Vec<L> = tx
@@ -298,28 +286,16 @@ impl Store {
         };
         let rows: Vec<Paid> = tx
             .fetch_all(
-                Query::select()
-                    .columns([
-                        (LabOrders::Table, LabOrders::Id),
-                        (LabOrders::Table, LabOrders::Number),
-                        (LabOrders::Table, LabOrders::InvoiceNumber),
-                        (LabOrders::Table, LabOrders::PaidOn),
-                        (LabOrders::Table, LabOrders::PaidAmount),
-                        (LabOrders::Table, LabOrders::CustomerRegion),
-                    ])
-                    .expr_as(Expr::col((Partners::Table, Partners::Name)), sea_query::Alias::new("customer_name"))
-                    .from(LabOrders::Table)
-                    .inner_join(
-                        Partners::Table,
-                        Expr::col((Partners::Table, Partners::TenantCode))
-                            .equals((LabOrders::Table, LabOrders::TenantCode))
-                            .and(
-                                Expr::col((Partners::Table, Partners::Id))
-                                    .equals((LabOrders::Table, LabOrders::PartnerId)),
-                            ),
-                    )
-                    .and_where(Expr::col((LabOrders::Table, LabOrders::TenantCode)).eq(tenant.as_str()))
-                    .and_where(Expr::col((LabOrders::Table, LabOrders::PaidOn)).is_not_null()),
+                super::orders::with_customer(&[
+                    LabOrders::Id,
+                    LabOrders::Number,
+                    LabOrders::InvoiceNumber,
+                    LabOrders::PaidOn,
+                    LabOrders::PaidAmount,
+                    LabOrders::CustomerRegion,
+                ])
+                .and_where(Expr::col((LabOrders::Table, LabOrders::TenantCode)).eq(tenant.as_str()))
+                .and_where(Expr::col((LabOrders::Table, LabOrders::PaidOn)).is_not_null()),
             )
             .await?;
         let iso = time::format_description::well_known::Iso8601::DATE;
