@@ -60,7 +60,7 @@ async fn partner(
     Ok(store.create_partner(system, tenant, input).await?.id)
 }
 
-#[allow(clippy::too_many_arguments)] // one demand's fields, named at the three call sites
+#[allow(clippy::too_many_arguments)] // one demand's fields, named at each call site
 fn form(
     kind: &str,
     title: &str,
@@ -232,6 +232,30 @@ pub async fn load(
         let o = offer(store, system, tenant, (veg, &veg_row), *first, ("9.500", "300", 3)).await?;
         store.accept_demand_offer(system, tenant, veg, o, today()).await?;
     }
+    // The same factory's monthly wastewater test, just posted: the supplier a regional service
+    // can be. Kota Serang's Labkesda serves the Kabupaten's industries under the KB, so it is
+    // ranked once the Kota's laboratory is loaded (after this Pemda); nobody is notified yet.
+    post(
+        store,
+        system,
+        tenant,
+        &index,
+        canteen,
+        form(
+            "industri",
+            "Uji air limbah IPAL bulanan",
+            "",
+            "71202",
+            "Uji laboratorium air limbah outlet IPAL (BOD, COD, TSS, pH, amonia, minyak dan lemak) sesuai baku mutu; sampel diambil petugas laboratorium.",
+            ("1", "paket", "bulanan"),
+            "36.04.15.2001",
+            &[],
+            ("500.000", "700.000"),
+            30,
+        ),
+        0,
+    )
+    .await?;
     // A factory canteen in Cikande: snacks with a P-IRT.
     post(
         store,

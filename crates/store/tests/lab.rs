@@ -6,7 +6,8 @@
 use sinergi_domain::cooperation::agreement::AgreementKind;
 use sinergi_domain::cooperation::outcomes::OutcomeKind;
 use sinergi_domain::lab::{Limit, Medium, OrderStatus, Step, Verdict};
-use sinergi_domain::{Actor, LabParameterId, PartnerId, RegionCode, Role, Scope, UserId};
+use sinergi_domain::{Actor, KbliCode, LabParameterId, PartnerId, RegionCode, Role, Scope, UserId};
+use sinergi_engines::supply::{DemandQuery, SupplierRef, SupplyIndex};
 use sinergi_store::agreements::{NewAgreement, Party};
 use sinergi_store::lab::{LabOrderFilter, NewLabOrder, NewLabPackage, NewLabParameter, Payment, TariffItem};
 use sinergi_store::partners::PartnerInput;
@@ -296,5 +297,41 @@ store_tests! {
         assert!(matches!(bad, Err(StoreError::Invalid(ref e)) if e.field == "parameters"), "a package holds its own medium only");
         assert_eq!(store.lab_catalogue(&s.officer, kota).await.expect("catalogue").packages.len(), 1);
         let _ = s.ph;
+    }
+
+    // A regional service as a supplier: the Kota's Labkesda serves the Kabupaten through the
+    // agreement its settings name, so in the Kabupaten's registry the Kota (a partner Pemda)
+    // supplies laboratory tests, found by its media, parameters and packages. A Pemda the lab
+    // has no agreement with does not see it.
+    async fn the_kota_labkesda_supplies_the_kabupaten_through_the_agreement(store: Store) {
+        let _s = setup(&store).await;
+        let region_partner = |name: &str| {
+            PartnerInput::parse("region", name, "36.73", "", "", "", "Pemerintahan", "", "", "", true).expect("input")
+        };
+        let kab = code("36.04");
+        let kab_admin = actor(Role::RegionAdmin, "36.04", "Hendra (Bagian Kerja Sama)");
+        let kota = store.create_partner(&kab_admin, &kab, region_partner("Pemerintah Kota Serang")).await.expect("p").id;
+        let facts = store.supplier_facts(&Actor::system("supply"), &kab).await.expect("facts");
+        let lab = facts.iter().find(|f| f.id == SupplierRef::Partner(kota)).expect("the Kota's Labkesda supplies the Kabupaten");
+        assert!(lab.kbli.iter().any(|k| k.as_str() == "71202"), "{:?}", lab.kbli);
+        assert!(lab.text.contains("BOD") && lab.text.contains("air limbah") && lab.name.contains("Labkesda"), "{}", lab.text);
+        let wastewater = DemandQuery {
+            kbli: KbliCode::parse("71202").ok(),
+            category: None,
+            text: "Uji air limbah bulanan: BOD, pH".into(),
+            region: RegionCode::parse("36.04.16.2001").ok(),
+            permits: vec![],
+            monthly_quantity: None,
+            on: date!(2026 - 12 - 01),
+        };
+        let top = SupplyIndex::build(facts).top(&wastewater, 5);
+        assert_eq!(top.first().map(|m| m.supplier), Some(SupplierRef::Partner(kota)), "{top:?}");
+
+        // Kota Tangerang has no agreement with the lab: the same partner there supplies nothing.
+        let tangerang = code("36.71");
+        let tng_admin = actor(Role::RegionAdmin, "36.71", "Admin Tangerang");
+        let there = store.create_partner(&tng_admin, &tangerang, region_partner("Pemerintah Kota Serang")).await.expect("p").id;
+        let facts = store.supplier_facts(&Actor::system("supply"), &tangerang).await.expect("facts");
+        assert!(!facts.iter().any(|f| f.id == SupplierRef::Partner(there)));
     }
 }

@@ -26,6 +26,9 @@ const MAX_CHANGED: usize = 2_000;
 /// not supply goods.
 pub const SUPPLYING_PARTNERS: [PartnerKind; 2] = [PartnerKind::Cooperative, PartnerKind::StateEnterprise];
 
+/// KBLI 71202, Jasa Pengujian Laboratorium: what a Pemda's Labkesda offers as a supplier.
+const LAB_TESTING_KBLI: &str = "71202";
+
 #[derive(sqlx::FromRow)]
 struct BizRow {
     id: Uuid,
@@ -366,6 +369,7 @@ impl Store {
             sector: Option<String>,
             description: Option<String>,
             active: bool,
+            kind: String,
         }
         let partners: Vec<PartnerRow> = self
             .fetch_all(
@@ -379,6 +383,7 @@ impl Store {
                         Partners::Sector,
                         Partners::Description,
                         Partners::Active,
+                        Partners::Kind,
                     ])
                     .from(Partners::Table)
                     .and_where(Expr::col(Partners::TenantCode).eq(t))
@@ -386,24 +391,40 @@ impl Store {
                         None => Cond::all(),
                         Some((_, partners)) => Cond::all().add(Expr::col(Partners::Id).is_in(partners.iter().copied())),
                     })
-                    .cond_where(match only {
-                        None => Cond::all(),
-                        Some((_, partners)) => Cond::all().add(Expr::col(Partners::Id).is_in(partners.iter().copied())),
-                    })
-                    .and_where(Expr::col(Partners::Kind).is_in(SUPPLYING_PARTNERS.iter().map(|k| k.slug()))),
+                    .and_where(
+                        Expr::col(Partners::Kind)
+                            .is_in(SUPPLYING_PARTNERS.iter().chain([&PartnerKind::Region]).map(|k| k.slug())),
+                    ),
             )
             .await?;
+        let services = self.lab_services_for(tenant).await?;
         let mut partner_at: HashMap<Uuid, usize> = HashMap::new();
         for p in partners {
+            // Another Pemda supplies through a regional service it runs for this one.
+            let service = match p.kind.parse::<PartnerKind>() {
+                Ok(PartnerKind::Region) => match p.region_code.as_ref().and_then(|c| services.get(c)) {
+                    Some(words) => Some(words),
+                    None => continue,
+                },
+                _ => None,
+            };
             partner_at.insert(p.id, out.len());
+            let mut kbli: Vec<KbliCode> = p.kbli_code.and_then(|c| KbliCode::parse(&c).ok()).into_iter().collect();
+            let mut text = format!("{} {}", p.sector.unwrap_or_default(), p.description.unwrap_or_default());
+            let mut name = p.name;
+            if let Some(words) = service {
+                kbli.extend(KbliCode::parse(LAB_TESTING_KBLI).ok());
+                text = format!("{text} {words}");
+                name = format!("{name} (Labkesda)");
+            }
             out.push(SupplierFacts {
                 id: SupplierRef::Partner(PartnerId::from_uuid(p.id)),
-                name: p.name,
+                name,
                 active: p.active,
                 region: p.region_code.and_then(|c| RegionCode::parse(&c).ok()),
-                kbli: p.kbli_code.and_then(|c| KbliCode::parse(&c).ok()).into_iter().collect(),
+                kbli,
                 categories: Vec::new(),
-                text: format!("{} {}", p.sector.unwrap_or_default(), p.description.unwrap_or_default()),
+                text,
                 // A partner's permits are not in the registry: only its NIB (on its profile)
                 // passes a permit filter.
                 permits: p
@@ -435,6 +456,90 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The laboratories that serve this Pemda's companies, by the region code of the Pemda
+    /// that runs each, with the words they are found by (their media, parameters and
+    /// packages): a Pemda's Labkesda serves the partner Pemda of the agreement its settings
+    /// name (the Kota–Kabupaten Serang KB in the demo).
+    async fn lab_services_for(&self, tenant: &RegionCode) -> Result<HashMap<String, String>> {
+        #[derive(sqlx::FromRow)]
+        struct Lab {
+            tenant_code: String,
+        }
+        let labs: Vec<Lab> = self
+            .fetch_all(
+                Query::select()
+                    .distinct()
+                    .column((LabSettings::Table, LabSettings::TenantCode))
+                    .from(LabSettings::Table)
+                    .inner_join(
+                        AgreementParties::Table,
+                        Expr::col((AgreementParties::Table, AgreementParties::TenantCode))
+                            .equals((LabSettings::Table, LabSettings::TenantCode))
+                            .and(
+                                Expr::col((AgreementParties::Table, AgreementParties::AgreementId))
+                                    .equals((LabSettings::Table, LabSettings::AgreementId)),
+                            ),
+                    )
+                    .and_where(
+                        Expr::col((AgreementParties::Table, AgreementParties::PartyTenantCode)).eq(tenant.as_str()),
+                    ),
+            )
+            .await?;
+        let mut out = HashMap::new();
+        for lab in labs {
+            let l = lab.tenant_code.as_str();
+            let mut items = self
+                .lab_items(
+                    LabParameters::Table,
+                    LabParameters::Name,
+                    LabParameters::Medium,
+                    LabParameters::TenantCode,
+                    l,
+                )
+                .await?;
+            items.extend(
+                self.lab_items(LabPackages::Table, LabPackages::Name, LabPackages::Medium, LabPackages::TenantCode, l)
+                    .await?,
+            );
+            let mut words = String::from("uji laboratorium pengujian sampel");
+            for (medium, name) in items {
+                // "air-limbah" is found as "air limbah".
+                words.push(' ');
+                words.push_str(&medium.replace('-', " "));
+                words.push(' ');
+                words.push_str(&name);
+            }
+            out.insert(lab.tenant_code, words);
+        }
+        Ok(out)
+    }
+
+    /// (medium, name) of a laboratory's parameters or packages.
+    async fn lab_items<T: sea_query::Iden + Copy + 'static>(
+        &self,
+        table: T,
+        name: T,
+        medium: T,
+        tenant_col: T,
+        tenant: &str,
+    ) -> Result<Vec<(String, String)>> {
+        #[derive(sqlx::FromRow)]
+        struct Item {
+            medium: String,
+            name: String,
+        }
+        let items: Vec<Item> = self
+            .fetch_all(
+                Query::select()
+                    .expr_as(Expr::col(medium), "medium")
+                    .expr_as(Expr::col(name), "name")
+                    .from(table)
+                    .and_where(Expr::col(tenant_col).eq(tenant)),
+            )
+            .await?;
+        Ok(items.into_iter().map(|i| (i.medium, i.name)).collect())
     }
 
     /// When the tenant last wrote anything (the latest audit event, milliseconds): every write
