@@ -397,7 +397,12 @@ impl Store {
                     ),
             )
             .await?;
-        let services = self.lab_services_for(tenant).await?;
+        // Read only when a partner Pemda is among the rows: most refreshes after a write hold none.
+        let services = if partners.iter().any(|p| p.kind == PartnerKind::Region.slug()) {
+            self.lab_services_for(tenant).await?
+        } else {
+            HashMap::new()
+        };
         let mut partner_at: HashMap<Uuid, usize> = HashMap::new();
         for p in partners {
             // Another Pemda supplies through a regional service it runs for this one.

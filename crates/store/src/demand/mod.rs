@@ -26,8 +26,8 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::agencies::target_tenant;
-use crate::audit::{Change, RecordType, record};
 use crate::db::Tx;
+use crate::markets::audit;
 use crate::reminders::{NewMail, enqueue_mail};
 use crate::schema::*;
 use crate::{Result, Store, StoreError, now_ms};
@@ -447,30 +447,6 @@ async fn find_demand(tx: &mut Tx, actor: &Actor, tenant: &RegionCode, id: Demand
         .map(|n| (n.supplier, n.name.clone()))
         .collect();
     Ok(DemandDetail { demand, notified, offers, may_decide, may_offer_as })
-}
-
-async fn audit(
-    tx: &mut Tx,
-    actor: &Actor,
-    tenant: &RegionCode,
-    id: String,
-    action: &'static str,
-    before: Option<serde_json::Value>,
-    after: serde_json::Value,
-) -> Result<()> {
-    record(
-        tx,
-        actor,
-        Change {
-            tenant: Some(tenant),
-            action,
-            record_type: RecordType::Market,
-            record_id: id,
-            before,
-            after: Some(after),
-        },
-    )
-    .await
 }
 
 async fn set_status(tx: &mut Tx, tenant: &RegionCode, id: DemandId, status: DemandStatus) -> Result<()> {

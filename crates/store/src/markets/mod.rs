@@ -71,7 +71,8 @@ fn check_on(on: Date, today: Date, after: Option<Date>, field: &'static str) -> 
     Ok(())
 }
 
-async fn audit(
+/// A market record's audit event: channels, financing and demand matching alike.
+pub(crate) async fn audit(
     tx: &mut Tx,
     actor: &Actor,
     tenant: &RegionCode,

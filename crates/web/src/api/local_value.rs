@@ -14,8 +14,8 @@ use crate::pages::umkm::tenant_of;
 
 #[derive(Deserialize, IntoParams)]
 pub struct LocalValueParams {
-    /// Only this year's payments (all years when absent).
-    pub year: Option<i32>,
+    /// Only this year's payments (all years when absent), 2000 to 2100.
+    pub year: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -102,11 +102,9 @@ pub async fn local_value(
     auth: Authed,
     Query(p): Query<LocalValueParams>,
 ) -> AppResult<Json<LocalValueDto>> {
-    if p.year.is_some_and(|y| !(2000..=2100).contains(&y)) {
-        return Err(AppError::Invalid(sinergi_domain::auth::FieldError::new("year", "invalid-year")));
-    }
+    let year = p.year.as_deref().map(sinergi_store::cooperation::parse_year).transpose().map_err(AppError::Invalid)?;
     let tenant = tenant_of(&auth.actor)?;
-    let v = state.store.money_kept_local(&auth.actor, &tenant, p.year).await?;
+    let v = state.store.money_kept_local(&auth.actor, &tenant, year).await?;
     Ok(Json(LocalValueDto {
         agreement: v.agreement.as_ref().map(|(id, t)| (id.to_string(), t.clone())),
         months: v.months.iter().map(LocalMonthDto::from).collect(),

@@ -32,7 +32,7 @@ pub struct LocalQuery {
 impl LocalQuery {
     /// A year the page can show; anything else means every year.
     fn year(&self) -> Option<i32> {
-        self.tahun.trim().parse().ok().filter(|y| (2000..=2100).contains(y))
+        sinergi_store::cooperation::parse_year(&self.tahun).ok()
     }
 
     /// The month asked for, as "YYYY-MM", when well formed.
